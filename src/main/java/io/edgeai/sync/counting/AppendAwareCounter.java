@@ -1,0 +1,104 @@
+package io.edgeai.sync.counting;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Counts a file's samples, and after an append counts only the appended bytes.
+ *
+ * <p>Per file it remembers what it counted: the file's identity (device and inode), size, modification
+ * time, the scan state at the end and a CRC32C of the last {@value #WINDOW_BYTES} counted bytes. When the
+ * same file only grew and that window is unchanged, the scan resumes from the remembered state. A
+ * truncation, a rewrite, a replacement by rename or a changed window falls back to a full count. An
+ * edit before the window that keeps the file's length growing is not seen by this check; the edge's
+ * safety recount ({@link #countFully}) is what catches it.
+ */
+public final class AppendAwareCounter {
+    static final int WINDOW_BYTES = 4096;
+
+    private final FileScan fileScan;
+    private final Map<Path, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+
+    public AppendAwareCounter(FileScan fileScan) {
+        this.fileScan = fileScan;
+    }
+
+    /** What one count found and how it got there. */
+    public record Counted(long samples, boolean incremental, long bytesScanned) {
+    }
+
+    private record Checkpoint(Format format, Object fileKey, long size, FileTime modified, ScanState state, long windowCrc) {
+    }
+
+    public Counted count(Path file, Format format) throws IOException {
+        return count(file, format, false);
+    }
+
+    /** Counts every byte again, whatever the checkpoint says, and refreshes it. */
+    public Counted countFully(Path file, Format format) throws IOException {
+        return count(file, format, true);
+    }
+
+    public void forget(Path file) {
+        checkpoints.remove(file);
+    }
+
+    private Counted count(Path file, Format format, boolean full) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            BasicFileAttributes attributes = java.nio.file.Files.readAttributes(file, BasicFileAttributes.class);
+            long size = channel.size();
+            Checkpoint last = full ? null : checkpoints.get(file);
+            if (last != null && resumable(last, format, attributes, size, channel)) {
+                if (size == last.size) {
+                    return new Counted(format.samples(last.state), true, 0);
+                }
+                ScanState state = fileScan.scan(channel, last.size, size, last.state, format);
+                remember(file, format, attributes, size, state, channel);
+                return new Counted(format.samples(state), true, size - last.size);
+            }
+            ScanState state = fileScan.scan(channel, 0, size, ScanState.START, format);
+            remember(file, format, attributes, size, state, channel);
+            return new Counted(format.samples(state), false, size);
+        }
+    }
+
+    private static boolean resumable(Checkpoint last, Format format, BasicFileAttributes now, long size, FileChannel channel)
+            throws IOException {
+        if (last.format != format || !Objects.equals(last.fileKey, now.fileKey()) || size < last.size) {
+            return false;
+        }
+        if (size == last.size && !last.modified.equals(now.lastModifiedTime())) {
+            return false; // same length, written again: something before the end changed
+        }
+        return windowCrc(channel, last.size) == last.windowCrc;
+    }
+
+    private void remember(Path file, Format format, BasicFileAttributes attributes, long size, ScanState state, FileChannel channel)
+            throws IOException {
+        checkpoints.put(file, new Checkpoint(format, attributes.fileKey(), size, attributes.lastModifiedTime(), state,
+                windowCrc(channel, size)));
+    }
+
+    /** CRC32C of the {@value #WINDOW_BYTES} bytes (or fewer) just before {@code end}. */
+    private static long windowCrc(FileChannel channel, long end) throws IOException {
+        long start = Math.max(0, end - WINDOW_BYTES);
+        ByteBuffer window = ByteBuffer.allocate((int) (end - start));
+        while (window.hasRemaining()) {
+            if (channel.read(window, start + window.position()) < 0) {
+                return -1; // shorter than it was: cannot match a real CRC, which is never negative
+            }
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(window.flip());
+        return crc.getValue();
+    }
+}

@@ -1,0 +1,52 @@
+package io.edgeai.sync.counting;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** Counts a dataset's samples: files by format (incrementally after appends), directories by their files. */
+public final class SampleCounter implements AutoCloseable {
+    private final ExecutorService helpers;
+    private final AppendAwareCounter files;
+    private final DirectoryCounter directories = new DirectoryCounter();
+
+    public SampleCounter(int parallelism) {
+        helpers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "sample-count-helper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        files = new AppendAwareCounter(new FileScan(helpers, parallelism));
+    }
+
+    /**
+     * @param verify count every byte again instead of trusting the append checkpoint
+     * @throws UnknownFormatException the path is a file and {@code format} is not one we count
+     * @throws IOException            missing, unreadable or vanished while counting
+     */
+    public long count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
+        if (Files.isDirectory(path)) {
+            if (verify) {
+                directories.forget(path);
+            }
+            return directories.count(path).files();
+        }
+        if (!Files.exists(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
+        return verify ? files.countFully(path, known).samples() : files.count(path, known).samples();
+    }
+
+    public void forget(Path path) {
+        files.forget(path);
+        directories.forget(path);
+    }
+
+    @Override
+    public void close() {
+        helpers.shutdownNow();
+    }
+}

@@ -1,0 +1,8 @@
+package io.edgeai.sync.counting;
+
+/** The dataset names a file format we cannot count; reported upstream, never guessed at. */
+public final class UnknownFormatException extends Exception {
+    public UnknownFormatException(String format) {
+        super("unknown dataset format '" + format + "' (known: txt, jsonl, csv; a directory counts its files)");
+    }
+}
