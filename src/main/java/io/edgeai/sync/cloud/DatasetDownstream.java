@@ -1,0 +1,103 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.ResourceNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns a Dataset event into what its edge node must be told: the desired state on the node's own
+ * topic, and the node's manifest when the set of its datasets changed. A move to another node
+ * removes it from the old node and adds it to the new one. Status-only updates produce nothing.
+ */
+public final class DatasetDownstream {
+    private final Topics topics;
+    private final Function<String, List<String>> datasetsOnNode;
+    private final LongSupplier clock;
+
+    /** @param datasetsOnNode node name to the sorted {@code namespace/name} keys it should hold now */
+    public DatasetDownstream(Topics topics, Function<String, List<String>> datasetsOnNode, LongSupplier clock) {
+        this.topics = topics;
+        this.datasetsOnNode = datasetsOnNode;
+        this.clock = clock;
+    }
+
+    public List<Outgoing> messagesFor(ResourceEvent<Dataset> event) {
+        List<Outgoing> out = new ArrayList<>();
+        switch (event.type()) {
+            case ADDED -> place(event.after(), out);
+            case DELETED -> remove(event.before(), out);
+            case UPDATED -> {
+                Dataset before = event.before();
+                Dataset after = event.after();
+                if (sameDesiredState(before, after)) {
+                    return out; // a status patch or a resync: the edge already has this
+                }
+                if (Objects.equals(nodeOf(before), nodeOf(after))) {
+                    out.add(desired(after));
+                } else {
+                    if (ResourceNames.valid(nodeOf(before))) {
+                        remove(before, out);
+                    }
+                    place(after, out);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void place(Dataset dataset, List<Outgoing> out) {
+        String node = nodeOf(dataset);
+        if (!ResourceNames.valid(node)) {
+            throw new RejectedMessage("dataset " + key(dataset) + " names no valid node (spec.nodeName='" + node + "')");
+        }
+        out.add(desired(dataset));
+        out.add(manifest(node));
+    }
+
+    private void remove(Dataset dataset, List<Outgoing> out) {
+        String node = nodeOf(dataset);
+        if (!ResourceNames.valid(node)) {
+            return; // it was never sent anywhere
+        }
+        out.add(Outgoing.tombstone(topics.desiredDataset(node, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName())));
+        out.add(manifest(node));
+    }
+
+    private Outgoing desired(Dataset dataset) {
+        var meta = dataset.getMetadata();
+        DesiredDataset body = new DesiredDataset(meta.getNamespace(), meta.getName(), meta.getUid(), generation(meta.getGeneration()),
+            dataset.getSpec(), clock.getAsLong());
+        return Outgoing.json(topics.desiredDataset(nodeOf(dataset), meta.getNamespace(), meta.getName()), body);
+    }
+
+    Outgoing manifest(String node) {
+        return Outgoing.json(topics.nodeManifest(node), new Manifest(datasetsOnNode.apply(node), clock.getAsLong()));
+    }
+
+    private static boolean sameDesiredState(Dataset before, Dataset after) {
+        return Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())
+            && Objects.equals(before.getSpec(), after.getSpec())
+            && Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+    }
+
+    static String nodeOf(Dataset dataset) {
+        return dataset.getSpec() == null ? null : dataset.getSpec().getNodeName();
+    }
+
+    static String key(io.fabric8.kubernetes.api.model.HasMetadata resource) {
+        return resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+    }
+
+    static long generation(Long generation) {
+        return generation == null ? 0 : generation;
+    }
+}

@@ -1,0 +1,88 @@
+package io.edgeai.sync.cloud;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import org.apache.camel.Component;
+import org.apache.camel.Consumer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultEndpoint;
+
+/** See {@link InformerComponent}. Consumer only. */
+final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
+    private final ResourceInformers informers;
+    private final Class<T> kind;
+
+    InformerEndpoint(String uri, Component component, ResourceInformers informers, Class<T> kind) {
+        super(uri, component);
+        this.informers = informers;
+        this.kind = kind;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("informer: endpoints only consume; write through the Kubernetes client");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        return new InformerConsumer(processor);
+    }
+
+    private final class InformerConsumer extends DefaultConsumer implements ResourceEventHandler<T> {
+        private volatile boolean active;
+
+        InformerConsumer(Processor processor) {
+            super(InformerEndpoint.this, processor);
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            active = true;
+            informers.subscribe(kind, this);
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            active = false; // fabric8 has no handler removal in this version: go quiet instead
+            super.doStop();
+        }
+
+        @Override
+        public void onAdd(T object) {
+            emit(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
+        }
+
+        @Override
+        public void onUpdate(T before, T after) {
+            emit(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after));
+        }
+
+        @Override
+        public void onDelete(T object, boolean finalStateUnknown) {
+            emit(new ResourceEvent<>(ResourceEvent.Type.DELETED, object, null));
+        }
+
+        private void emit(ResourceEvent<T> event) {
+            if (!active) {
+                return;
+            }
+            Exchange exchange = createExchange(false);
+            exchange.getMessage().setBody(event);
+            exchange.getMessage().setHeader("EdgeaiEventType", event.type().name());
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            if (exchange.getException() != null) {
+                getExceptionHandler().handleException("error processing " + event.type() + " of " + kind.getSimpleName(), exchange,
+                    exchange.getException());
+            }
+            releaseExchange(exchange, false);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.edgeai.sync.cloud;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * fabric8 shared informers for the custom resources: list, then watch, re-list when the watch ends or
+ * the API answers 410 Gone, and a local cache that the cloud beans read instead of the API server.
+ * One informer per kind across all namespaces, or one per configured namespace.
+ */
+public final class ResourceInformers implements AutoCloseable {
+    private final KubernetesClient client;
+    private final List<String> namespaces;
+    private final long resyncMillis;
+    private final Map<Class<?>, List<SharedIndexInformer<?>>> informers = new ConcurrentHashMap<>();
+
+    /** @param namespaces the namespaces to watch; empty means all */
+    public ResourceInformers(KubernetesClient client, List<String> namespaces, Duration resync) {
+        this.client = client;
+        this.namespaces = List.copyOf(namespaces);
+        this.resyncMillis = resync.toMillis();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** Adds a handler and starts the informers of that kind if they are not running yet. */
+    public synchronized <T extends HasMetadata> void subscribe(Class<T> kind, ResourceEventHandler<T> handler) {
+        for (SharedIndexInformer<T> informer : informersOf(kind)) {
+            informer.addEventHandler(handler);
+            if (!informer.isRunning()) {
+                informer.start();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized <T extends HasMetadata> List<SharedIndexInformer<T>> informersOf(Class<T> kind) {
+        List<SharedIndexInformer<?>> list = informers.computeIfAbsent(kind, k -> {
+            List<SharedIndexInformer<?>> created = new ArrayList<>();
+            if (namespaces.isEmpty()) {
+                created.add(client.resources(kind).inAnyNamespace().runnableInformer(resyncMillis));
+            } else {
+                for (String namespace : namespaces) {
+                    created.add(client.resources(kind).inNamespace(namespace).runnableInformer(resyncMillis));
+                }
+            }
+            return created;
+        });
+        return (List<SharedIndexInformer<T>>) (List<?>) list;
+    }
+
+    /** The cached object, without a call to the API server. */
+    public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
+        return informersOf(kind).stream()
+            .map(informer -> informer.getStore().getByKey(namespace + "/" + name))
+            .filter(java.util.Objects::nonNull)
+            .findFirst();
+    }
+
+    public <T extends HasMetadata> Stream<T> all(Class<T> kind) {
+        return informersOf(kind).stream().flatMap(informer -> informer.getStore().list().stream());
+    }
+
+    /** Waits until every informer of the kind has listed once; false if that took longer than {@code timeout}. */
+    public <T extends HasMetadata> boolean awaitSynced(Class<T> kind, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (SharedIndexInformer<T> informer : informersOf(kind)) {
+            while (!informer.hasSynced()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        informers.values().forEach(list -> list.forEach(SharedIndexInformer::close));
+        informers.clear();
+    }
+}

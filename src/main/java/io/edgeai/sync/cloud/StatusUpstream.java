@@ -1,0 +1,88 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.ModelReport;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.Model;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * Decides what an upstream status message may change. The topic names the reporting node (and a
+ * broker ACL ties that level to the node's MQTT identity); a dataset's status is accepted only from
+ * the node in its spec, for the same incarnation (uid) of the resource. Everything refused is a
+ * {@link RejectedMessage} with the reason.
+ */
+public final class StatusUpstream {
+    private final Topics topics;
+    private final BiFunction<String, String, Optional<Dataset>> datasets;
+    private final BiFunction<String, String, Optional<Model>> models;
+    private final Clock clock;
+
+    public StatusUpstream(Topics topics, BiFunction<String, String, Optional<Dataset>> datasets,
+                          BiFunction<String, String, Optional<Model>> models, Clock clock) {
+        this.topics = topics;
+        this.datasets = datasets;
+        this.models = models;
+        this.clock = clock;
+    }
+
+    /** A patch to write, or null when the status is already what the report says. */
+    public StatusPatch patchFor(String topic, byte[] payload) {
+        Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a status topic: " + topic));
+        if (payload == null || payload.length == 0) {
+            return null; // the node cleared its own retained status: nothing to write
+        }
+        return switch (ref.kind()) {
+            case DATASET_STATUS -> datasetPatch(ref, Json.read(payload, DatasetReport.class, "dataset status from " + ref.node()));
+            case MODEL_STATUS -> modelPatch(ref, Json.read(payload, ModelReport.class, "model status from " + ref.node()));
+            default -> throw new RejectedMessage("not a status topic: " + topic);
+        };
+    }
+
+    private StatusPatch datasetPatch(Topics.Ref ref, DatasetReport report) {
+        Dataset dataset = datasets.apply(ref.namespace(), ref.name())
+            .orElseThrow(() -> new RejectedMessage("status from " + ref.node() + " for unknown dataset " + ref.namespace() + "/" + ref.name()));
+        String owner = DatasetDownstream.nodeOf(dataset);
+        if (!ref.node().equals(owner)) {
+            throw new RejectedMessage("refused status for dataset " + ref.namespace() + "/" + ref.name() + " from node " + ref.node()
+                + ": it belongs to node " + owner);
+        }
+        checkSameResource(dataset, ref, report.namespace(), report.name(), report.uid());
+        if (report.readiness() == null) {
+            throw new RejectedMessage("dataset status from " + ref.node() + " has no readiness");
+        }
+        return StatusPatches.dataset(dataset.getStatus(), report, clock.instant())
+            .map(patch -> new StatusPatch(Dataset.class, ref.namespace(), ref.name(), patch))
+            .orElse(null);
+    }
+
+    private StatusPatch modelPatch(Topics.Ref ref, ModelReport report) {
+        Model model = models.apply(ref.namespace(), ref.name())
+            .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
+        checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
+        return StatusPatches.model(model.getStatus(), report)
+            .map(patch -> new StatusPatch(Model.class, ref.namespace(), ref.name(), patch))
+            .orElse(null);
+    }
+
+    private static void checkSameResource(HasMetadata resource, Topics.Ref ref, String namespace, String name, String uid) {
+        if (!ref.namespace().equals(namespace) || !ref.name().equals(name)) {
+            throw new RejectedMessage("status on topic for " + ref.namespace() + "/" + ref.name() + " names " + namespace + "/" + name);
+        }
+        if (uid != null && !Objects.equals(uid, resource.getMetadata().getUid())) {
+            throw new RejectedMessage("stale status from " + ref.node() + " for an earlier " + resource.getKind() + " " + namespace + "/" + name);
+        }
+    }
+
+    /** A merge patch for one resource's status subresource. */
+    public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes a status patch to the API server's status subresource (JSON merge patch, no read-modify-write). */
+public final class StatusWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+    private final KubernetesClient client;
+
+    public StatusWriter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public void apply(StatusUpstream.StatusPatch patch) {
+        try {
+            client.resources(patch.kind()).inNamespace(patch.namespace()).withName(patch.name())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), Json.string(patch.body()));
+            LOG.info("patched status of {} {}/{}: {}", patch.kind().getSimpleName(), patch.namespace(), patch.name(), Json.string(patch.body()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                throw new RejectedMessage(patch.kind().getSimpleName() + " " + patch.namespace() + "/" + patch.name() + " was deleted before its status was written");
+            }
+            throw e;
+        }
+    }
+}

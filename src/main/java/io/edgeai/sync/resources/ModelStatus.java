@@ -1,0 +1,29 @@
+package io.edgeai.sync.resources;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ModelStatus {
+    private String updateTime;
+    private List<ModelMetric> metrics = new ArrayList<>();
+
+    public String getUpdateTime() {
+        return updateTime;
+    }
+
+    public void setUpdateTime(String updateTime) {
+        this.updateTime = updateTime;
+    }
+
+    public List<ModelMetric> getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(List<ModelMetric> metrics) {
+        this.metrics = metrics == null ? new ArrayList<>() : metrics;
+    }
+}
