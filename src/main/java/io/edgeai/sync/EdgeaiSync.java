@@ -1,0 +1,23 @@
+package io.edgeai.sync;
+
+import io.edgeai.sync.local.LocalMode;
+import java.util.Arrays;
+
+/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench]}; local is the default. */
+public final class EdgeaiSync {
+    private EdgeaiSync() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length == 0 ? "local" : args[0];
+        switch (mode) {
+            case "local" -> LocalMode.run();
+            case SyncApp.CLOUD, SyncApp.EDGE -> SyncApp.create(mode, null, null).run();
+            case "bench" -> io.edgeai.sync.counting.bench.CountingBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            default -> {
+                System.err.println("usage: java -jar edgeai-sync.jar [local|cloud|edge|bench]");
+                System.exit(2);
+            }
+        }
+    }
+}

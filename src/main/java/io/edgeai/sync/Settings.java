@@ -1,0 +1,34 @@
+package io.edgeai.sync;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.camel.CamelContext;
+
+/**
+ * Reads {@code edgeai.*} settings through Camel's property placeholders, so that
+ * application.properties, the mode's profile, JVM system properties and environment variables
+ * ({@code EDGEAI_NODE_NAME} for {@code edgeai.node-name}) all apply, as for any Camel property.
+ */
+public record Settings(CamelContext context) {
+
+    public String get(String key, String fallback) {
+        return context.getPropertiesComponent().resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+
+    public String required(String key) {
+        String value = get(key, null);
+        if (value == null) {
+            throw new IllegalStateException("set " + key + " (or the environment variable "
+                + key.toUpperCase().replace('.', '_').replace('-', '_') + ")");
+        }
+        return value;
+    }
+
+    public int integer(String key, int fallback) {
+        return Integer.parseInt(get(key, Integer.toString(fallback)));
+    }
+
+    public List<String> list(String key) {
+        return Arrays.stream(get(key, "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

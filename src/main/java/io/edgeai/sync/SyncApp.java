@@ -1,0 +1,61 @@
+package io.edgeai.sync;
+
+import io.edgeai.sync.cloud.CloudWiring;
+import io.edgeai.sync.edge.EdgeWiring;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * Builds the Camel Main of one mode: the profile's properties over application.properties, the
+ * mode's YAML routes plus the shared ones, and the beans those routes call. Routes come from
+ * {@code ./routes/<mode>} when that directory exists (edit and restart, no rebuild), else from the jar.
+ */
+public final class SyncApp {
+    public static final String CLOUD = "cloud";
+    public static final String EDGE = "edge";
+
+    private SyncApp() {
+    }
+
+    /**
+     * @param overrides properties that win over every file (local mode and tests use them)
+     * @param client    the Kubernetes client for cloud mode, or null for fabric8's standard resolution
+     *                  (KUBECONFIG, in-cluster service account, {@code kubernetes.master})
+     */
+    public static Main create(String mode, Properties overrides, KubernetesClient client) {
+        Main main = new Main();
+        main.configure().setProfile(mode);
+        main.configure().withRoutesIncludePattern(routesPattern(mode));
+        main.configure().setName("edgeai-sync-" + mode);
+        if (overrides != null && !overrides.isEmpty()) {
+            main.setOverrideProperties(overrides);
+        }
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport support) {
+                Settings settings = new Settings(support.getCamelContext());
+                try {
+                    if (CLOUD.equals(mode)) {
+                        CloudWiring.bind(support.getCamelContext(), settings, client != null ? client : new KubernetesClientBuilder().build());
+                    } else {
+                        EdgeWiring.bind(support.getCamelContext(), settings);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot start " + mode + " mode: " + e.getMessage(), e);
+                }
+            }
+        });
+        return main;
+    }
+
+    static String routesPattern(String mode) {
+        String base = Files.isDirectory(Path.of("routes", mode)) ? "file:routes/" : "classpath:routes/";
+        return base + mode + "/*.yaml," + base + "common/*.yaml";
+    }
+}

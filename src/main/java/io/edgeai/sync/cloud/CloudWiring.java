@@ -1,0 +1,39 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.Settings;
+import io.edgeai.sync.mqtt.MqttSettings;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.Model;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/** The beans the cloud routes (routes/cloud) call, built from settings. */
+public final class CloudWiring {
+    private CloudWiring() {
+    }
+
+    public static void bind(CamelContext context, Settings settings, KubernetesClient client) {
+        Topics topics = new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai"));
+        MqttSettings.configure(context, settings, null);
+        ResourceInformers informers = new ResourceInformers(client, settings.list("edgeai.namespaces"),
+            Duration.ofMillis(settings.integer("edgeai.cloud.resync-ms", 600_000)));
+        Clock clock = Clock.systemUTC();
+        Registry registry = context.getRegistry();
+        registry.bind("informer", new InformerComponent(informers));
+        registry.bind("resourceInformers", informers);
+        registry.bind("datasetDownstream", new DatasetDownstream(topics, node -> datasetsOn(informers, node), clock::millis));
+        registry.bind("modelDownstream", new ModelDownstream(topics, () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), clock::millis));
+        registry.bind("statusUpstream", new StatusUpstream(topics,
+            (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
+        registry.bind("statusWriter", new StatusWriter(client));
+    }
+
+    static List<String> datasetsOn(ResourceInformers informers, String node) {
+        return informers.all(Dataset.class).filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList();
+    }
+}

@@ -1,0 +1,92 @@
+package io.edgeai.sync.edge;
+
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
+/**
+ * What the cloud wants this node to hold of one kind, persisted in the {@link DesiredStateStore}.
+ *
+ * <p>Objects and manifests travel on different topics, which a broker need not keep in order; each
+ * carries the time the cloud issued it. A manifest removes what it does not list and was issued
+ * before it; an object issued before the latest manifest that does not list it is a stale leftover
+ * and is ignored.
+ */
+final class DesiredSet<T> {
+    interface Listener<T> {
+        void placed(T desired);
+
+        void removed(T desired);
+    }
+
+    private final DesiredStateStore store;
+    private final String kind;
+    private final Function<T, String> keyOf;
+    private final ToLongFunction<T> issuedAt;
+    private final Listener<T> listener;
+    private final Map<String, T> current = new ConcurrentHashMap<>();
+    private volatile Manifest latestManifest;
+
+    DesiredSet(DesiredStateStore store, String kind, Class<T> type, Function<T, String> keyOf, ToLongFunction<T> issuedAt,
+               Listener<T> listener) {
+        this.store = store;
+        this.kind = kind;
+        this.keyOf = keyOf;
+        this.issuedAt = issuedAt;
+        this.listener = listener;
+        for (T saved : store.readAll(kind, type)) {
+            current.put(keyOf.apply(saved), saved);
+        }
+    }
+
+    synchronized void put(T desired) {
+        String key = keyOf.apply(desired);
+        Manifest manifest = latestManifest;
+        if (manifest != null && issuedAt.applyAsLong(desired) < manifest.issuedAt() && !manifest.items().contains(key)) {
+            return;
+        }
+        T previous = current.get(key);
+        if (previous != null && issuedAt.applyAsLong(previous) > issuedAt.applyAsLong(desired)) {
+            return; // an older copy arriving late
+        }
+        store.write(kind, key, desired);
+        current.put(key, desired);
+        listener.placed(desired);
+    }
+
+    synchronized void remove(String key) {
+        T gone = current.remove(key);
+        if (gone != null) {
+            store.delete(kind, key);
+            listener.removed(gone);
+        }
+    }
+
+    synchronized void apply(Manifest manifest) {
+        if (latestManifest != null && latestManifest.issuedAt() > manifest.issuedAt()) {
+            return;
+        }
+        latestManifest = manifest;
+        Set<String> listed = new HashSet<>(manifest.items());
+        for (T held : current.values()) {
+            String key = keyOf.apply(held);
+            if (!listed.contains(key) && issuedAt.applyAsLong(held) < manifest.issuedAt()) {
+                remove(key);
+            }
+        }
+    }
+
+    Optional<T> get(String key) {
+        return Optional.ofNullable(current.get(key));
+    }
+
+    Collection<T> all() {
+        return current.values();
+    }
+}

@@ -1,0 +1,189 @@
+package io.edgeai.sync.edge;
+
+import io.edgeai.sync.counting.SampleCounter;
+import io.edgeai.sync.counting.UnknownFormatException;
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Messages.Readiness;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.ResourceNames;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's datasets: takes the desired state from the cloud, keeps it on disk, counts each
+ * dataset's samples when its files change and publishes the status when it differs from the last one
+ * published (a count of 0 included). Recounts go through a {@link Coalescer}.
+ */
+public final class EdgeDatasets implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeDatasets.class);
+    static final String KIND = "datasets";
+
+    private final String node;
+    private final Topics topics;
+    private final DataRoots roots;
+    private final SampleCounter counter;
+    private final Consumer<Outgoing> publisher;
+    private final Clock clock;
+    private final Coalescer recounts;
+    private final DesiredSet<DesiredDataset> desired;
+    /** Per dataset key: the path last resolved (for matching file events) and the last report sent. */
+    private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+
+    private record Watched(String uid, Path path, DatasetReport published) {
+    }
+
+    public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
+                        EdgeSettings settings, Consumer<Outgoing> publisher, Clock clock) {
+        this.node = node;
+        this.topics = topics;
+        this.roots = roots;
+        this.counter = counter;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.recounts = new Coalescer(settings.countThreads(), settings.coalesceDelay(), this::recount);
+        this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class, DesiredDataset::key, DesiredDataset::issuedAt,
+            new DesiredSet.Listener<>() {
+                @Override
+                public void placed(DesiredDataset dataset) {
+                    recounts.request(dataset.key(), true);
+                }
+
+                @Override
+                public void removed(DesiredDataset dataset) {
+                    forget(dataset);
+                }
+            });
+    }
+
+    /** A message on this node's desired-state topics. */
+    public void onDesired(String topic, byte[] payload) {
+        Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a desired-state topic: " + topic));
+        if (!node.equals(ref.node())) {
+            throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
+        }
+        switch (ref.kind()) {
+            case NODE_MANIFEST -> {
+                if (payload.length > 0) {
+                    desired.apply(Json.read(payload, Manifest.class, "manifest"));
+                }
+            }
+            case DESIRED_DATASET -> {
+                String key = ref.namespace() + "/" + ref.name();
+                if (payload.length == 0) {
+                    desired.remove(key);
+                    return;
+                }
+                DesiredDataset dataset = Json.read(payload, DesiredDataset.class, "desired dataset " + key);
+                if (!key.equals(dataset.key()) || dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
+                    throw new RejectedMessage("desired dataset on topic " + key + " does not match its payload " + dataset.key());
+                }
+                desired.put(dataset);
+            }
+            default -> throw new RejectedMessage("not a dataset topic: " + topic);
+        }
+    }
+
+    /** A file or directory under a data root changed: recount the datasets it can affect. */
+    public void onFileEvent(String absolutePath) {
+        Path changed = Path.of(absolutePath);
+        watched.forEach((key, w) -> {
+            if (w.path != null && (changed.startsWith(w.path) || w.path.startsWith(changed))) {
+                recounts.request(key, false);
+            }
+        });
+    }
+
+    /** The slow safety pass: every dataset counted in full, whatever the checkpoints say. */
+    public void verifyAll() {
+        desired.all().forEach(dataset -> recounts.request(dataset.key(), true));
+    }
+
+    public boolean idle() {
+        return recounts.idle();
+    }
+
+    private void recount(String key, boolean verify) {
+        DesiredDataset dataset = desired.get(key).orElse(null);
+        if (dataset == null) {
+            return;
+        }
+        Counted counted = count(dataset, verify);
+        DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
+            counted.samples, clock.instant().toString(), counted.readiness);
+        synchronized (this) {
+            if (!desired.get(key).map(d -> Objects.equals(d.uid(), dataset.uid())).orElse(false)) {
+                return; // deleted or replaced while we counted
+            }
+            Watched before = watched.get(key);
+            watched.put(key, new Watched(dataset.uid(), counted.path, sameContent(before, report) ? before.published : report));
+            if (!sameContent(before, report)) {
+                publisher.accept(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
+            }
+        }
+    }
+
+    private synchronized void forget(DesiredDataset dataset) {
+        Watched gone = watched.remove(dataset.key());
+        if (gone != null && gone.path != null) {
+            counter.forget(gone.path);
+        }
+        publisher.accept(Outgoing.tombstone(topics.datasetStatus(node, dataset.namespace(), dataset.name())));
+        LOG.info("dataset {} is no longer on node {}", dataset.key(), node);
+    }
+
+    private static boolean sameContent(Watched before, DatasetReport report) {
+        if (before == null || before.published == null) {
+            return false;
+        }
+        DatasetReport was = before.published;
+        return Objects.equals(was.uid(), report.uid()) && was.observedGeneration() == report.observedGeneration()
+            && Objects.equals(was.numberOfSamples(), report.numberOfSamples()) && Objects.equals(was.readiness(), report.readiness());
+    }
+
+    private record Counted(Path path, Long samples, Readiness readiness) {
+    }
+
+    private Counted count(DesiredDataset dataset, boolean verify) {
+        String url = dataset.spec().getDataUrl();
+        if (!ResourceNames.valid(dataset.name()) || !ResourceNames.valid(dataset.namespace())) {
+            return new Counted(null, null, new Readiness(false, Reasons.UNSUPPORTED_URL, "invalid dataset name"));
+        }
+        DataRoots.Resolution resolution = roots.resolve(url);
+        if (resolution instanceof DataRoots.Refused refused) {
+            return new Counted(null, null, new Readiness(false, refused.reason(), refused.message()));
+        }
+        Path path = ((DataRoots.Allowed) resolution).path();
+        try {
+            long samples = counter.count(path, dataset.spec().getFormat(), verify);
+            return new Counted(path, samples, new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
+        } catch (NoSuchFileException e) {
+            return new Counted(path, null, new Readiness(false, Reasons.NOT_FOUND, url + " does not exist on node " + node));
+        } catch (AccessDeniedException e) {
+            return new Counted(path, null, new Readiness(false, Reasons.UNREADABLE, url + " is not readable on node " + node));
+        } catch (UnknownFormatException e) {
+            return new Counted(path, null, new Readiness(false, Reasons.UNKNOWN_FORMAT, e.getMessage()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("counting {} failed", url, e);
+            return new Counted(path, null, new Readiness(false, Reasons.UNREADABLE, "cannot count " + url + ": " + e));
+        }
+    }
+
+    @Override
+    public void close() {
+        recounts.close();
+    }
+}

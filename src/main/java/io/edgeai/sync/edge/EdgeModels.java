@@ -1,0 +1,161 @@
+package io.edgeai.sync.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DesiredModel;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Messages.ModelReport;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.ModelMetric;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The models every node knows of. When a model file lies under this node's data roots, the
+ * {@code metrics.json} beside it is forwarded upstream as the model's metrics whenever it changes.
+ * It holds either an object ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}).
+ */
+public final class EdgeModels {
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
+    static final String KIND = "models";
+    public static final String METRICS_FILE = "metrics.json";
+
+    private final String node;
+    private final Topics topics;
+    private final DataRoots roots;
+    private final Consumer<Outgoing> publisher;
+    private final Clock clock;
+    private final DesiredSet<DesiredModel> desired;
+    private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
+
+    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, Consumer<Outgoing> publisher, Clock clock) {
+        this.node = node;
+        this.topics = topics;
+        this.roots = roots;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.desired = new DesiredSet<>(store, KIND, DesiredModel.class, DesiredModel::key, DesiredModel::issuedAt,
+            new DesiredSet.Listener<>() {
+                @Override
+                public void placed(DesiredModel model) {
+                    forward(model);
+                }
+
+                @Override
+                public void removed(DesiredModel model) {
+                    published.remove(model.key());
+                    LOG.info("model {} is gone", model.key());
+                }
+            });
+    }
+
+    /** Forwards the metrics of every model again (at start-up and on the safety timer). */
+    public void forwardAll() {
+        desired.all().forEach(this::forward);
+    }
+
+    public void onDesired(String topic, byte[] payload) {
+        Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a model topic: " + topic));
+        switch (ref.kind()) {
+            case MODELS_MANIFEST -> {
+                if (payload.length > 0) {
+                    desired.apply(Json.read(payload, Manifest.class, "models manifest"));
+                }
+            }
+            case DESIRED_MODEL -> {
+                String key = ref.namespace() + "/" + ref.name();
+                if (payload.length == 0) {
+                    desired.remove(key);
+                    return;
+                }
+                DesiredModel model = Json.read(payload, DesiredModel.class, "desired model " + key);
+                if (!key.equals(model.key()) || model.spec() == null) {
+                    throw new RejectedMessage("desired model on topic " + key + " does not match its payload " + model.key());
+                }
+                desired.put(model);
+            }
+            default -> throw new RejectedMessage("not a model topic: " + topic);
+        }
+    }
+
+    public void onFileEvent(String absolutePath) {
+        Path changed = Path.of(absolutePath);
+        for (DesiredModel model : desired.all()) {
+            Path metrics = metricsFile(model);
+            if (metrics != null && (metrics.equals(changed) || metrics.startsWith(changed))) {
+                forward(model);
+            }
+        }
+    }
+
+    private Path metricsFile(DesiredModel model) {
+        if (model.spec().getModelUrl() == null) {
+            return null;
+        }
+        DataRoots.Resolution resolution = roots.resolve(model.spec().getModelUrl());
+        if (resolution instanceof DataRoots.Allowed allowed && allowed.path().getParent() != null) {
+            return allowed.path().getParent().resolve(METRICS_FILE);
+        }
+        return null; // not on this node: another node may report it
+    }
+
+    private synchronized void forward(DesiredModel model) {
+        Path file = metricsFile(model);
+        if (file == null) {
+            return;
+        }
+        List<ModelMetric> metrics;
+        try {
+            metrics = readMetrics(Files.readAllBytes(file));
+        } catch (NoSuchFileException none) {
+            return;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring {} of model {}: {}", file, model.key(), e.getMessage());
+            return;
+        }
+        if (Objects.equals(published.get(model.key()), metrics)) {
+            return;
+        }
+        published.put(model.key(), metrics);
+        publisher.accept(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
+            new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())));
+    }
+
+    /** Metrics sorted by key, values as text, from either accepted shape of metrics.json. */
+    static List<ModelMetric> readMetrics(byte[] bytes) throws IOException {
+        JsonNode root = Json.MAPPER.readTree(bytes);
+        List<ModelMetric> metrics = new ArrayList<>();
+        if (root != null && root.isObject()) {
+            root.fields().forEachRemaining(field -> metrics.add(new ModelMetric(field.getKey(), text(field.getValue()))));
+        } else if (root != null && root.isArray()) {
+            for (JsonNode item : root) {
+                if (!item.hasNonNull("key") || !item.has("value")) {
+                    throw new IOException("each metric needs a key and a value");
+                }
+                metrics.add(new ModelMetric(item.get("key").asText(), text(item.get("value"))));
+            }
+        } else {
+            throw new IOException("metrics must be a JSON object or a list of {key, value}");
+        }
+        metrics.sort(Comparator.comparing(ModelMetric::key));
+        return metrics;
+    }
+
+    private static String text(JsonNode value) {
+        return value.isValueNode() ? value.asText() : value.toString();
+    }
+}

@@ -1,0 +1,71 @@
+package io.edgeai.sync.edge;
+
+import io.edgeai.sync.Settings;
+import io.edgeai.sync.counting.SampleCounter;
+import io.edgeai.sync.mqtt.MqttSettings;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.ResourceNames;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ExtendedStartupListener;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+
+/** The beans the edge routes (routes/edge) call, built from settings. */
+public final class EdgeWiring {
+    /** Where the edge beans hand their status messages to the routes. */
+    public static final String STATUS_UPSTREAM = "direct:status-upstream";
+
+    private EdgeWiring() {
+    }
+
+    public static void bind(CamelContext context, Settings settings) throws Exception {
+        String node = settings.required("edgeai.node-name");
+        if (!ResourceNames.valid(node)) {
+            throw new IllegalArgumentException("edgeai.node-name '" + node + "' is not a valid Kubernetes node name");
+        }
+        Topics topics = new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai"));
+        MqttSettings.configure(context, settings, topics.online(node));
+        DataRoots roots = new DataRoots(settings.list("edgeai.edge.data-roots").stream().map(Path::of).toList());
+        DesiredStateStore store = new DesiredStateStore(Path.of(settings.required("edgeai.edge.state-dir")));
+        SampleCounter counter = new SampleCounter(settings.integer("edgeai.edge.count-parallelism", Runtime.getRuntime().availableProcessors()));
+        EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
+            Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)));
+        ProducerTemplate producer = context.createProducerTemplate();
+        Consumer<Outgoing> publish = message -> producer.sendBody(STATUS_UPSTREAM, message);
+        Clock clock = Clock.systemUTC();
+        context.getRegistry().bind("dataRoots", roots);
+        context.getRegistry().bind("sampleCounter", counter);
+        context.getRegistry().bind("edgeDatasets", new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock));
+        context.getRegistry().bind("edgeModels", new EdgeModels(node, topics, roots, store, publish, clock));
+        context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                addDataRootWatches(started, roots);
+            }
+        });
+    }
+
+    /** One file-watch route per data root, from the {@code dataset-watch} template in routes/edge. */
+    private static void addDataRootWatches(CamelContext context, DataRoots dataRoots) throws Exception {
+        List<Path> roots = dataRoots.roots();
+        for (int i = 0; i < roots.size(); i++) {
+            String routeId = TemplatedRouteBuilder.builder(context, "dataset-watch")
+                .routeId("dataset-watch-" + i)
+                .parameter("root", roots.get(i).toString())
+                .add();
+            // routes added after start-up are left stopped by the supervising route controller
+            context.getRouteController().startRoute(routeId);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package io.edgeai.sync.edge;
+
+/** The reasons of a dataset's {@code Ready} condition, as users see them in kubectl. */
+public final class Reasons {
+    public static final String COUNTED = "Counted";
+    public static final String OUTSIDE_DATA_ROOTS = "PathOutsideDataRoots";
+    public static final String NOT_FOUND = "PathNotFound";
+    public static final String UNREADABLE = "Unreadable";
+    public static final String UNKNOWN_FORMAT = "UnknownFormat";
+    public static final String UNSUPPORTED_URL = "UnsupportedUrl";
+
+    private Reasons() {
+    }
+}

@@ -1,0 +1,48 @@
+package io.edgeai.sync.mqtt;
+
+import io.edgeai.sync.Settings;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.paho.PahoComponent;
+import org.apache.camel.component.paho.PahoConfiguration;
+
+/**
+ * Configures the paho component once for every MQTT endpoint of a mode: broker, identity, TLS trust,
+ * QoS 1, clean sessions (the protocol relies on retained messages, not on queued sessions) and quick
+ * reconnects. Credentials come from settings, never from route URIs, so they do not show in logs.
+ */
+public final class MqttSettings {
+    private MqttSettings() {
+    }
+
+    /** @param willTopic where the broker announces this client's loss, or null for none */
+    public static void configure(CamelContext context, Settings settings, String willTopic) {
+        PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
+        config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
+        config.setQos(1);
+        config.setCleanSession(true);
+        config.setAutomaticReconnect(true);
+        config.setMaxReconnectDelay(settings.integer("edgeai.mqtt.max-reconnect-delay-ms", 2000));
+        config.setConnectionTimeout(settings.integer("edgeai.mqtt.connection-timeout-s", 10));
+        config.setKeepAliveInterval(settings.integer("edgeai.mqtt.keep-alive-s", 30));
+        config.setMaxInflight(settings.integer("edgeai.mqtt.max-inflight", 100));
+        String user = settings.get("edgeai.mqtt.username", null);
+        if (user != null) {
+            config.setUserName(user);
+            config.setPassword(settings.get("edgeai.mqtt.password", ""));
+        }
+        String trustStore = settings.get("edgeai.mqtt.trust-store", null);
+        if (trustStore != null) {
+            Properties ssl = new Properties();
+            ssl.setProperty("com.ibm.ssl.trustStore", trustStore);
+            ssl.setProperty("com.ibm.ssl.trustStorePassword", settings.get("edgeai.mqtt.trust-store-password", ""));
+            config.setSslClientProps(ssl);
+        }
+        if (willTopic != null) {
+            config.setWillTopic(willTopic);
+            config.setWillPayload("offline");
+            config.setWillQos(1);
+            config.setWillRetained(true);
+        }
+    }
+}
