@@ -5,12 +5,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionConditionBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -20,11 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 
 /**
  * An in-memory Kubernetes API: fabric8's mock server in CRUD mode, with our CRDs installed and the
- * discovery documents that real kubectl asks for. It stores what it is sent and serves watches, but
+ * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent and serves watches, but
  * it does not validate against the CRD schema and serves no printer-column tables; the CRD tests
  * cover those. For local mode and tests only: production uses a real cluster.
  */
@@ -32,12 +28,12 @@ public final class LocalKubernetesApi implements AutoCloseable {
     public static final String[] CRD_FILES = {"crds/datasets.edgeai.io.yaml", "crds/models.edgeai.io.yaml"};
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    private final LocalDispatcher dispatcher = new LocalDispatcher();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
 
     public LocalKubernetesApi() throws IOException {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         List<CustomResourceDefinition> crds = loadCrds();
         stubDiscovery(crds);
@@ -97,8 +93,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     }
 
     /**
-     * kubectl discovers resources before it acts. The mock matches path and query exactly, so each
-     * document is served with and without kubectl's {@code ?timeout=32s}.
+     * kubectl discovers resources before it acts; these are the documents it asks for.
      */
     private void stubDiscovery(List<CustomResourceDefinition> crds) {
         List<Map<String, Object>> resources = new ArrayList<>();
@@ -136,8 +131,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     }
 
     private void stub(String path, Object body) {
-        server.expect().get().withPath(path).andReturn(200, body).always();
-        server.expect().get().withPath(path + "?timeout=32s").andReturn(200, body).always();
+        dispatcher.serve(path, body instanceof String text ? text : io.fabric8.kubernetes.client.utils.Serialization.asJson(body));
     }
 
     @Override

@@ -1,0 +1,224 @@
+package io.edgeai.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetStatus;
+import io.edgeai.sync.resources.ModelMetric;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The system end to end, on the in-memory Kubernetes API and a real MQTT broker (one subclass per
+ * broker). Each test uses its own dataset names; the edge nodes edge0 and edge1 are shared.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SyncEndToEndTest {
+    private SyncHarness sync;
+
+    protected abstract SyncHarness startSystem() throws Exception;
+
+    protected SyncHarness sync() throws Exception {
+        if (sync == null) {
+            sync = startSystem();
+            sync.startEdge("edge0");
+            sync.startEdge("edge1");
+        }
+        return sync;
+    }
+
+    @AfterAll
+    void stopSystem() throws Exception {
+        if (sync != null) {
+            sync.close();
+        }
+    }
+
+    static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50));
+    }
+
+    private Path file(String relative, String content) throws Exception {
+        Path path = sync().dataRoot.resolve(relative);
+        Files.createDirectories(path.getParent());
+        return Files.writeString(path, content);
+    }
+
+    private Long samples(String name) throws Exception {
+        Dataset dataset = sync().dataset(name);
+        return dataset == null || dataset.getStatus() == null ? null : dataset.getStatus().getNumberOfSamples();
+    }
+
+    private Condition ready(String name) throws Exception {
+        DatasetStatus status = sync().dataset(name).getStatus();
+        return status == null ? null : status.getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst().orElse(null);
+    }
+
+    @Test
+    void aCreatedDatasetIsCountedOnItsNodeAndTheCountFollowsAppends() throws Exception {
+        Path index = file("create/index.txt", "a 1\nb 2\n\nc 3\n");
+        sync().createDataset("created", index.toString(), "txt", "edge0");
+
+        eventually().until(() -> Long.valueOf(3).equals(samples("created")));
+        assertThat(ready("created").getStatus()).isEqualTo("True");
+        assertThat(ready("created").getReason()).isEqualTo("Counted");
+        assertThat(sync().dataset("created").getStatus().getObservedGeneration()).isEqualTo(1L);
+        assertThat(sync().dataset("created").getStatus().getUpdateTime()).isNotBlank();
+        assertThat(sync().savedDataset("edge0", "default", "created")).exists();
+        assertThat(sync().savedDataset("edge1", "default", "created")).doesNotExist();
+
+        Files.writeString(index, "d 4\ne 5\n", StandardOpenOption.APPEND);
+        eventually().until(() -> Long.valueOf(5).equals(samples("created")));
+    }
+
+    @Test
+    void anEmptyDatasetReportsZero() throws Exception {
+        Path empty = file("empty/index.jsonl", "");
+        sync().createDataset("empty", empty.toString(), "jsonl", "edge0");
+        eventually().until(() -> Long.valueOf(0).equals(samples("empty")) && ready("empty") != null);
+        assertThat(ready("empty").getStatus()).isEqualTo("True");
+    }
+
+    @Test
+    void aSpecUpdateIsFollowed() throws Exception {
+        Path first = file("update/one.txt", "1\n2\n");
+        Path second = file("update/two.csv", "path,label\nx,1\ny,2\n\"multi\nline\",3\n");
+        sync().createDataset("updated", first.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("updated")));
+
+        sync().kube().resources(Dataset.class).inNamespace("default").withName("updated")
+            .edit(d -> {
+                d.getSpec().setDataUrl("file://" + second);
+                d.getSpec().setFormat("csv");
+                return d;
+            });
+
+        eventually().until(() -> Long.valueOf(3).equals(samples("updated")));
+        assertThat(sync().dataset("updated").getStatus().getObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void aDatasetMovedToAnotherNodeLeavesTheOldOne() throws Exception {
+        Path index = file("move/index.txt", "1\n2\n3\n4\n");
+        sync().createDataset("moved", index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(4).equals(samples("moved")));
+
+        sync().kube().resources(Dataset.class).inNamespace("default").withName("moved")
+            .edit(d -> {
+                d.getSpec().setNodeName("edge1");
+                return d;
+            });
+
+        eventually().until(() -> Files.exists(sync().savedDataset("edge1", "default", "moved"))
+            && !Files.exists(sync().savedDataset("edge0", "default", "moved")));
+        Files.writeString(index, "5\n", StandardOpenOption.APPEND);
+        eventually().until(() -> Long.valueOf(5).equals(samples("moved")));
+    }
+
+    @Test
+    void aDeletedDatasetIsForgottenByItsNode() throws Exception {
+        Path index = file("delete/index.txt", "1\n");
+        sync().createDataset("deleted", index.toString(), "txt", "edge0");
+        eventually().until(() -> Files.exists(sync().savedDataset("edge0", "default", "deleted")) && samples("deleted") != null);
+
+        sync().kube().resources(Dataset.class).inNamespace("default").withName("deleted").delete();
+
+        eventually().until(() -> !Files.exists(sync().savedDataset("edge0", "default", "deleted")));
+    }
+
+    @Test
+    void aDatasetDeletedWhileItsNodeWasDownIsDroppedAfterRestart() throws Exception {
+        sync().startEdge("edge2");
+        Path index = file("offline/index.txt", "1\n2\n");
+        Path keep = file("offline/keep.txt", "1\n");
+        sync().createDataset("offline-gone", index.toString(), "txt", "edge2");
+        sync().createDataset("offline-kept", keep.toString(), "txt", "edge2");
+        eventually().until(() -> samples("offline-gone") != null && samples("offline-kept") != null);
+
+        sync().stopEdge("edge2");
+        sync().kube().resources(Dataset.class).inNamespace("default").withName("offline-gone").delete();
+        Files.writeString(keep, "2\n", StandardOpenOption.APPEND);
+        assertThat(sync().savedDataset("edge2", "default", "offline-gone")).exists();
+
+        sync().startEdge("edge2");
+
+        eventually().until(() -> !Files.exists(sync().savedDataset("edge2", "default", "offline-gone")));
+        eventually().until(() -> Long.valueOf(2).equals(samples("offline-kept")));
+        sync().stopEdge("edge2");
+    }
+
+    @Test
+    void refusedPathsMissingFilesAndUnknownFormatsAreNotReadyWithAReason() throws Exception {
+        Path outside = Files.createTempFile("outside-data-roots", ".txt");
+        Files.writeString(outside, "secret\n");
+        sync().createDataset("outside", outside.toString(), "txt", "edge0");
+        sync().createDataset("missing", sync().dataRoot.resolve("nowhere/index.txt").toString(), "txt", "edge0");
+        sync().createDataset("odd-format", file("odd/data.parquet", "x\n").toString(), "parquet", "edge0");
+        Path escape = sync().dataRoot.resolve("escape-link.txt");
+        Files.createSymbolicLink(escape, outside);
+        sync().createDataset("symlink-escape", escape.toString(), "txt", "edge0");
+
+        eventually().until(() -> ready("outside") != null && ready("missing") != null && ready("odd-format") != null
+            && ready("symlink-escape") != null);
+        assertThat(List.of(ready("outside"), ready("missing"), ready("odd-format"), ready("symlink-escape")))
+            .extracting(Condition::getStatus, Condition::getReason)
+            .containsExactly(
+                org.assertj.core.groups.Tuple.tuple("False", "PathOutsideDataRoots"),
+                org.assertj.core.groups.Tuple.tuple("False", "PathNotFound"),
+                org.assertj.core.groups.Tuple.tuple("False", "UnknownFormat"),
+                org.assertj.core.groups.Tuple.tuple("False", "PathOutsideDataRoots"));
+        assertThat(samples("outside")).isNull();
+
+        file("nowhere/index.txt", "now\nhere\n");
+        eventually().until(() -> Long.valueOf(2).equals(samples("missing")) && "True".equals(ready("missing").getStatus()));
+    }
+
+    @Test
+    void spoofedMalformedAndUnknownStatusesAreDroppedAndTheRouteGoesOn() throws Exception {
+        Path index = file("spoof/index.txt", "1\n2\n");
+        Dataset created = sync().createDataset("spoofed", index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("spoofed")));
+        String uid = created.getMetadata().getUid();
+        String forged = "{\"namespace\":\"default\",\"name\":\"spoofed\",\"uid\":\"" + uid + "\",\"observedGeneration\":1,"
+            + "\"numberOfSamples\":999,\"updateTime\":\"2026-01-01T00:00:00Z\",\"readiness\":{\"ready\":true,\"reason\":\"Counted\",\"message\":\"x\"}}";
+
+        sync().publishRaw("edgeai/nodes/edge1/status/datasets/default/spoofed", forged, false);
+        sync().publishRaw("edgeai/nodes/edge0/status/datasets/default/spoofed", "{not json", false);
+        sync().publishRaw("edgeai/nodes/edge0/status/datasets/default/spoofed", "[1,2]", false);
+        sync().publishRaw("edgeai/nodes/edge0/status/datasets/default/no-such-dataset", forged.replace("spoofed", "no-such-dataset"), false);
+        sync().publishRaw("edgeai/nodes/edge0/status/datasets/default/spoofed", forged.replace(uid, "an-earlier-uid"), false);
+        sync().publishRaw("edgeai/nodes/edge0/status/bogus", "{}", false);
+
+        // the route is still alive: a real change still arrives, and none of the above was written
+        Files.writeString(index, "3\n", StandardOpenOption.APPEND);
+        eventually().until(() -> Long.valueOf(3).equals(samples("spoofed")));
+        assertThat(samples("spoofed")).isEqualTo(3L);
+    }
+
+    @Test
+    void modelsReachEveryNodeAndTheirMetricsComeBack() throws Exception {
+        Path modelDir = Files.createDirectories(sync().dataRoot.resolve("models/detector"));
+        sync().createModel("detector", modelDir.resolve("model.pb").toString());
+        eventually().until(() -> Files.exists(sync().stateDir("edge0").resolve("models/default/detector.json"))
+            && Files.exists(sync().stateDir("edge1").resolve("models/default/detector.json")));
+
+        Files.writeString(modelDir.resolve("metrics.json"), "{\"accuracy\": 0.91, \"f1\": \"0.88\"}");
+
+        eventually().until(() -> sync().model("detector").getStatus() != null && !sync().model("detector").getStatus().getMetrics().isEmpty());
+        assertThat(sync().model("detector").getStatus().getMetrics())
+            .containsExactly(new ModelMetric("accuracy", "0.91"), new ModelMetric("f1", "0.88"));
+        assertThat(sync().model("detector").getStatus().getUpdateTime()).isNotBlank();
+
+        sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("detector").delete();
+        eventually().until(() -> !Files.exists(sync().stateDir("edge0").resolve("models/default/detector.json")));
+    }
+}

@@ -1,0 +1,120 @@
+package io.edgeai.sync.it;
+
+import io.edgeai.sync.SyncApp;
+import io.edgeai.sync.local.LocalKubernetesApi;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetSpec;
+import io.edgeai.sync.resources.Model;
+import io.edgeai.sync.resources.ModelSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The whole system in one JVM for tests: the in-memory Kubernetes API, a real broker, the cloud and
+ * any number of edge nodes, each a Camel Main loading the routes as shipped in routes/. Edges can be
+ * stopped and started again on the same state directory.
+ */
+final class SyncHarness implements AutoCloseable {
+    final Broker broker;
+    final LocalKubernetesApi api;
+    final Path dataRoot;
+    private final Path home;
+    private final Main cloud;
+    private final Map<String, Main> edges = new HashMap<>();
+
+    SyncHarness(Broker broker, Path home) throws Exception {
+        this.broker = broker;
+        this.home = home;
+        this.dataRoot = Files.createDirectories(home.resolve("data"));
+        api = new LocalKubernetesApi();
+        Properties props = new Properties();
+        props.setProperty("edgeai.mqtt.url", broker.url());
+        cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
+        cloud.start();
+    }
+
+    KubernetesClient kube() {
+        return api.client();
+    }
+
+    void startEdge(String node) throws Exception {
+        Properties props = new Properties();
+        props.setProperty("edgeai.mqtt.url", broker.url());
+        props.setProperty("edgeai.node-name", node);
+        props.setProperty("edgeai.edge.data-roots", dataRoot.toString());
+        props.setProperty("edgeai.edge.state-dir", stateDir(node).toString());
+        props.setProperty("edgeai.edge.coalesce-delay-ms", "20");
+        Main edge = SyncApp.create(SyncApp.EDGE, props, null);
+        edge.start();
+        edges.put(node, edge);
+    }
+
+    void stopEdge(String node) throws Exception {
+        edges.remove(node).stop();
+    }
+
+    Path stateDir(String node) {
+        return home.resolve("state-" + node);
+    }
+
+    Path savedDataset(String node, String namespace, String name) {
+        return stateDir(node).resolve("datasets").resolve(namespace).resolve(name + ".json");
+    }
+
+    Dataset createDataset(String name, String dataUrl, String format, String node) {
+        Dataset dataset = new Dataset();
+        dataset.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+        dataset.setSpec(new DatasetSpec(dataUrl, format, node));
+        return kube().resources(Dataset.class).inNamespace("default").resource(dataset).create();
+    }
+
+    Dataset dataset(String name) {
+        return kube().resources(Dataset.class).inNamespace("default").withName(name).get();
+    }
+
+    Model createModel(String name, String modelUrl) {
+        Model model = new Model();
+        model.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("default").build());
+        model.setSpec(new ModelSpec(modelUrl, "pb"));
+        return kube().resources(Model.class).inNamespace("default").resource(model).create();
+    }
+
+    Model model(String name) {
+        return kube().resources(Model.class).inNamespace("default").withName(name).get();
+    }
+
+    /** Publishes as an arbitrary MQTT client would: what a misbehaving or spoofing node can send. */
+    void publishRaw(String topic, String payload, boolean retained) throws Exception {
+        try (MqttClient client = new MqttClient(broker.url(), "test-raw-" + System.nanoTime(), new MemoryPersistence())) {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(true);
+            client.connect(options);
+            MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            message.setRetained(retained);
+            client.publish(topic, message);
+            client.disconnect();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Main edge : edges.values()) {
+            edge.stop();
+        }
+        cloud.stop();
+        api.close();
+        broker.close();
+    }
+}
