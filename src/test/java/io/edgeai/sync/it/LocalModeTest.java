@@ -1,0 +1,53 @@
+package io.edgeai.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.edgeai.sync.local.LocalMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's walk-through with the real kubectl: apply the sample, see the count, append, see it follow. */
+class LocalModeTest {
+    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+
+    @Test
+    void kubectlSeesTheSampleDatasetCounted(@TempDir Path home) throws Exception {
+        if (!Files.isExecutable(KUBECTL)) {
+            System.err.println("SKIPPED LocalModeTest: kubectl is not installed");
+        }
+        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        try (LocalMode local = new LocalMode(home)) {
+            // the shipped sample, pointed at this test's home instead of /tmp/edgeai-local
+            String sample = Files.readString(Path.of("crds/samples/local-dataset.yaml")).replace("/tmp/edgeai-local", home.toString());
+            Path manifest = Files.writeString(home.resolve("local-dataset.yaml"), sample);
+
+            assertThat(kubectl(local, "apply", "-f", manifest.toString())).contains("dataset.edgeai.io/local-images created");
+            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "get", "dataset", "local-images",
+                "-o", "jsonpath={.status.numberOfSamples}").equals("3"));
+
+            Files.writeString(home.resolve("data/images/index.txt"), "images/train/img_00000004.jpg 2\n", StandardOpenOption.APPEND);
+            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "get", "dataset", "local-images",
+                "-o", "jsonpath={.status.numberOfSamples}").equals("4"));
+            assertThat(kubectl(local, "get", "datasets")).contains("local-images");
+            assertThat(kubectl(local, "delete", "dataset", "local-images")).contains("deleted");
+        }
+    }
+
+    private static String kubectl(LocalMode local, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", local.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+}

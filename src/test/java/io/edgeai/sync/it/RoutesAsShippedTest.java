@@ -1,0 +1,78 @@
+package io.edgeai.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgeai.sync.SyncApp;
+import io.edgeai.sync.local.EmbeddedBroker;
+import io.edgeai.sync.local.LocalKubernetesApi;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every route in routes/ starts, from the files on disk, exactly as shipped. */
+class RoutesAsShippedTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void cloudAndEdgeStartEveryShippedRouteFromDisk(@TempDir Path dir) throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker(0); LocalKubernetesApi api = new LocalKubernetesApi()) {
+            Properties cloudProps = new Properties();
+            cloudProps.setProperty("edgeai.mqtt.url", broker.url());
+            Main cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
+            Properties edgeProps = new Properties();
+            edgeProps.setProperty("edgeai.mqtt.url", broker.url());
+            edgeProps.setProperty("edgeai.node-name", "edge0");
+            edgeProps.setProperty("edgeai.edge.data-roots", Files.createDirectories(dir.resolve("data")).toString());
+            edgeProps.setProperty("edgeai.edge.state-dir", dir.resolve("state").toString());
+            Main edge = SyncApp.create(SyncApp.EDGE, edgeProps, null);
+            cloud.start();
+            edge.start();
+            try {
+                assertStartedFromDisk(cloud.getCamelContext(), "cloud", List.of());
+                assertStartedFromDisk(edge.getCamelContext(), "edge", List.of("dataset-watch-0"));
+            } finally {
+                edge.stop();
+                cloud.stop();
+            }
+        }
+    }
+
+    private static void assertStartedFromDisk(CamelContext context, String mode, List<String> fromTemplates) throws Exception {
+        List<String> shipped = new ArrayList<>(fromTemplates);
+        for (Path file : yamlFiles(mode)) {
+            for (JsonNode item : YAML.readTree(file.toFile())) {
+                if (item.has("route")) {
+                    shipped.add(item.get("route").get("id").asText());
+                }
+            }
+        }
+        assertThat(context.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrderElementsOf(shipped);
+        for (Route route : context.getRoutes()) {
+            assertThat(context.getRouteController().getRouteStatus(route.getRouteId())).as(route.getRouteId()).isEqualTo(ServiceStatus.Started);
+            if (!fromTemplates.contains(route.getRouteId())) {
+                assertThat(route.getSourceLocation()).as(route.getRouteId()).startsWith("file:routes/");
+            }
+        }
+    }
+
+    private static List<Path> yamlFiles(String mode) throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String dir : List.of(mode, "common")) {
+            try (var list = Files.list(Path.of("routes", dir))) {
+                files.addAll(list.filter(p -> p.toString().endsWith(".yaml")).toList());
+            }
+        }
+        return files;
+    }
+}

@@ -1,0 +1,155 @@
+package io.edgeai.sync.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import io.edgeai.sync.local.LocalKubernetesApi;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the in-memory API does not check, checked here: the samples against the CRDs' own
+ * openAPIV3Schema (as the API server would at apply time), and the printer columns' JSONPaths
+ * evaluated by the real kubectl on a resource with a status.
+ */
+class CrdTest {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static JsonNode crd(String plural) throws IOException {
+        return YAML.readTree(Path.of("crds", plural + ".edgeai.io.yaml").toFile());
+    }
+
+    private static JsonSchema schemaOf(JsonNode crd) {
+        JsonNode openApi = crd.at("/spec/versions/0/schema/openAPIV3Schema");
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApi);
+    }
+
+    private static Set<String> errors(JsonSchema schema, String yaml) throws IOException {
+        return schema.validate(YAML.readTree(yaml)).stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+    }
+
+    @Test
+    void theCrdsKeepTheSeedsShape() throws IOException {
+        for (String plural : List.of("datasets", "models")) {
+            JsonNode crd = crd(plural);
+            assertThat(crd.at("/spec/group").asText()).isEqualTo("edgeai.io");
+            assertThat(crd.at("/spec/scope").asText()).isEqualTo("Namespaced");
+            assertThat(crd.at("/spec/versions/0/name").asText()).isEqualTo("v1alpha1");
+            assertThat(crd.at("/spec/versions/0/subresources/status").isObject()).isTrue();
+        }
+        JsonNode dataset = crd("datasets").at("/spec/versions/0/schema/openAPIV3Schema/properties");
+        assertThat(dataset.at("/spec/properties").fieldNames()).toIterable().containsExactlyInAnyOrder("dataUrl", "format", "nodeName");
+        assertThat(dataset.at("/status/properties").fieldNames()).toIterable()
+            .contains("numberOfSamples", "updateTime", "observedGeneration", "conditions");
+        JsonNode model = crd("models").at("/spec/versions/0/schema/openAPIV3Schema/properties");
+        assertThat(model.at("/status/properties/metrics/items/properties").fieldNames()).toIterable().containsExactlyInAnyOrder("key", "value");
+    }
+
+    @Test
+    void everySampleIsValid() throws IOException {
+        try (var samples = Files.list(Path.of("crds/samples"))) {
+            for (Path sample : samples.toList()) {
+                JsonNode resource = YAML.readTree(sample.toFile());
+                String plural = resource.get("kind").asText().equals("Dataset") ? "datasets" : "models";
+                assertThat(schemaOf(crd(plural)).validate(resource)).as(sample.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void mistakesAreCaughtAtApplyTime() throws IOException {
+        JsonSchema datasets = schemaOf(crd("datasets"));
+        assertThat(errors(datasets, "spec: {dataUrl: /d, format: txt}")).anyMatch(m -> m.contains("nodeName"));
+        assertThat(errors(datasets, "spec: {dataUrl: /d, format: txt, nodeName: Edge_0}")).anyMatch(m -> m.contains("pattern"));
+        assertThat(errors(datasets, "spec: {dataUrl: /d, format: txt, nodeName: 'edge/0'}")).anyMatch(m -> m.contains("pattern"));
+        assertThat(errors(datasets, "spec: {dataUrl: '', format: txt, nodeName: edge0}")).isNotEmpty();
+        assertThat(errors(datasets, "spec: {dataUrl: /d, format: txt, nodeName: edge0}\nstatus: {numberOfSamples: -1}")).isNotEmpty();
+        assertThat(errors(datasets, "spec: {dataUrl: /d, format: txt, nodeName: edge-0.zone-a}")).isEmpty();
+        assertThat(errors(schemaOf(crd("models")), "spec: {format: pb}")).anyMatch(m -> m.contains("modelUrl"));
+    }
+
+    @Test
+    void thePrinterColumnsShowTheStatusInRealKubectl(@TempDir Path dir) throws Exception {
+        Path kubectl = Path.of("/usr/bin/kubectl");
+        if (!Files.isExecutable(kubectl)) {
+            System.err.println("SKIPPED printer columns: kubectl is not installed");
+        }
+        assumeTrue(Files.isExecutable(kubectl), "kubectl is not installed");
+        JsonNode crd = crd("datasets");
+        List<String> names = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        for (JsonNode column : crd.at("/spec/versions/0/additionalPrinterColumns")) {
+            names.add(column.get("name").asText());
+            columns.add(column.get("name").asText() + ":" + column.get("jsonPath").asText());
+        }
+        assertThat(names).contains("NumberOfSamples", "Node", "spec", "Ready", "UpdateAge", "Age");
+
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
+                .withGroup("edgeai.io").withVersion("v1alpha1").withPlural("datasets").withNamespaced(true).withKind("Dataset").build();
+            GenericKubernetesResource dataset = YAML.convertValue(YAML.readTree("""
+                apiVersion: edgeai.io/v1alpha1
+                kind: Dataset
+                metadata: {name: shown, namespace: default}
+                spec: {dataUrl: /data/index.txt, format: txt, nodeName: edge0}
+                """), GenericKubernetesResource.class);
+            api.client().genericKubernetesResources(context).inNamespace("default").resource(dataset).create();
+            api.client().genericKubernetesResources(context).inNamespace("default").withName("shown").subresource("status")
+                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), """
+                    {"status": {"numberOfSamples": 42, "updateTime": "2026-11-28T10:00:00Z", "conditions": [
+                      {"type": "Other", "status": "False", "reason": "Nope"}, {"type": "Ready", "status": "True", "reason": "Counted"}]}}""");
+            Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
+
+            Process process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "get", "datasets", "shown",
+                "-o", "custom-columns=" + String.join(",", columns)).redirectErrorStream(true).start();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String[] lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
+
+            assertThat(lines).hasSize(2);
+            List<String> header = List.of(lines[0].trim().split("\\s+"));
+            assertThat(header).containsExactlyElementsOf(names);
+            List<String> row = cells(lines[0], lines[1], names);
+            assertThat(row.get(names.indexOf("NumberOfSamples"))).isEqualTo("42");
+            assertThat(row.get(names.indexOf("Node"))).isEqualTo("edge0");
+            assertThat(row.get(names.indexOf("Ready"))).isEqualTo("True");
+            assertThat(row.get(names.indexOf("Reason"))).isEqualTo("Counted");
+            assertThat(row.get(names.indexOf("UpdateAge"))).isEqualTo("2026-11-28T10:00:00Z");
+            assertThat(row.get(names.indexOf("spec"))).contains("nodeName:edge0");
+        }
+    }
+
+    /** kubectl aligns each value under its header; a value (the spec map) may hold spaces. */
+    private static List<String> cells(String header, String row, List<String> names) {
+        int[] starts = new int[names.size() + 1];
+        int from = 0;
+        for (int i = 0; i < names.size(); i++) {
+            starts[i] = header.indexOf(names.get(i), from);
+            from = starts[i] + names.get(i).length();
+        }
+        starts[names.size()] = row.length();
+        List<String> cells = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            cells.add(row.substring(Math.min(starts[i], row.length()), Math.min(starts[i + 1], row.length())).trim());
+        }
+        return cells;
+    }
+}
