@@ -1,0 +1,82 @@
+package io.edgeai.sync.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetSpec;
+import io.edgeai.sync.resources.DatasetStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatasetDownstreamTest {
+    private final Map<String, List<String>> onNode = Map.of("edge0", List.of("ns/a"), "edge1", List.of("ns/b", "ns/moved"));
+    private final DatasetDownstream downstream = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()), () -> 1234L);
+
+    static Dataset dataset(String name, String node, long generation, String uid) {
+        Dataset dataset = new Dataset();
+        dataset.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName(name).withGeneration(generation).withUid(uid).build());
+        dataset.setSpec(new DatasetSpec("/data/" + name, "txt", node));
+        return dataset;
+    }
+
+    private static List<String> topics(List<Outgoing> messages) {
+        return messages.stream().map(m -> m.topic() + (m.isTombstone() ? " (tombstone)" : "")).toList();
+    }
+
+    @Test
+    void anAddedDatasetGoesToItsNodeWithTheManifest() {
+        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("a", "edge0", 1, "u1")));
+
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a", "edgeai/nodes/edge0/desired/manifest");
+        DesiredDataset desired = Json.read(out.get(0).payload(), DesiredDataset.class, "test");
+        assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
+        assertThat(Json.read(out.get(1).payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1234L));
+    }
+
+    @Test
+    void aStatusOnlyUpdateSendsNothing() {
+        Dataset before = dataset("a", "edge0", 1, "u1");
+        Dataset after = dataset("a", "edge0", 1, "u1");
+        after.setStatus(new DatasetStatus());
+        after.getStatus().setNumberOfSamples(5L);
+        assertThat(downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after))).isEmpty();
+    }
+
+    @Test
+    void aSpecUpdateResendsTheDesiredStateOnly() {
+        Dataset after = dataset("a", "edge0", 2, "u1");
+        after.getSpec().setFormat("csv");
+        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, dataset("a", "edge0", 1, "u1"), after));
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a");
+    }
+
+    @Test
+    void aMoveRemovesFromTheOldNodeAndAddsToTheNew() {
+        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED,
+            dataset("moved", "edge0", 1, "u1"), dataset("moved", "edge1", 2, "u1")));
+        assertThat(topics(out)).containsExactly(
+            "edgeai/nodes/edge0/desired/datasets/ns/moved (tombstone)", "edgeai/nodes/edge0/desired/manifest",
+            "edgeai/nodes/edge1/desired/datasets/ns/moved", "edgeai/nodes/edge1/desired/manifest");
+    }
+
+    @Test
+    void aDeleteSendsATombstoneAndTheManifest() {
+        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.DELETED, dataset("gone", "edge0", 1, "u1"), null));
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "edgeai/nodes/edge0/desired/manifest");
+    }
+
+    @Test
+    void aNodeNameThatCannotBeATopicLevelIsRefused() {
+        assertThatThrownBy(() -> downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("x", "edge/#", 1, "u"))))
+            .isInstanceOf(RejectedMessage.class).hasMessageContaining("no valid node");
+    }
+}

@@ -1,0 +1,71 @@
+package io.edgeai.sync.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CoalescerTest {
+
+    @Test
+    void aBurstOfRequestsGivesABoundedNumberOfRunsAndAFinalOne() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicInteger latestSeen = new AtomicInteger();
+        AtomicInteger latestWritten = new AtomicInteger();
+        try (Coalescer coalescer = new Coalescer(2, Duration.ofMillis(20), (key, verify) -> {
+            runs.incrementAndGet();
+            latestSeen.set(latestWritten.get());
+        })) {
+            for (int i = 1; i <= 5000; i++) {
+                latestWritten.set(i);
+                coalescer.request("k", false);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(coalescer::idle);
+        }
+        assertThat(latestSeen.get()).as("the last run saw the last write").isEqualTo(5000);
+        assertThat(runs.get()).isBetween(1, 100);
+    }
+
+    @Test
+    void oneKeysLongTaskDoesNotHoldUpTheOthers() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Map<String, Boolean> done = new ConcurrentHashMap<>();
+        try (Coalescer coalescer = new Coalescer(2, Duration.ofMillis(1), (key, verify) -> {
+            if (key.equals("huge")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            done.put(key, true);
+        })) {
+            coalescer.request("huge", false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> !coalescer.idle());
+            for (int i = 0; i < 20; i++) {
+                coalescer.request("small-" + i, false);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 20);
+            assertThat(done).doesNotContainKey("huge");
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> done.containsKey("huge"));
+        }
+    }
+
+    @Test
+    void aVerifyRequestIsNotLostInACoalescedBurst() {
+        Map<String, Boolean> verified = new ConcurrentHashMap<>();
+        try (Coalescer coalescer = new Coalescer(1, Duration.ofMillis(50), (key, verify) -> verified.merge(key, verify, Boolean::logicalOr))) {
+            coalescer.request("k", false);
+            coalescer.request("k", true);
+            coalescer.request("k", false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> coalescer.idle() && verified.containsKey("k"));
+        }
+        assertThat(verified).containsEntry("k", true);
+    }
+}

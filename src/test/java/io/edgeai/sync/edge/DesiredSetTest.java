@@ -1,0 +1,69 @@
+package io.edgeai.sync.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.resources.DatasetSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DesiredSetTest {
+    @TempDir
+    Path state;
+    private final List<String> events = new ArrayList<>();
+
+    private DesiredSet<DesiredDataset> set() {
+        return new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class, DesiredDataset::key, DesiredDataset::issuedAt,
+            new DesiredSet.Listener<>() {
+                @Override
+                public void placed(DesiredDataset d) {
+                    events.add("placed " + d.key() + "@" + d.issuedAt());
+                }
+
+                @Override
+                public void removed(DesiredDataset d) {
+                    events.add("removed " + d.key());
+                }
+            });
+    }
+
+    private static DesiredDataset dataset(String name, long issuedAt) {
+        return new DesiredDataset("ns", name, "uid-" + name, 1, new DatasetSpec("/d/" + name, "txt", "edge0"), issuedAt);
+    }
+
+    @Test
+    void whatWasPlacedSurvivesARestart() {
+        set().put(dataset("a", 10));
+        assertThat(set().get("ns/a")).contains(dataset("a", 10));
+    }
+
+    @Test
+    void aManifestRemovesOnlyWhatItPostdates() {
+        DesiredSet<DesiredDataset> set = set();
+        set.put(dataset("old", 10));
+        set.put(dataset("new", 30));
+
+        set.apply(new Manifest(List.of(), 20));
+
+        assertThat(set.all()).extracting(DesiredDataset::name).containsExactly("new");
+        assertThat(events).containsExactly("placed ns/old@10", "placed ns/new@30", "removed ns/old");
+        assertThat(set().get("ns/old")).as("removed from disk too").isEmpty();
+    }
+
+    @Test
+    void leftoversOlderThanTheManifestAndLateCopiesAreIgnored() {
+        DesiredSet<DesiredDataset> set = set();
+        set.apply(new Manifest(List.of("ns/listed"), 20));
+        set.put(dataset("leftover", 10));
+        set.put(dataset("listed", 10));
+        set.put(dataset("listed", 5));
+        set.apply(new Manifest(List.of(), 15)); // an older manifest arriving late changes nothing
+
+        assertThat(set.all()).extracting(DesiredDataset::name).containsExactly("listed");
+        assertThat(set.get("ns/listed").orElseThrow().issuedAt()).isEqualTo(10);
+    }
+}
