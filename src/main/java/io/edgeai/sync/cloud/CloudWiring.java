@@ -9,11 +9,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
 /** The beans the cloud routes (routes/cloud) call, built from settings. */
 public final class CloudWiring {
+    private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
     private CloudWiring() {
     }
 
@@ -26,8 +28,15 @@ public final class CloudWiring {
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
         registry.bind("resourceInformers", informers);
-        registry.bind("datasetDownstream", new DatasetDownstream(topics, node -> datasetsOn(informers, node), clock::millis));
-        registry.bind("modelDownstream", new ModelDownstream(topics, () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), clock::millis));
+        Supplier<List<String>> allModels = () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList();
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), clock::millis);
+        ModelDownstream modelDownstream = new ModelDownstream(topics, allModels, clock::millis);
+        registry.bind("datasetDownstream", datasetDownstream);
+        registry.bind("modelDownstream", modelDownstream);
+        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics,
+            () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT),
+            (node, key) -> datasetsOn(informers, node).contains(key), node -> datasetsOn(informers, node),
+            (ns, name) -> informers.get(Model.class, ns, name).isPresent(), allModels, datasetDownstream, modelDownstream));
         registry.bind("statusUpstream", new StatusUpstream(topics,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));

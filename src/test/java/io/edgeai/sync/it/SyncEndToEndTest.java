@@ -157,6 +157,21 @@ abstract class SyncEndToEndTest {
     }
 
     @Test
+    void aDatasetDeletedWhileTheCloudWasDownIsDroppedAfterTheCloudRestarts() throws Exception {
+        sync().startEdge("edge3");
+        Path index = file("cloud-down/index.txt", "1\n");
+        sync().createDataset("cloud-down", index.toString(), "txt", "edge3");
+        eventually().until(() -> samples("cloud-down") != null && Files.exists(sync().savedDataset("edge3", "default", "cloud-down")));
+
+        sync().stopCloud();
+        sync().kube().resources(Dataset.class).inNamespace("default").withName("cloud-down").delete();
+        sync().startCloud();
+
+        eventually().until(() -> !Files.exists(sync().savedDataset("edge3", "default", "cloud-down")));
+        sync().stopEdge("edge3");
+    }
+
+    @Test
     void refusedPathsMissingFilesAndUnknownFormatsAreNotReadyWithAReason() throws Exception {
         Path outside = Files.createTempFile("outside-data-roots", ".txt");
         Files.writeString(outside, "secret\n");

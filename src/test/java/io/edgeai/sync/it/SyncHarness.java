@@ -30,7 +30,7 @@ final class SyncHarness implements AutoCloseable {
     final LocalKubernetesApi api;
     final Path dataRoot;
     private final Path home;
-    private final Main cloud;
+    private Main cloud;
     private final Map<String, Main> edges = new HashMap<>();
 
     SyncHarness(Broker broker, Path home) throws Exception {
@@ -38,10 +38,18 @@ final class SyncHarness implements AutoCloseable {
         this.home = home;
         this.dataRoot = Files.createDirectories(home.resolve("data"));
         api = new LocalKubernetesApi();
+        startCloud();
+    }
+
+    void startCloud() throws Exception {
         Properties props = new Properties();
         props.setProperty("edgeai.mqtt.url", broker.url());
         cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
         cloud.start();
+    }
+
+    void stopCloud() throws Exception {
+        cloud.stop();
     }
 
     KubernetesClient kube() {
