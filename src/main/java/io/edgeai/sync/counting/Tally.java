@@ -16,17 +16,29 @@ final class Tally {
     }
 
     /**
-     * Steps over eight bytes that hold no quote, outside quotes. A line feed ends a non-empty line when
-     * the nearest byte before it that is a line feed or content is content: CRs are neither, so any run
-     * of them between content and the line feed is skipped.
+     * Steps over eight bytes that hold no quote, outside quotes. Three cases, cheapest first:
+     * no line feed (only the open flag can change, and only while it is false); line feeds but no CR
+     * (every other byte is content, so a line feed ends a non-empty line exactly when the byte before
+     * it is not a line feed: one popcount); and the general case, where a line feed ends a non-empty
+     * line when the nearest byte before it that is a line feed or content is content (CRs are neither,
+     * so any run of them is skipped).
      */
     void plainWord(long word) {
         long lf = Swar.equalBytes(word, Swar.LF);
-        long content = ~(lf | Swar.equalBytes(word, Swar.CR)) & Swar.HIGH_BITS;
         if (lf == 0) {
-            open |= content != 0;
+            if (!open) {
+                open = (~Swar.equalBytes(word, Swar.CR) & Swar.HIGH_BITS) != 0;
+            }
             return;
         }
+        long cr = Swar.equalBytes(word, Swar.CR);
+        if (cr == 0) {
+            long afterEmpty = (lf << 8) | (open ? 0 : 0x80L);
+            terminated += Long.bitCount(lf & ~afterEmpty);
+            open = lf >= 0; // the last byte is content unless it is a line feed (bit 63)
+            return;
+        }
+        long content = ~(lf | cr) & Swar.HIGH_BITS;
         long marks = lf | content;
         for (long pending = lf; pending != 0; pending &= pending - 1) {
             long bit = pending & -pending;
