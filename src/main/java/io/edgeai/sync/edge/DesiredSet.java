@@ -45,6 +45,25 @@ final class DesiredSet<T> {
         }
     }
 
+    /**
+     * A message on the object's topic: a tombstone removes it; anything else is parsed and checked by
+     * {@code read} (which throws {@link io.edgeai.sync.mqtt.RejectedMessage} for a bad one) and placed.
+     */
+    void receive(String key, byte[] payload, java.util.function.Function<byte[], T> read) {
+        if (payload.length == 0) {
+            remove(key);
+        } else {
+            put(read.apply(payload));
+        }
+    }
+
+    /** A message on the manifest's topic; a cleared manifest topic changes nothing. */
+    void receiveManifest(byte[] payload) {
+        if (payload.length > 0) {
+            apply(io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest"));
+        }
+    }
+
     synchronized void put(T desired) {
         String key = keyOf.apply(desired);
         Manifest manifest = latestManifest;

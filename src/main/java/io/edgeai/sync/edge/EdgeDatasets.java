@@ -5,7 +5,6 @@ import io.edgeai.sync.counting.UnknownFormatException;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
 import io.edgeai.sync.mqtt.Messages.DesiredDataset;
-import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
@@ -76,22 +75,16 @@ public final class EdgeDatasets implements AutoCloseable {
             throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
         }
         switch (ref.kind()) {
-            case NODE_MANIFEST -> {
-                if (payload.length > 0) {
-                    desired.apply(Json.read(payload, Manifest.class, "manifest"));
-                }
-            }
+            case NODE_MANIFEST -> desired.receiveManifest(payload);
             case DESIRED_DATASET -> {
                 String key = ref.namespace() + "/" + ref.name();
-                if (payload.length == 0) {
-                    desired.remove(key);
-                    return;
-                }
-                DesiredDataset dataset = Json.read(payload, DesiredDataset.class, "desired dataset " + key);
-                if (!key.equals(dataset.key()) || dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
-                    throw new RejectedMessage("desired dataset on topic " + key + " does not match its payload " + dataset.key());
-                }
-                desired.put(dataset);
+                desired.receive(key, payload, bytes -> {
+                    DesiredDataset dataset = Json.read(bytes, DesiredDataset.class, "desired dataset " + key);
+                    if (!key.equals(dataset.key()) || dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
+                        throw new RejectedMessage("desired dataset on topic " + key + " does not match its payload " + dataset.key());
+                    }
+                    return dataset;
+                });
             }
             default -> throw new RejectedMessage("not a dataset topic: " + topic);
         }

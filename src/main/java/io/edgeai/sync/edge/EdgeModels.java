@@ -3,7 +3,6 @@ package io.edgeai.sync.edge;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
-import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
@@ -71,22 +70,16 @@ public final class EdgeModels {
     public void onDesired(String topic, byte[] payload) {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a model topic: " + topic));
         switch (ref.kind()) {
-            case MODELS_MANIFEST -> {
-                if (payload.length > 0) {
-                    desired.apply(Json.read(payload, Manifest.class, "models manifest"));
-                }
-            }
+            case MODELS_MANIFEST -> desired.receiveManifest(payload);
             case DESIRED_MODEL -> {
                 String key = ref.namespace() + "/" + ref.name();
-                if (payload.length == 0) {
-                    desired.remove(key);
-                    return;
-                }
-                DesiredModel model = Json.read(payload, DesiredModel.class, "desired model " + key);
-                if (!key.equals(model.key()) || model.spec() == null) {
-                    throw new RejectedMessage("desired model on topic " + key + " does not match its payload " + model.key());
-                }
-                desired.put(model);
+                desired.receive(key, payload, bytes -> {
+                    DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
+                    if (!key.equals(model.key()) || model.spec() == null) {
+                        throw new RejectedMessage("desired model on topic " + key + " does not match its payload " + model.key());
+                    }
+                    return model;
+                });
             }
             default -> throw new RejectedMessage("not a model topic: " + topic);
         }
