@@ -16,7 +16,9 @@ import java.util.function.LongSupplier;
 /**
  * Turns a Dataset event into what its edge node must be told: the desired state on the node's own
  * topic, and the node's manifest when the set of its datasets changed. A move to another node
- * removes it from the old node and adds it to the new one. Status-only updates produce nothing.
+ * removes it from the old node and adds it to the new one. Status-only updates produce nothing; an
+ * informer resync (the same resourceVersion again) re-sends the desired state, so a message lost to a
+ * long broker outage is repaired within one resync period (retained messages make this idempotent).
  */
 public final class DatasetDownstream {
     private final Topics topics;
@@ -38,6 +40,12 @@ public final class DatasetDownstream {
             case UPDATED -> {
                 Dataset before = event.before();
                 Dataset after = event.after();
+                if (isResync(before, after)) {
+                    if (ResourceNames.valid(nodeOf(after))) {
+                        out.add(desired(after));
+                    }
+                    return out;
+                }
                 if (sameDesiredState(before, after)) {
                     return out; // a status patch or a resync: the edge already has this
                 }
@@ -87,6 +95,11 @@ public final class DatasetDownstream {
         return Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())
             && Objects.equals(before.getSpec(), after.getSpec())
             && Objects.equals(before.getMetadata().getGeneration(), after.getMetadata().getGeneration());
+    }
+
+    static boolean isResync(io.fabric8.kubernetes.api.model.HasMetadata before, io.fabric8.kubernetes.api.model.HasMetadata after) {
+        String version = after.getMetadata().getResourceVersion();
+        return version != null && version.equals(before.getMetadata().getResourceVersion());
     }
 
     static String nodeOf(Dataset dataset) {

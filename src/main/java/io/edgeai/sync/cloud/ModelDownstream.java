@@ -10,7 +10,10 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
-/** Turns a Model event into the desired state every edge node sees, plus the models manifest. */
+/**
+ * Turns a Model event into the desired state every edge node sees, plus the models manifest. As for
+ * datasets, status-only updates produce nothing and resyncs re-send the desired state.
+ */
 public final class ModelDownstream {
     private final Topics topics;
     private final Supplier<List<String>> allModels;
@@ -29,7 +32,8 @@ public final class ModelDownstream {
         return switch (event.type()) {
             case ADDED -> List.of(desired(topic, model), manifest());
             case DELETED -> List.of(Outgoing.tombstone(topic), manifest());
-            case UPDATED -> Objects.equals(event.before().getSpec(), model.getSpec())
+            case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
+                && Objects.equals(event.before().getSpec(), model.getSpec())
                 && Objects.equals(event.before().getMetadata().getUid(), meta.getUid())
                 ? List.of()
                 : List.of(desired(topic, model));

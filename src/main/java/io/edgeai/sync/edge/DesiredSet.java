@@ -1,5 +1,6 @@
 package io.edgeai.sync.edge;
 
+import io.edgeai.sync.mqtt.Messages.Desired;
 import io.edgeai.sync.mqtt.Messages.Manifest;
 import java.util.Collection;
 import java.util.HashSet;
@@ -7,8 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * What the cloud wants this node to hold of one kind, persisted in the {@link DesiredStateStore}.
@@ -16,9 +15,9 @@ import java.util.function.ToLongFunction;
  * <p>Objects and manifests travel on different topics, which a broker need not keep in order; each
  * carries the time the cloud issued it. A manifest removes what it does not list and was issued
  * before it; an object issued before the latest manifest that does not list it is a stale leftover
- * and is ignored.
+ * and is ignored. A copy of what is already held (same uid and generation) only refreshes its time.
  */
-final class DesiredSet<T> {
+final class DesiredSet<T extends Desired> {
     interface Listener<T> {
         void placed(T desired);
 
@@ -27,21 +26,16 @@ final class DesiredSet<T> {
 
     private final DesiredStateStore store;
     private final String kind;
-    private final Function<T, String> keyOf;
-    private final ToLongFunction<T> issuedAt;
     private final Listener<T> listener;
     private final Map<String, T> current = new ConcurrentHashMap<>();
     private volatile Manifest latestManifest;
 
-    DesiredSet(DesiredStateStore store, String kind, Class<T> type, Function<T, String> keyOf, ToLongFunction<T> issuedAt,
-               Listener<T> listener) {
+    DesiredSet(DesiredStateStore store, String kind, Class<T> type, Listener<T> listener) {
         this.store = store;
         this.kind = kind;
-        this.keyOf = keyOf;
-        this.issuedAt = issuedAt;
         this.listener = listener;
         for (T saved : store.readAll(kind, type)) {
-            current.put(keyOf.apply(saved), saved);
+            current.put(saved.key(), saved);
         }
     }
 
@@ -65,18 +59,20 @@ final class DesiredSet<T> {
     }
 
     synchronized void put(T desired) {
-        String key = keyOf.apply(desired);
+        String key = desired.key();
         Manifest manifest = latestManifest;
-        if (manifest != null && issuedAt.applyAsLong(desired) < manifest.issuedAt() && !manifest.items().contains(key)) {
+        if (manifest != null && desired.issuedAt() < manifest.issuedAt() && !manifest.items().contains(key)) {
             return;
         }
         T previous = current.get(key);
-        if (previous != null && issuedAt.applyAsLong(previous) > issuedAt.applyAsLong(desired)) {
+        if (previous != null && previous.issuedAt() > desired.issuedAt()) {
             return; // an older copy arriving late
         }
         store.write(kind, key, desired);
         current.put(key, desired);
-        listener.placed(desired);
+        if (!desired.sameAs(previous)) {
+            listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
+        }
     }
 
     synchronized void remove(String key) {
@@ -94,9 +90,8 @@ final class DesiredSet<T> {
         latestManifest = manifest;
         Set<String> listed = new HashSet<>(manifest.items());
         for (T held : current.values()) {
-            String key = keyOf.apply(held);
-            if (!listed.contains(key) && issuedAt.applyAsLong(held) < manifest.issuedAt()) {
-                remove(key);
+            if (!listed.contains(held.key()) && held.issuedAt() < manifest.issuedAt()) {
+                remove(held.key());
             }
         }
     }

@@ -18,14 +18,15 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's datasets: takes the desired state from the cloud, keeps it on disk, counts each
  * dataset's samples when its files change and publishes the status when it differs from the last one
- * published (a count of 0 included). Recounts go through a {@link Coalescer}.
+ * published (a count of 0 included). Recounts go through a {@link Coalescer}. A status the broker did
+ * not take is counted and sent again; the status topic is retained, so the cloud gets the latest.
  */
 public final class EdgeDatasets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeDatasets.class);
@@ -35,7 +36,7 @@ public final class EdgeDatasets implements AutoCloseable {
     private final Topics topics;
     private final DataRoots roots;
     private final SampleCounter counter;
-    private final Consumer<Outgoing> publisher;
+    private final Predicate<Outgoing> publisher;
     private final Clock clock;
     private final Coalescer recounts;
     private final DesiredSet<DesiredDataset> desired;
@@ -46,7 +47,7 @@ public final class EdgeDatasets implements AutoCloseable {
     }
 
     public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
-                        EdgeSettings settings, Consumer<Outgoing> publisher, Clock clock) {
+                        EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
         this.node = node;
         this.topics = topics;
         this.roots = roots;
@@ -54,7 +55,7 @@ public final class EdgeDatasets implements AutoCloseable {
         this.publisher = publisher;
         this.clock = clock;
         this.recounts = new Coalescer(settings.countThreads(), settings.coalesceDelay(), this::recount);
-        this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class, DesiredDataset::key, DesiredDataset::issuedAt,
+        this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class,
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredDataset dataset) {
@@ -122,9 +123,15 @@ public final class EdgeDatasets implements AutoCloseable {
                 return; // deleted or replaced while we counted
             }
             Watched before = watched.get(key);
-            watched.put(key, new Watched(dataset.uid(), counted.path, sameContent(before, report) ? before.published : report));
-            if (!sameContent(before, report)) {
-                publisher.accept(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
+            if (sameContent(before, report)) {
+                watched.put(key, new Watched(dataset.uid(), counted.path, before.published));
+                return;
+            }
+            boolean delivered = publisher.test(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
+            watched.put(key, new Watched(dataset.uid(), counted.path, delivered ? report : null));
+            if (!delivered) {
+                LOG.warn("status of {} not delivered; counting and sending again", key);
+                recounts.request(key, false);
             }
         }
     }
@@ -134,7 +141,7 @@ public final class EdgeDatasets implements AutoCloseable {
         if (gone != null && gone.path != null) {
             counter.forget(gone.path);
         }
-        publisher.accept(Outgoing.tombstone(topics.datasetStatus(node, dataset.namespace(), dataset.name())));
+        publisher.test(Outgoing.tombstone(topics.datasetStatus(node, dataset.namespace(), dataset.name())));
         LOG.info("dataset {} is no longer on node {}", dataset.key(), node);
     }
 

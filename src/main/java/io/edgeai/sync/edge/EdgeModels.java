@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +36,18 @@ public final class EdgeModels {
     private final String node;
     private final Topics topics;
     private final DataRoots roots;
-    private final Consumer<Outgoing> publisher;
+    private final Predicate<Outgoing> publisher;
     private final Clock clock;
     private final DesiredSet<DesiredModel> desired;
     private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
 
-    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, Consumer<Outgoing> publisher, Clock clock) {
+    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, Predicate<Outgoing> publisher, Clock clock) {
         this.node = node;
         this.topics = topics;
         this.roots = roots;
         this.publisher = publisher;
         this.clock = clock;
-        this.desired = new DesiredSet<>(store, KIND, DesiredModel.class, DesiredModel::key, DesiredModel::issuedAt,
+        this.desired = new DesiredSet<>(store, KIND, DesiredModel.class,
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredModel model) {
@@ -123,9 +123,10 @@ public final class EdgeModels {
         if (Objects.equals(published.get(model.key()), metrics)) {
             return;
         }
-        published.put(model.key(), metrics);
-        publisher.accept(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
-            new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())));
+        if (publisher.test(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
+            new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())))) {
+            published.put(model.key(), metrics); // else the next safety pass sends it again
+        }
     }
 
     /** Metrics sorted by key, values as text, from either accepted shape of metrics.json. */

@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -37,7 +38,7 @@ public final class EdgeWiring {
         EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
             Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)));
         ProducerTemplate producer = context.createProducerTemplate();
-        Consumer<Outgoing> publish = message -> producer.sendBody(STATUS_UPSTREAM, message);
+        Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
         context.getRegistry().bind("dataRoots", roots);
         context.getRegistry().bind("sampleCounter", counter);
@@ -54,6 +55,11 @@ public final class EdgeWiring {
                 addDataRootWatches(started, roots);
             }
         });
+    }
+
+    /** The error handler logs and swallows a publish that failed after its retries; the caller must still know. */
+    static boolean delivered(Exchange exchange) {
+        return exchange.getException() == null && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null;
     }
 
     /** One file-watch route per data root, from the {@code dataset-watch} template in routes/edge. */

@@ -10,18 +10,37 @@ public final class Messages {
     private Messages() {
     }
 
-    /** Cloud to one node: hold and count this dataset. {@code issuedAt} orders it against manifests. */
-    public record DesiredDataset(String namespace, String name, String uid, long generation, DatasetSpec spec, long issuedAt) {
-        public String key() {
-            return namespace + "/" + name;
+    /** What the cloud wants a node to hold: one incarnation (uid) of a resource at one generation. */
+    public interface Desired {
+        String namespace();
+
+        String name();
+
+        String uid();
+
+        long generation();
+
+        /** The cloud's clock when it sent this; orders it against manifests. */
+        long issuedAt();
+
+        default String key() {
+            return namespace() + "/" + name();
+        }
+
+        /** Same resource, same spec: a re-sent copy, differing at most in when it was sent. */
+        default boolean sameAs(Desired other) {
+            return other != null && key().equals(other.key()) && java.util.Objects.equals(uid(), other.uid()) && generation() == other.generation();
         }
     }
 
+    /** Cloud to one node: hold and count this dataset. */
+    public record DesiredDataset(String namespace, String name, String uid, long generation, DatasetSpec spec, long issuedAt)
+        implements Desired {
+    }
+
     /** Cloud to every node: this model exists. */
-    public record DesiredModel(String namespace, String name, String uid, long generation, ModelSpec spec, long issuedAt) {
-        public String key() {
-            return namespace + "/" + name;
-        }
+    public record DesiredModel(String namespace, String name, String uid, long generation, ModelSpec spec, long issuedAt)
+        implements Desired {
     }
 
     /**

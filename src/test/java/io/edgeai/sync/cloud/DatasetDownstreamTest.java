@@ -45,10 +45,22 @@ class DatasetDownstreamTest {
     @Test
     void aStatusOnlyUpdateSendsNothing() {
         Dataset before = dataset("a", "edge0", 1, "u1");
+        before.getMetadata().setResourceVersion("7");
         Dataset after = dataset("a", "edge0", 1, "u1");
+        after.getMetadata().setResourceVersion("8");
         after.setStatus(new DatasetStatus());
         after.getStatus().setNumberOfSamples(5L);
         assertThat(downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after))).isEmpty();
+    }
+
+    @Test
+    void aResyncResendsTheDesiredState() {
+        Dataset before = dataset("a", "edge0", 1, "u1");
+        before.getMetadata().setResourceVersion("7");
+        Dataset after = dataset("a", "edge0", 1, "u1");
+        after.getMetadata().setResourceVersion("7");
+        assertThat(topics(downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after))))
+            .containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a");
     }
 
     @Test

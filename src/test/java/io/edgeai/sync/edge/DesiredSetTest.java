@@ -17,7 +17,7 @@ class DesiredSetTest {
     private final List<String> events = new ArrayList<>();
 
     private DesiredSet<DesiredDataset> set() {
-        return new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class, DesiredDataset::key, DesiredDataset::issuedAt,
+        return new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class,
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredDataset d) {
@@ -33,6 +33,19 @@ class DesiredSetTest {
 
     private static DesiredDataset dataset(String name, long issuedAt) {
         return new DesiredDataset("ns", name, "uid-" + name, 1, new DatasetSpec("/d/" + name, "txt", "edge0"), issuedAt);
+    }
+
+    @Test
+    void aResentCopyRefreshesItsTimeButIsNotPlacedAgain() {
+        DesiredSet<DesiredDataset> set = set();
+        set.put(dataset("a", 10));
+        set.put(dataset("a", 20));
+        DesiredDataset changed = new DesiredDataset("ns", "a", "uid-a", 2, new DatasetSpec("/d/other", "txt", "edge0"), 30);
+        set.put(changed);
+
+        assertThat(events).containsExactly("placed ns/a@10", "placed ns/a@30");
+        set.apply(new Manifest(List.of(), 25));
+        assertThat(set.get("ns/a")).as("issued after the manifest, so kept").contains(changed);
     }
 
     @Test
