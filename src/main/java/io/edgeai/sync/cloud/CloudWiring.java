@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -33,11 +34,11 @@ public final class CloudWiring {
         ModelDownstream modelDownstream = new ModelDownstream(topics, allModels, clock::millis);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
-        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics,
-            () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT),
+        BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
+        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced,
             (node, key) -> datasetsOn(informers, node).contains(key), node -> datasetsOn(informers, node),
             (ns, name) -> informers.get(Model.class, ns, name).isPresent(), allModels, datasetDownstream, modelDownstream));
-        registry.bind("statusUpstream", new StatusUpstream(topics,
+        registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));
     }

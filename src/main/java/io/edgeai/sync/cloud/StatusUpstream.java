@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decides what an upstream status message may change. The topic names the reporting node (and a
@@ -22,13 +23,20 @@ import java.util.function.BiFunction;
  */
 public final class StatusUpstream {
     private final Topics topics;
+    private final BooleanSupplier cacheSynced;
     private final BiFunction<String, String, Optional<Dataset>> datasets;
     private final BiFunction<String, String, Optional<Model>> models;
     private final Clock clock;
 
-    public StatusUpstream(Topics topics, BiFunction<String, String, Optional<Dataset>> datasets,
+    /**
+     * @param cacheSynced waits (bounded) until the resource cache has listed: the retained statuses
+     *                    arrive the moment the cloud subscribes, before the informers have listed, and
+     *                    judging them against an empty cache would drop them all as unknown
+     */
+    public StatusUpstream(Topics topics, BooleanSupplier cacheSynced, BiFunction<String, String, Optional<Dataset>> datasets,
                           BiFunction<String, String, Optional<Model>> models, Clock clock) {
         this.topics = topics;
+        this.cacheSynced = cacheSynced;
         this.datasets = datasets;
         this.models = models;
         this.clock = clock;
@@ -39,6 +47,9 @@ public final class StatusUpstream {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a status topic: " + topic));
         if (payload == null || payload.length == 0) {
             return null; // the node cleared its own retained status: nothing to write
+        }
+        if (!cacheSynced.getAsBoolean()) {
+            throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
         return switch (ref.kind()) {
             case DATASET_STATUS -> datasetPatch(ref, Json.read(payload, DatasetReport.class, "dataset status from " + ref.node()));

@@ -24,7 +24,7 @@ class StatusUpstreamTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     private final Topics topics = new Topics("edgeai");
     private final Dataset owned = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
-    private final StatusUpstream upstream = new StatusUpstream(topics,
+    private final StatusUpstream upstream = new StatusUpstream(topics, () -> true,
         (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static byte[] report(String uid, Long samples, boolean ready) {
@@ -87,6 +87,14 @@ class StatusUpstreamTest {
             .isInstanceOf(RejectedMessage.class).hasMessageContaining("malformed");
         assertThatThrownBy(() -> upstream.patchFor(topics.datasetStatus("edge0", "other", "d"), report("uid-1", 9L, true)))
             .isInstanceOf(RejectedMessage.class);
+    }
+
+    @Test
+    void nothingIsJudgedBeforeTheCacheHasListed() {
+        StatusUpstream early = new StatusUpstream(topics, () -> false, (ns, name) -> Optional.empty(), (ns, name) -> Optional.empty(),
+            Clock.systemUTC());
+        assertThatThrownBy(() -> early.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true)))
+            .isInstanceOf(IllegalStateException.class).isNotInstanceOf(RejectedMessage.class);
     }
 
     @Test

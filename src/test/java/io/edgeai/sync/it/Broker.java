@@ -4,6 +4,9 @@ package io.edgeai.sync.it;
 interface Broker extends AutoCloseable {
     String url();
 
+    /** Stops the broker (clients lose their connections) and starts it again on the same port. */
+    void restart() throws Exception;
+
     @Override
     void close();
 }

@@ -7,11 +7,19 @@ import java.nio.file.Files;
 class EmbeddedBrokerSyncTest extends SyncEndToEndTest {
     @Override
     protected SyncHarness startSystem() throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(0);
         return new SyncHarness(new Broker() {
+            private EmbeddedBroker broker = new EmbeddedBroker(0);
+
             @Override
             public String url() {
                 return broker.url();
+            }
+
+            @Override
+            public void restart() throws Exception {
+                int port = Integer.parseInt(broker.url().substring(broker.url().lastIndexOf(':') + 1));
+                broker.close();
+                broker = new EmbeddedBroker(port);
             }
 
             @Override

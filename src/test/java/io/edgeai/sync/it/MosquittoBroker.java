@@ -18,21 +18,34 @@ final class MosquittoBroker implements Broker {
     static final Path BINARY = List.of(Path.of("/usr/sbin/mosquitto"), Path.of("/usr/bin/mosquitto")).stream()
         .filter(Files::isExecutable).findFirst().orElse(null);
 
-    private final Process process;
+    private final Path workDir;
+    private final Path config;
+    private Process process;
     private final int port;
 
     MosquittoBroker(Path workDir, String extraConfig) throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        Path config = workDir.resolve("mosquitto.conf");
+        this.workDir = workDir;
+        this.config = workDir.resolve("mosquitto.conf");
         Files.writeString(config, "listener " + port + " 127.0.0.1\npersistence false\n"
             + (extraConfig == null ? "allow_anonymous true\n" : extraConfig));
+        start();
+    }
+
+    private void start() throws IOException {
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
             .redirectErrorStream(true)
-            .redirectOutput(workDir.resolve("mosquitto.log").toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("mosquitto.log").toFile()))
             .start();
         Awaitility.await("mosquitto listening on " + port).atMost(Duration.ofSeconds(10)).until(this::accepting);
+    }
+
+    @Override
+    public void restart() throws Exception {
+        close();
+        start();
     }
 
     static boolean available() {

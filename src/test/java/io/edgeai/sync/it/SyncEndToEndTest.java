@@ -160,15 +160,74 @@ abstract class SyncEndToEndTest {
     void aDatasetDeletedWhileTheCloudWasDownIsDroppedAfterTheCloudRestarts() throws Exception {
         sync().startEdge("edge3");
         Path index = file("cloud-down/index.txt", "1\n");
+        Path kept = file("cloud-down/kept.txt", "1\n");
         sync().createDataset("cloud-down", index.toString(), "txt", "edge3");
-        eventually().until(() -> samples("cloud-down") != null && Files.exists(sync().savedDataset("edge3", "default", "cloud-down")));
+        sync().createDataset("cloud-down-kept", kept.toString(), "txt", "edge3");
+        eventually().until(() -> samples("cloud-down") != null && Long.valueOf(1).equals(samples("cloud-down-kept")));
 
         sync().stopCloud();
         sync().kube().resources(Dataset.class).inNamespace("default").withName("cloud-down").delete();
+        Files.writeString(kept, "2\n3\n", StandardOpenOption.APPEND); // counted and retained while nobody listens
+        List<String> retained = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = sync().subscribeRaw("edgeai/nodes/edge3/status/datasets/default/cloud-down-kept", retained);
+        eventually().until(() -> retained.stream().anyMatch(m -> m.contains("\"numberOfSamples\":3")));
+        subscriber.disconnect();
+        subscriber.close();
         sync().startCloud();
 
         eventually().until(() -> !Files.exists(sync().savedDataset("edge3", "default", "cloud-down")));
+        eventually().until(() -> Long.valueOf(3).equals(samples("cloud-down-kept")));
         sync().stopEdge("edge3");
+    }
+
+    @Test
+    void aBurstOfAppendsGivesFewStatusesAndTheExactCountOnceWritesPause() throws Exception {
+        Path index = file("burst/index.txt", "");
+        sync().createDataset("burst", index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(0).equals(samples("burst")));
+        List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = sync().subscribeRaw("edgeai/nodes/edge0/status/datasets/default/burst", statuses);
+        try {
+            eventually().until(() -> statuses.size() == 1); // the retained status, on subscribing
+            int appends = 5000;
+            try (var out = Files.newBufferedWriter(index, StandardOpenOption.APPEND)) {
+                for (int i = 0; i < appends; i++) {
+                    out.write("images/img_" + i + ".jpg 1\n");
+                    out.flush(); // one write, one file event
+                }
+            }
+            eventually().until(() -> Long.valueOf(appends).equals(samples("burst")));
+            assertThat(statuses.size() - 1).as("statuses sent for %d appends", appends).isBetween(1, 100);
+        } finally {
+            subscriber.disconnect();
+            subscriber.close();
+        }
+    }
+
+    @Test
+    void theNodeAnnouncesItselfOnline() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = sync().subscribeRaw("edgeai/nodes/edge0/online", seen);
+        try {
+            eventually().until(() -> seen.contains("edgeai/nodes/edge0/online=online"));
+        } finally {
+            subscriber.disconnect();
+            subscriber.close();
+        }
+    }
+
+    @Test
+    void changesMadeWhileTheBrokerIsDownArriveAfterItReturns() throws Exception {
+        Path index = file("outage/index.txt", "1\n");
+        sync().createDataset("outage", index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(1).equals(samples("outage")));
+
+        sync().broker.restart();
+        Files.writeString(index, "2\n3\n", StandardOpenOption.APPEND);
+        Path later = file("outage/later.txt", "a\nb\nc\nd\n");
+        sync().createDataset("after-outage", later.toString(), "txt", "edge0");
+
+        eventually().until(() -> Long.valueOf(3).equals(samples("outage")) && Long.valueOf(4).equals(samples("after-outage")));
     }
 
     @Test

@@ -63,6 +63,7 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.edge.data-roots", dataRoot.toString());
         props.setProperty("edgeai.edge.state-dir", stateDir(node).toString());
         props.setProperty("edgeai.edge.coalesce-delay-ms", "20");
+        props.setProperty("edgeai.edge.presence-period-ms", "500");
         Main edge = SyncApp.create(SyncApp.EDGE, props, null);
         edge.start();
         edges.put(node, edge);
@@ -100,6 +101,14 @@ final class SyncHarness implements AutoCloseable {
 
     Model model(String name) {
         return kube().resources(Model.class).inNamespace("default").withName(name).get();
+    }
+
+    /** Subscribes as an arbitrary client and collects what arrives on {@code filter} as topic=payload. */
+    MqttClient subscribeRaw(String filter, java.util.List<String> into) throws Exception {
+        MqttClient client = new MqttClient(broker.url(), "test-sub-" + System.nanoTime(), new MemoryPersistence());
+        client.connect();
+        client.subscribe(filter, 1, (topic, message) -> into.add(topic + "=" + new String(message.getPayload(), StandardCharsets.UTF_8)));
+        return client;
     }
 
     /** Publishes as an arbitrary MQTT client would: what a misbehaving or spoofing node can send. */
