@@ -11,12 +11,20 @@ import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Counts the regular, non-hidden files in a directory tree. Hidden means a name that starts with a dot;
@@ -25,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A directory's entries change only together with its modification time, so per directory it keeps
  * that time, its number of files and the names of its subdirectories. A recount lists only the
  * directories whose time moved and merely stats the others: adding a file to one subdirectory of a
- * million-file tree costs one listing. The walk is iterative (no recursion depth limit) and never holds
- * a whole listing; the cache is bounded and dropped, not grown, past {@link #MAX_CACHED_DIRECTORIES}.
+ * million-file tree costs one listing. The walk is iterative (no recursion depth limit), may run on
+ * several threads, and never holds a whole listing; the cache is bounded and dropped, not grown, past
+ * {@link #MAX_CACHED_DIRECTORIES}. The cache does not depend on change events, so it stays valid even
+ * when events were missed.
  */
 public final class DirectoryCounter {
     static final int MAX_CACHED_DIRECTORIES = 200_000;
@@ -42,44 +52,108 @@ public final class DirectoryCounter {
     public record Walked(long files, long directoriesListed, long directoriesReused) {
     }
 
+    private final ExecutorService helpers;
+    private final int parallelism;
+
+    /** A walk on the calling thread only. */
+    public DirectoryCounter() {
+        this(null, 1);
+    }
+
+    /** @param helpers runs {@code parallelism - 1} extra walkers that share the directories still to visit */
+    public DirectoryCounter(ExecutorService helpers, int parallelism) {
+        this.helpers = helpers;
+        this.parallelism = helpers == null ? 1 : Math.max(1, parallelism);
+    }
+
     public Walked count(Path root) throws IOException {
         BasicFileAttributes rootAttributes = Files.readAttributes(root, BasicFileAttributes.class);
         if (!rootAttributes.isDirectory()) {
             throw new NotDirectoryException(root.toString());
         }
-        long startedNanos = System.currentTimeMillis() * 1_000_000L;
-        long files = 0;
-        long listed = 0;
-        long reused = 0;
-        Deque<Path> pending = new ArrayDeque<>();
-        pending.push(root);
-        while (!pending.isEmpty()) {
-            Path directory = pending.pop();
+        Walk walk = new Walk(root, System.currentTimeMillis() * 1_000_000L);
+        List<Future<?>> extra = new ArrayList<>();
+        for (int i = 1; i < parallelism; i++) {
+            extra.add(helpers.submit(walk::run));
+        }
+        walk.run();
+        for (Future<?> walker : extra) {
+            try {
+                walker.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while walking " + root, e);
+            } catch (ExecutionException e) {
+                throw new IOException("walking " + root + " failed", e.getCause());
+            }
+        }
+        if (walk.failure.get() != null) {
+            throw walk.failure.get();
+        }
+        return new Walked(walk.files.sum(), walk.listed.sum(), walk.reused.sum());
+    }
+
+    /**
+     * One count's shared state: the directories still to visit and the totals. Walkers take
+     * directories until none is pending and none is being visited (a visit may add more).
+     */
+    private final class Walk {
+        final Deque<Path> pending = new ConcurrentLinkedDeque<>();
+        final AtomicInteger unfinished = new AtomicInteger(1);
+        final LongAdder files = new LongAdder();
+        final LongAdder listed = new LongAdder();
+        final LongAdder reused = new LongAdder();
+        final AtomicReference<IOException> failure = new AtomicReference<>();
+        final long startedNanos;
+
+        Walk(Path root, long startedNanos) {
+            this.startedNanos = startedNanos;
+            pending.push(root);
+        }
+
+        void run() {
+            while (unfinished.get() > 0 && failure.get() == null) {
+                Path directory = pending.poll();
+                if (directory == null) {
+                    LockSupport.parkNanos(50_000); // another walker is listing; it may add directories
+                    continue;
+                }
+                try {
+                    visit(directory);
+                } catch (IOException e) {
+                    failure.compareAndSet(null, e);
+                } finally {
+                    unfinished.decrementAndGet();
+                }
+            }
+        }
+
+        private void visit(Path directory) throws IOException {
             FileTime modified;
             try {
                 modified = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).lastModifiedTime();
             } catch (NoSuchFileException gone) {
                 cache.remove(directory);
-                continue; // removed while we walked: it holds nothing now
+                return; // removed while we walked: it holds nothing now
             }
             Listing listing = cache.get(directory);
             if (listing != null && listing.modified.equals(modified)) {
-                reused++;
+                reused.increment();
             } else {
                 listing = list(directory, modified);
-                listed++;
-                if (modified.to(java.util.concurrent.TimeUnit.NANOSECONDS) < startedNanos - RACY_NANOS) {
+                listed.increment();
+                if (modified.to(TimeUnit.NANOSECONDS) < startedNanos - RACY_NANOS) {
                     remember(directory, listing);
                 } else {
                     cache.remove(directory);
                 }
             }
-            files += listing.files;
+            files.add(listing.files);
+            unfinished.addAndGet(listing.subdirectories.size());
             for (String name : listing.subdirectories) {
                 pending.push(directory.resolve(name));
             }
         }
-        return new Walked(files, listed, reused);
     }
 
     public void forget(Path root) {

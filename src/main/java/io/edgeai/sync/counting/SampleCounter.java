@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 public final class SampleCounter implements AutoCloseable {
     private final ExecutorService helpers;
     private final AppendAwareCounter files;
-    private final DirectoryCounter directories = new DirectoryCounter();
+    private final DirectoryCounter directories;
 
     public SampleCounter(int parallelism) {
         helpers = Executors.newCachedThreadPool(runnable -> {
@@ -19,18 +19,17 @@ public final class SampleCounter implements AutoCloseable {
             return thread;
         });
         files = new AppendAwareCounter(new FileScan(helpers, parallelism));
+        directories = new DirectoryCounter(helpers, parallelism);
     }
 
     /**
-     * @param verify count every byte again instead of trusting the append checkpoint
+     * @param verify count every byte of a file again instead of trusting its append checkpoint (a
+     *               directory's cache is checked against modification times on every count anyway)
      * @throws UnknownFormatException the path is a file and {@code format} is not one we count
      * @throws IOException            missing, unreadable or vanished while counting
      */
     public long count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
         if (Files.isDirectory(path)) {
-            if (verify) {
-                directories.forget(path);
-            }
             return directories.count(path).files();
         }
         if (!Files.exists(path)) {

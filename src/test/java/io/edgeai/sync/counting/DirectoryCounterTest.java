@@ -67,6 +67,28 @@ class DirectoryCounterTest {
     }
 
     @Test
+    void parallelWalkersAgreeWithOneOnADeepAndWideTree() throws Exception {
+        Path deep = root;
+        for (int level = 0; level < 200; level++) {
+            deep = Files.createDirectories(deep.resolve("l" + level));
+            Files.writeString(deep.resolve("f.jpg"), "x");
+            if (level % 20 == 0) {
+                for (int w = 0; w < 30; w++) {
+                    Path wide = Files.createDirectories(deep.resolve("w" + w));
+                    Files.writeString(wide.resolve("a.jpg"), "x");
+                    Files.writeString(wide.resolve(".b.jpg"), "x");
+                }
+            }
+        }
+        var helpers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            assertThat(new DirectoryCounter(helpers, 4).count(root).files()).isEqualTo(new DirectoryCounter().count(root).files()).isEqualTo(500);
+        } finally {
+            helpers.shutdownNow();
+        }
+    }
+
+    @Test
     void aFileIsNotADirectory() throws IOException {
         Path file = Files.writeString(root.resolve("f.txt"), "x");
         assertThatThrownBy(() -> counter.count(file)).isInstanceOf(NotDirectoryException.class);

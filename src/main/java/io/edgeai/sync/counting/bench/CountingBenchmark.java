@@ -53,7 +53,7 @@ public final class CountingBenchmark {
             lines(index, helpers, cores);
             csv(csv, helpers);
             append(index, helpers, cores);
-            directory(tree);
+            directory(tree, helpers, cores);
             System.out.printf(Locale.ROOT, "%npeak heap during the run: %d MiB (used before counting: %d MiB)%n", peakHeap() >> 20, heapBefore >> 20);
         } finally {
             helpers.shutdownNow();
@@ -111,17 +111,20 @@ public final class CountingBenchmark {
         truncateAppended(index);
     }
 
-    private static void directory(Path tree) throws Exception {
+    private static void directory(Path tree, ExecutorService helpers, int cores) throws Exception {
         System.out.printf(Locale.ROOT, "%n== directory tree %s ==%n", tree.getFileName());
         Command.firstNumber("sh", "-c", "find '" + tree + "' -name '.*' -prune -o -type f -print | wc -l"); // warm the dentry cache
         Timed ours = best(() -> new DirectoryCounter().count(tree).files());
+        Timed parallel = best(() -> new DirectoryCounter(helpers, cores).count(tree).files());
         Timed find = best(() -> Command.firstNumber("sh", "-c", "find '" + tree + "' -name '.*' -prune -o -type f -print | wc -l"));
-        System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "edgeai-sync full walk", ours.seconds, ours.result);
+        System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "edgeai-sync walk, 1 thread", ours.seconds, ours.result);
+        System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "edgeai-sync walk, " + cores + " threads", parallel.seconds, parallel.result);
         System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "find (non-hidden) | wc -l", find.seconds, find.result);
-        System.out.printf(Locale.ROOT, "full walk / find speed: %.2fx%n", find.seconds / ours.seconds);
-        check(ours.result == find.result, "file counts agree");
+        System.out.printf(Locale.ROOT, "full walk / find speed: %.2fx (1 thread), %.2fx (%d threads)%n",
+            find.seconds / ours.seconds, find.seconds / parallel.seconds, cores);
+        check(ours.result == find.result && parallel.result == find.result, "file counts agree");
 
-        DirectoryCounter warm = new DirectoryCounter();
+        DirectoryCounter warm = new DirectoryCounter(helpers, cores);
         warm.count(tree);
         Path added = tree.resolve("d0007").resolve("added.jpg");
         Files.deleteIfExists(added);
