@@ -1,5 +1,6 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Topics;
@@ -20,7 +21,7 @@ public final class CloudWiring {
     private CloudWiring() {
     }
 
-    public static void bind(CamelContext context, Settings settings, KubernetesClient client) {
+    public static void bind(CamelContext context, Settings settings, KubernetesClient client) throws Exception {
         Topics topics = new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai"));
         MqttSettings.configure(context, settings, null);
         ResourceInformers informers = new ResourceInformers(client, settings.list("edgeai.namespaces"),
@@ -41,6 +42,7 @@ public final class CloudWiring {
         registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));
+        CloseOnStop.register(context, informers);
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {

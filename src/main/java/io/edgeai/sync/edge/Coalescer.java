@@ -15,6 +15,7 @@ import java.util.function.BiConsumer;
  * and one key's long task holds up only the thread it runs on.
  */
 public final class Coalescer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Coalescer.class);
     private enum Phase { WAITING, RUNNING, RUNNING_AGAIN_AFTER }
 
     private record Entry(Phase phase, boolean verify) {
@@ -57,6 +58,8 @@ public final class Coalescer implements AutoCloseable {
         }
         try {
             task.accept(key, verify);
+        } catch (RuntimeException e) {
+            LOG.error("task for {} failed", key, e); // the next request runs it again
         } finally {
             synchronized (this) {
                 Entry after = entries.remove(key);

@@ -2,6 +2,8 @@ package io.edgeai.sync.edge;
 
 import io.edgeai.sync.mqtt.Messages.Desired;
 import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.resources.ResourceNames;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -41,14 +43,23 @@ final class DesiredSet<T extends Desired> {
 
     /**
      * A message on the object's topic: a tombstone removes it; anything else is parsed and checked by
-     * {@code read} (which throws {@link io.edgeai.sync.mqtt.RejectedMessage} for a bad one) and placed.
+     * {@code read} (which throws {@link RejectedMessage} for a bad one), must name the topic's object
+     * with valid names, and is placed.
      */
     void receive(String key, byte[] payload, java.util.function.Function<byte[], T> read) {
         if (payload.length == 0) {
             remove(key);
-        } else {
-            put(read.apply(payload));
+            return;
         }
+        T desired = read.apply(payload);
+        if (!desired.key().equals(key)) {
+            throw new RejectedMessage("the " + kind + " on topic " + key + " names " + desired.key());
+        }
+        // the names become file names in the state directory: nothing but DNS-1123 names gets there
+        if (!ResourceNames.valid(desired.namespace()) || !ResourceNames.valid(desired.name())) {
+            throw new RejectedMessage("the " + kind + " " + key + " has an invalid namespace or name");
+        }
+        put(desired);
     }
 
     /** A message on the manifest's topic; a cleared manifest topic changes nothing. */

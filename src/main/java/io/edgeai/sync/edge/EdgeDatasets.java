@@ -9,7 +9,6 @@ import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
-import io.edgeai.sync.resources.ResourceNames;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -43,7 +42,7 @@ public final class EdgeDatasets implements AutoCloseable {
     /** Per dataset key: the path last resolved (for matching file events) and the last report sent. */
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
 
-    private record Watched(String uid, Path path, DatasetReport published) {
+    private record Watched(Path path, DatasetReport published) {
     }
 
     public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
@@ -64,7 +63,8 @@ public final class EdgeDatasets implements AutoCloseable {
 
                 @Override
                 public void removed(DesiredDataset dataset) {
-                    forget(dataset);
+                    LOG.info("dataset {} is no longer on node {}", dataset.key(), node);
+                    recounts.request(dataset.key(), false);
                 }
             });
     }
@@ -81,8 +81,8 @@ public final class EdgeDatasets implements AutoCloseable {
                 String key = ref.namespace() + "/" + ref.name();
                 desired.receive(key, payload, bytes -> {
                     DesiredDataset dataset = Json.read(bytes, DesiredDataset.class, "desired dataset " + key);
-                    if (!key.equals(dataset.key()) || dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
-                        throw new RejectedMessage("desired dataset on topic " + key + " does not match its payload " + dataset.key());
+                    if (dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
+                        throw new RejectedMessage("desired dataset " + key + " is not for node " + node);
                     }
                     return dataset;
                 });
@@ -110,39 +110,43 @@ public final class EdgeDatasets implements AutoCloseable {
         return recounts.idle();
     }
 
+    /**
+     * Every publish for a dataset happens here, on the coalescer's one-run-per-key path: its statuses
+     * and the tombstone that clears them leave in order, without a lock held across a publish (which
+     * may wait for the broker).
+     */
     private void recount(String key, boolean verify) {
         DesiredDataset dataset = desired.get(key).orElse(null);
         if (dataset == null) {
+            clearStatus(key);
             return;
         }
         Counted counted = count(dataset, verify);
         DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
             counted.samples, clock.instant().toString(), counted.readiness);
-        synchronized (this) {
-            if (!desired.get(key).map(d -> Objects.equals(d.uid(), dataset.uid())).orElse(false)) {
-                return; // deleted or replaced while we counted
-            }
-            Watched before = watched.get(key);
-            if (sameContent(before, report)) {
-                watched.put(key, new Watched(dataset.uid(), counted.path, before.published));
-                return;
-            }
-            boolean delivered = publisher.test(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
-            watched.put(key, new Watched(dataset.uid(), counted.path, delivered ? report : null));
-            if (!delivered) {
-                LOG.warn("status of {} not delivered; counting and sending again", key);
-                recounts.request(key, false);
-            }
+        Watched before = watched.get(key);
+        if (sameContent(before, report)) {
+            watched.put(key, new Watched(counted.path, before.published));
+            return;
+        }
+        boolean delivered = publisher.test(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
+        watched.put(key, new Watched(counted.path, delivered ? report : null));
+        if (!delivered) {
+            LOG.warn("status of {} not delivered; counting and sending again", key);
+            recounts.request(key, false);
         }
     }
 
-    private synchronized void forget(DesiredDataset dataset) {
-        Watched gone = watched.remove(dataset.key());
+    /** The dataset is gone: stop matching its files and clear its retained status (again, if need be). */
+    private void clearStatus(String key) {
+        Watched gone = watched.remove(key);
         if (gone != null && gone.path != null) {
             counter.forget(gone.path);
         }
-        publisher.test(Outgoing.tombstone(topics.datasetStatus(node, dataset.namespace(), dataset.name())));
-        LOG.info("dataset {} is no longer on node {}", dataset.key(), node);
+        int slash = key.indexOf('/');
+        if (!publisher.test(Outgoing.tombstone(topics.datasetStatus(node, key.substring(0, slash), key.substring(slash + 1))))) {
+            recounts.request(key, false);
+        }
     }
 
     private static boolean sameContent(Watched before, DatasetReport report) {
@@ -159,9 +163,6 @@ public final class EdgeDatasets implements AutoCloseable {
 
     private Counted count(DesiredDataset dataset, boolean verify) {
         String url = dataset.spec().getDataUrl();
-        if (!ResourceNames.valid(dataset.name()) || !ResourceNames.valid(dataset.namespace())) {
-            return new Counted(null, null, new Readiness(false, Reasons.UNSUPPORTED_URL, "invalid dataset name"));
-        }
         DataRoots.Resolution resolution = roots.resolve(url);
         if (resolution instanceof DataRoots.Refused refused) {
             return new Counted(null, null, new Readiness(false, refused.reason(), refused.message()));

@@ -75,8 +75,8 @@ public final class EdgeModels {
                 String key = ref.namespace() + "/" + ref.name();
                 desired.receive(key, payload, bytes -> {
                     DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
-                    if (!key.equals(model.key()) || model.spec() == null) {
-                        throw new RejectedMessage("desired model on topic " + key + " does not match its payload " + model.key());
+                    if (model.spec() == null) {
+                        throw new RejectedMessage("desired model " + key + " has no spec");
                     }
                     return model;
                 });

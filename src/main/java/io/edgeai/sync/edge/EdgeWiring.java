@@ -1,5 +1,6 @@
 package io.edgeai.sync.edge;
 
+import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.counting.SampleCounter;
 import io.edgeai.sync.mqtt.MqttSettings;
@@ -42,7 +43,9 @@ public final class EdgeWiring {
         Clock clock = Clock.systemUTC();
         context.getRegistry().bind("dataRoots", roots);
         context.getRegistry().bind("sampleCounter", counter);
-        context.getRegistry().bind("edgeDatasets", new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock));
+        EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
+        context.getRegistry().bind("edgeDatasets", datasets);
+        CloseOnStop.register(context, datasets, counter);
         context.getRegistry().bind("edgeModels", new EdgeModels(node, topics, roots, store, publish, clock));
         context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
         context.addStartupListener(new ExtendedStartupListener() {
