@@ -46,7 +46,8 @@ public final class EdgeWiring {
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
         CloseOnStop.register(context, datasets, counter);
-        context.getRegistry().bind("edgeModels", new EdgeModels(node, topics, roots, store, publish, clock));
+        EdgeModels models = new EdgeModels(node, topics, roots, store, publish, clock);
+        context.getRegistry().bind("edgeModels", models);
         context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -56,6 +57,12 @@ public final class EdgeWiring {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 addDataRootWatches(started, roots);
+                // then count what the state directory held: watching first, so no change falls between.
+                // Both go off this thread: a publish may wait for a broker that is not up yet.
+                datasets.verifyAll();
+                Thread forward = new Thread(models::forwardAll, "edge-models-start");
+                forward.setDaemon(true);
+                forward.start();
             }
         });
     }
