@@ -130,9 +130,26 @@ abstract class SyncEndToEndTest {
         sync().createDataset("deleted", index.toString(), "txt", "edge0");
         eventually().until(() -> Files.exists(sync().savedDataset("edge0", "default", "deleted")) && samples("deleted") != null);
 
-        sync().kube().resources(Dataset.class).inNamespace("default").withName("deleted").delete();
+        List<String> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscriber = sync().subscribeRaw("edgeai/nodes/edge0/status/datasets/default/deleted", statuses);
+        try {
+            sync().kube().resources(Dataset.class).inNamespace("default").withName("deleted").delete();
 
-        eventually().until(() -> !Files.exists(sync().savedDataset("edge0", "default", "deleted")));
+            eventually().until(() -> !Files.exists(sync().savedDataset("edge0", "default", "deleted")));
+            eventually().until(() -> statuses.contains("edgeai/nodes/edge0/status/datasets/default/deleted=")); // status cleared
+            // no longer watched: an append sends nothing, while a watched dataset beside it is still counted
+            Path witness = file("delete/witness.txt", "1\n");
+            sync().createDataset("delete-witness", witness.toString(), "txt", "edge0");
+            eventually().until(() -> Long.valueOf(1).equals(samples("delete-witness")));
+            int seen = statuses.size();
+            Files.writeString(index, "2\n", StandardOpenOption.APPEND);
+            Files.writeString(witness, "2\n", StandardOpenOption.APPEND);
+            eventually().until(() -> Long.valueOf(2).equals(samples("delete-witness")));
+            assertThat(statuses).hasSize(seen);
+        } finally {
+            subscriber.disconnect();
+            subscriber.close();
+        }
     }
 
     @Test

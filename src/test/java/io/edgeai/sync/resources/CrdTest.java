@@ -13,6 +13,8 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.edgeai.sync.local.LocalKubernetesApi;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -88,52 +91,66 @@ class CrdTest {
     }
 
     @Test
-    void thePrinterColumnsShowTheStatusInRealKubectl(@TempDir Path dir) throws Exception {
+    void theDatasetPrinterColumnsShowTheStatusInRealKubectl(@TempDir Path dir) throws Exception {
+        Map<String, String> row = printedRow(dir, "datasets", "Dataset", """
+            {"dataUrl": "/data/index.txt", "format": "txt", "nodeName": "edge0"}""", """
+            {"status": {"numberOfSamples": 42, "updateTime": "2026-11-28T10:00:00Z", "conditions": [
+              {"type": "Other", "status": "False", "reason": "Nope"}, {"type": "Ready", "status": "True", "reason": "Counted"}]}}""");
+        assertThat(row.keySet()).contains("NumberOfSamples", "Node", "spec", "Ready", "UpdateAge", "Age");
+        assertThat(row).containsEntry("NumberOfSamples", "42").containsEntry("Node", "edge0").containsEntry("Ready", "True")
+            .containsEntry("Reason", "Counted").containsEntry("UpdateAge", "2026-11-28T10:00:00Z");
+        assertThat(row.get("spec")).contains("nodeName:edge0");
+    }
+
+    @Test
+    void theModelPrinterColumnsShowTheMetricsInRealKubectl(@TempDir Path dir) throws Exception {
+        Map<String, String> row = printedRow(dir, "models", "Model", """
+            {"modelUrl": "/models/m.pb", "format": "pb"}""", """
+            {"status": {"updateTime": "2026-11-28T11:00:00Z", "metrics": [{"key": "accuracy", "value": "0.91"}]}}""");
+        assertThat(row.keySet()).contains("UpdateAge", "Metrics", "Age");
+        assertThat(row).containsEntry("Format", "pb").containsEntry("UpdateAge", "2026-11-28T11:00:00Z");
+        assertThat(row.get("Metrics")).contains("accuracy").contains("0.91");
+    }
+
+    /**
+     * Creates one resource with a status in the in-memory API, then lets the real kubectl print it with
+     * the CRD's own printer columns (as custom columns, since the in-memory API serves no tables).
+     */
+    private static Map<String, String> printedRow(Path dir, String plural, String kind, String spec, String statusPatch) throws Exception {
         Path kubectl = Path.of("/usr/bin/kubectl");
         if (!Files.isExecutable(kubectl)) {
             System.err.println("SKIPPED printer columns: kubectl is not installed");
         }
         assumeTrue(Files.isExecutable(kubectl), "kubectl is not installed");
-        JsonNode crd = crd("datasets");
         List<String> names = new ArrayList<>();
         List<String> columns = new ArrayList<>();
-        for (JsonNode column : crd.at("/spec/versions/0/additionalPrinterColumns")) {
+        for (JsonNode column : crd(plural).at("/spec/versions/0/additionalPrinterColumns")) {
             names.add(column.get("name").asText());
             columns.add(column.get("name").asText() + ":" + column.get("jsonPath").asText());
         }
-        assertThat(names).contains("NumberOfSamples", "Node", "spec", "Ready", "UpdateAge", "Age");
-
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
             ResourceDefinitionContext context = new ResourceDefinitionContext.Builder()
-                .withGroup("edgeai.io").withVersion("v1alpha1").withPlural("datasets").withNamespaced(true).withKind("Dataset").build();
-            GenericKubernetesResource dataset = YAML.convertValue(YAML.readTree("""
-                apiVersion: edgeai.io/v1alpha1
-                kind: Dataset
-                metadata: {name: shown, namespace: default}
-                spec: {dataUrl: /data/index.txt, format: txt, nodeName: edge0}
-                """), GenericKubernetesResource.class);
-            api.client().genericKubernetesResources(context).inNamespace("default").resource(dataset).create();
-            api.client().genericKubernetesResources(context).inNamespace("default").withName("shown").subresource("status")
-                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), """
-                    {"status": {"numberOfSamples": 42, "updateTime": "2026-11-28T10:00:00Z", "conditions": [
-                      {"type": "Other", "status": "False", "reason": "Nope"}, {"type": "Ready", "status": "True", "reason": "Counted"}]}}""");
+                .withGroup("edgeai.io").withVersion("v1alpha1").withPlural(plural).withNamespaced(true).withKind(kind).build();
+            GenericKubernetesResource resource = YAML.convertValue(YAML.readTree(
+                "{\"apiVersion\": \"edgeai.io/v1alpha1\", \"kind\": \"" + kind + "\", \"metadata\": {\"name\": \"shown\", \"namespace\": \"default\"},"
+                    + " \"spec\": " + spec + "}"), GenericKubernetesResource.class);
+            var resources = api.client().genericKubernetesResources(context).inNamespace("default");
+            resources.resource(resource).create();
+            resources.withName("shown").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), statusPatch);
             Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
 
-            Process process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "get", "datasets", "shown",
+            Process process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "get", plural, "shown",
                 "-o", "custom-columns=" + String.join(",", columns)).redirectErrorStream(true).start();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String[] lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
-
             assertThat(lines).hasSize(2);
-            List<String> header = List.of(lines[0].trim().split("\\s+"));
-            assertThat(header).containsExactlyElementsOf(names);
-            List<String> row = cells(lines[0], lines[1], names);
-            assertThat(row.get(names.indexOf("NumberOfSamples"))).isEqualTo("42");
-            assertThat(row.get(names.indexOf("Node"))).isEqualTo("edge0");
-            assertThat(row.get(names.indexOf("Ready"))).isEqualTo("True");
-            assertThat(row.get(names.indexOf("Reason"))).isEqualTo("Counted");
-            assertThat(row.get(names.indexOf("UpdateAge"))).isEqualTo("2026-11-28T10:00:00Z");
-            assertThat(row.get(names.indexOf("spec"))).contains("nodeName:edge0");
+            assertThat(List.of(lines[0].trim().split("\\s+"))).containsExactlyElementsOf(names);
+            List<String> cells = cells(lines[0], lines[1], names);
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                row.put(names.get(i), cells.get(i));
+            }
+            return row;
         }
     }
 
