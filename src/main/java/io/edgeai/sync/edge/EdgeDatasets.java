@@ -106,10 +106,6 @@ public final class EdgeDatasets implements AutoCloseable {
         desired.all().forEach(dataset -> recounts.request(dataset.key(), true));
     }
 
-    public boolean idle() {
-        return recounts.idle();
-    }
-
     /**
      * Every publish for a dataset happens here, on the coalescer's one-run-per-key path: its statuses
      * and the tombstone that clears them leave in order, without a lock held across a publish (which
