@@ -42,6 +42,7 @@ public final class CloudWiring {
         registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));
+        registry.bind("manifests", new Manifests(informers, datasetDownstream, modelDownstream));
         CloseOnStop.register(context, informers);
     }
 

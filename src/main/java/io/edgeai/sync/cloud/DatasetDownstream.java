@@ -87,6 +87,11 @@ public final class DatasetDownstream {
         return Outgoing.json(topics.desiredDataset(nodeOf(dataset), meta.getNamespace(), meta.getName()), body);
     }
 
+    /** The manifest of every node that holds datasets now: re-sent once per resync period. */
+    public List<Outgoing> allManifests(java.util.Collection<String> nodes) {
+        return nodes.stream().distinct().sorted().map(this::manifest).toList();
+    }
+
     Outgoing manifest(String node) {
         return Outgoing.json(topics.nodeManifest(node), new Manifest(datasetsOnNode.apply(node), clock.getAsLong()));
     }

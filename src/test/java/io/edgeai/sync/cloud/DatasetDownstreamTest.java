@@ -87,6 +87,13 @@ class DatasetDownstreamTest {
     }
 
     @Test
+    void everyNodeGetsOneCurrentManifestOnResync() {
+        List<Outgoing> out = downstream.allManifests(List.of("edge1", "edge0", "edge1"));
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/manifest", "edgeai/nodes/edge1/desired/manifest");
+        assertThat(Json.read(out.get(1).payload(), Manifest.class, "test").items()).containsExactly("ns/b", "ns/moved");
+    }
+
+    @Test
     void aNodeNameThatCannotBeATopicLevelIsRefused() {
         assertThatThrownBy(() -> downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("x", "edge/#", 1, "u"))))
             .isInstanceOf(RejectedMessage.class).hasMessageContaining("no valid node");
