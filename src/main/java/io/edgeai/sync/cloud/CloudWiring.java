@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
@@ -29,16 +28,13 @@ public final class CloudWiring {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
-        registry.bind("resourceInformers", informers);
-        Supplier<List<String>> allModels = () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList();
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), clock::millis);
-        ModelDownstream modelDownstream = new ModelDownstream(topics, allModels, clock::millis);
+        ModelDownstream modelDownstream = new ModelDownstream(topics,
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), clock::millis);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
-        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced,
-            (node, key) -> datasetsOn(informers, node).contains(key), node -> datasetsOn(informers, node),
-            (ns, name) -> informers.get(Model.class, ns, name).isPresent(), allModels, datasetDownstream, modelDownstream));
+        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream));
         registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));

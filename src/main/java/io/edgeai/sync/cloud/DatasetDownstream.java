@@ -87,6 +87,11 @@ public final class DatasetDownstream {
         return Outgoing.json(topics.desiredDataset(nodeOf(dataset), meta.getNamespace(), meta.getName()), body);
     }
 
+    /** The sorted {@code namespace/name} keys of the datasets a node should hold now. */
+    public List<String> datasetsOn(String node) {
+        return datasetsOnNode.apply(node);
+    }
+
     /** The manifest of every node that holds datasets now: re-sent once per resync period. */
     public List<Outgoing> allManifests(java.util.Collection<String> nodes) {
         return nodes.stream().distinct().sorted().map(this::manifest).toList();

@@ -46,6 +46,11 @@ public final class ModelDownstream {
             DatasetDownstream.generation(meta.getGeneration()), model.getSpec(), clock.getAsLong()));
     }
 
+    /** The sorted {@code namespace/name} keys of every model now. */
+    public List<String> allModels() {
+        return allModels.get();
+    }
+
     Outgoing manifest() {
         return Outgoing.json(topics.modelsManifest(), new Manifest(allModels.get(), clock.getAsLong()));
     }
