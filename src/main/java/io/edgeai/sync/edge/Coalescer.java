@@ -26,10 +26,13 @@ public final class Coalescer implements AutoCloseable {
     private final BiConsumer<String, Boolean> task;
     private final Map<String, Entry> entries = new HashMap<>();
 
-    /** @param task receives the key and whether a full (non-incremental) pass was asked for */
-    public Coalescer(int threads, Duration delay, BiConsumer<String, Boolean> task) {
+    /**
+     * @param name names the pool's threads in logs
+     * @param task receives the key and whether a full (non-incremental) pass was asked for
+     */
+    public Coalescer(String name, int threads, Duration delay, BiConsumer<String, Boolean> task) {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, runnable -> {
-            Thread thread = new Thread(runnable, "edge-recount");
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         });

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * {@code metrics.json} beside it is forwarded upstream as the model's metrics whenever it changes.
  * It holds either an object ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}).
  */
-public final class EdgeModels {
+public final class EdgeModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
     static final String KIND = "models";
     public static final String METRICS_FILE = "metrics.json";
@@ -39,19 +39,23 @@ public final class EdgeModels {
     private final Predicate<Outgoing> publisher;
     private final Clock clock;
     private final DesiredSet<DesiredModel> desired;
+    /** Forwards run one at a time per model, off the thread that asked (a publish may wait for the broker). */
+    private final Coalescer forwards;
     private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
 
-    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, Predicate<Outgoing> publisher, Clock clock) {
+    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, EdgeSettings settings,
+                      Predicate<Outgoing> publisher, Clock clock) {
         this.node = node;
         this.topics = topics;
         this.roots = roots;
         this.publisher = publisher;
         this.clock = clock;
+        this.forwards = new Coalescer("edge-model-forward", 1, settings.coalesceDelay(), (key, verify) -> forward(key));
         this.desired = new DesiredSet<>(store, KIND, DesiredModel.class,
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredModel model) {
-                    forward(model);
+                    forwards.request(model.key(), false);
                 }
 
                 @Override
@@ -64,7 +68,7 @@ public final class EdgeModels {
 
     /** Forwards the metrics of every model again (at start-up and on the safety timer). */
     public void forwardAll() {
-        desired.all().forEach(this::forward);
+        desired.all().forEach(model -> forwards.request(model.key(), false));
     }
 
     public void onDesired(String topic, byte[] payload) {
@@ -90,7 +94,7 @@ public final class EdgeModels {
         for (DesiredModel model : desired.all()) {
             Path metrics = metricsFile(model);
             if (metrics != null && (metrics.equals(changed) || metrics.startsWith(changed))) {
-                forward(model);
+                forwards.request(model.key(), false);
             }
         }
     }
@@ -106,7 +110,11 @@ public final class EdgeModels {
         return null; // not on this node: another node may report it
     }
 
-    private synchronized void forward(DesiredModel model) {
+    private void forward(String key) {
+        DesiredModel model = desired.get(key).orElse(null);
+        if (model == null) {
+            return; // gone since the request
+        }
         Path file = metricsFile(model);
         if (file == null) {
             return;
@@ -151,5 +159,10 @@ public final class EdgeModels {
 
     private static String text(JsonNode value) {
         return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    @Override
+    public void close() {
+        forwards.close();
     }
 }

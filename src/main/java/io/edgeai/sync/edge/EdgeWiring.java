@@ -41,13 +41,11 @@ public final class EdgeWiring {
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
-        context.getRegistry().bind("dataRoots", roots);
-        context.getRegistry().bind("sampleCounter", counter);
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
+        EdgeModels models = new EdgeModels(node, topics, roots, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
-        CloseOnStop.register(context, datasets, counter);
-        EdgeModels models = new EdgeModels(node, topics, roots, store, publish, clock);
         context.getRegistry().bind("edgeModels", models);
+        CloseOnStop.register(context, datasets, models, counter);
         context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
@@ -57,12 +55,9 @@ public final class EdgeWiring {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
                 addDataRootWatches(started, roots);
-                // then count what the state directory held: watching first, so no change falls between.
-                // Both go off this thread: a publish may wait for a broker that is not up yet.
+                // then count what the state directory held: watching first, so no change falls between
                 datasets.verifyAll();
-                Thread forward = new Thread(models::forwardAll, "edge-models-start");
-                forward.setDaemon(true);
-                forward.start();
+                models.forwardAll();
             }
         });
     }

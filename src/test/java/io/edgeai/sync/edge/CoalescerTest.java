@@ -17,7 +17,7 @@ class CoalescerTest {
         AtomicInteger runs = new AtomicInteger();
         AtomicInteger latestSeen = new AtomicInteger();
         AtomicInteger latestWritten = new AtomicInteger();
-        try (Coalescer coalescer = new Coalescer(2, Duration.ofMillis(20), (key, verify) -> {
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(20), (key, verify) -> {
             runs.incrementAndGet();
             latestSeen.set(latestWritten.get());
         })) {
@@ -35,7 +35,7 @@ class CoalescerTest {
     void oneKeysLongTaskDoesNotHoldUpTheOthers() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
-        try (Coalescer coalescer = new Coalescer(2, Duration.ofMillis(1), (key, verify) -> {
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(1), (key, verify) -> {
             if (key.equals("huge")) {
                 try {
                     release.await();
@@ -60,7 +60,7 @@ class CoalescerTest {
     @Test
     void aVerifyRequestIsNotLostInACoalescedBurst() {
         Map<String, Boolean> verified = new ConcurrentHashMap<>();
-        try (Coalescer coalescer = new Coalescer(1, Duration.ofMillis(50), (key, verify) -> verified.merge(key, verify, Boolean::logicalOr))) {
+        try (Coalescer coalescer = new Coalescer("test", 1, Duration.ofMillis(50), (key, verify) -> verified.merge(key, verify, Boolean::logicalOr))) {
             coalescer.request("k", false);
             coalescer.request("k", true);
             coalescer.request("k", false);
