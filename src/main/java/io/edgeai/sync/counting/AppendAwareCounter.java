@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
@@ -26,10 +25,17 @@ public final class AppendAwareCounter {
     static final int WINDOW_BYTES = 4096;
 
     private final FileScan fileScan;
+    private final ConfinedFiles files;
     private final Map<Path, Checkpoint> checkpoints = new ConcurrentHashMap<>();
 
     public AppendAwareCounter(FileScan fileScan) {
+        this(fileScan, ConfinedFiles.anywhere());
+    }
+
+    /** @param files how files are opened: only regular files, only under its roots */
+    public AppendAwareCounter(FileScan fileScan, ConfinedFiles files) {
         this.fileScan = fileScan;
+        this.files = files;
     }
 
     /** What one count found and how it got there. */
@@ -53,8 +59,9 @@ public final class AppendAwareCounter {
     }
 
     private Counted count(Path file, Format format, boolean full) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            BasicFileAttributes attributes = java.nio.file.Files.readAttributes(file, BasicFileAttributes.class);
+        try (ConfinedFiles.OpenFile open = files.openFile(file)) {
+            FileChannel channel = open.channel();
+            BasicFileAttributes attributes = open.attributes();
             long size = channel.size();
             Checkpoint last = full ? null : checkpoints.get(file);
             if (last != null && resumable(last, format, attributes, size, channel)) {

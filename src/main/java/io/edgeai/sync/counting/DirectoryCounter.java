@@ -43,7 +43,8 @@ public final class DirectoryCounter {
     /** A directory changed this recently may change again within the same timestamp tick: relist it. */
     private static final long RACY_NANOS = 2_000_000_000L;
 
-    private record Listing(FileTime modified, long files, List<String> subdirectories) {
+    /** A directory's entries as of its modification time; {@code identity} tells a replaced directory apart. */
+    private record Listing(Object identity, FileTime modified, long files, List<String> subdirectories) {
     }
 
     private final Map<Path, Listing> cache = new ConcurrentHashMap<>();
@@ -54,20 +55,25 @@ public final class DirectoryCounter {
 
     private final ExecutorService helpers;
     private final int parallelism;
+    private final ConfinedFiles confined;
 
     /** A walk on the calling thread only. */
     public DirectoryCounter() {
-        this(null, 1);
+        this(null, 1, ConfinedFiles.anywhere());
     }
 
-    /** @param helpers runs {@code parallelism - 1} extra walkers that share the directories still to visit */
-    public DirectoryCounter(ExecutorService helpers, int parallelism) {
+    /**
+     * @param helpers  runs {@code parallelism - 1} extra walkers that share the directories still to visit
+     * @param confined how directories are opened: only real directories, only under its roots
+     */
+    public DirectoryCounter(ExecutorService helpers, int parallelism, ConfinedFiles confined) {
         this.helpers = helpers;
         this.parallelism = helpers == null ? 1 : Math.max(1, parallelism);
+        this.confined = confined;
     }
 
     public Walked count(Path root) throws IOException {
-        BasicFileAttributes rootAttributes = Files.readAttributes(root, BasicFileAttributes.class);
+        BasicFileAttributes rootAttributes = confined.attributes(root);
         if (!rootAttributes.isDirectory()) {
             throw new NotDirectoryException(root.toString());
         }
@@ -106,7 +112,10 @@ public final class DirectoryCounter {
         final AtomicReference<IOException> failure = new AtomicReference<>();
         final long startedNanos;
 
+        final Path root;
+
         Walk(Path root, long startedNanos) {
+            this.root = root;
             this.startedNanos = startedNanos;
             pending.push(root);
         }
@@ -129,20 +138,33 @@ public final class DirectoryCounter {
         }
 
         private void visit(Path directory) throws IOException {
-            FileTime modified;
+            BasicFileAttributes attributes;
             try {
-                modified = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).lastModifiedTime();
+                attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException gone) {
                 cache.remove(directory);
                 return; // removed while we walked: it holds nothing now
             }
+            if (!attributes.isDirectory()) {
+                cache.remove(directory);
+                return; // replaced by a link or a file since its parent was listed: links are not followed
+            }
             Listing listing = cache.get(directory);
-            if (listing != null && listing.modified.equals(modified)) {
+            if (listing != null && listing.modified.equals(attributes.lastModifiedTime())
+                && java.util.Objects.equals(listing.identity, attributes.fileKey())) {
                 reused.increment();
             } else {
-                listing = list(directory, modified);
+                try {
+                    listing = list(directory);
+                } catch (ConfinedFiles.NotRegularFileException | ConfinedFiles.OutsideRootsException swapped) {
+                    if (directory.equals(root)) {
+                        throw swapped;
+                    }
+                    cache.remove(directory);
+                    return; // swapped for a link (or something else) between the check above and the open
+                }
                 listed.increment();
-                if (modified.to(TimeUnit.NANOSECONDS) < startedNanos - RACY_NANOS) {
+                if (listing.modified.to(TimeUnit.NANOSECONDS) < startedNanos - RACY_NANOS) {
                     remember(directory, listing);
                 } else {
                     cache.remove(directory);
@@ -167,10 +189,14 @@ public final class DirectoryCounter {
         cache.put(directory, listing);
     }
 
-    private static Listing list(Path directory, FileTime modified) throws IOException {
+    /** Lists a directory opened through {@link ConfinedFiles}: the one listed is the one checked. */
+    private Listing list(Path directory) throws IOException {
         long files = 0;
         List<String> subdirectories = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+        BasicFileAttributes opened;
+        try (ConfinedFiles.OpenDirectory open = confined.openDirectory(directory)) {
+            opened = open.attributes();
+            DirectoryStream<Path> entries = open.entries();
             // on Linux the stream is secure: entries are stat'ed relative to the open directory
             // (fstatat), which spares the kernel a walk down the whole path for every file
             SecureDirectoryStream<Path> secure = entries instanceof SecureDirectoryStream<Path> s ? s : null;
@@ -194,8 +220,8 @@ public final class DirectoryCounter {
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {
-            return new Listing(modified, 0, List.of());
+            return new Listing(null, FileTime.fromMillis(0), 0, List.of());
         }
-        return new Listing(modified, files, List.copyOf(subdirectories));
+        return new Listing(opened.fileKey(), opened.lastModifiedTime(), files, List.copyOf(subdirectories));
     }
 }

@@ -1,7 +1,6 @@
 package io.edgeai.sync.counting;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,28 +11,31 @@ public final class SampleCounter implements AutoCloseable {
     private final AppendAwareCounter files;
     private final DirectoryCounter directories;
 
-    public SampleCounter(int parallelism) {
+    private final ConfinedFiles confined;
+
+    /** @param confined how files and directories are opened (the data roots on an edge node) */
+    public SampleCounter(int parallelism, ConfinedFiles confined) {
+        this.confined = confined;
         helpers = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "sample-count-helper");
             thread.setDaemon(true);
             return thread;
         });
-        files = new AppendAwareCounter(new FileScan(helpers, parallelism));
-        directories = new DirectoryCounter(helpers, parallelism);
+        files = new AppendAwareCounter(new FileScan(helpers, parallelism), confined);
+        directories = new DirectoryCounter(helpers, parallelism, confined);
     }
 
     /**
      * @param verify count every byte of a file again instead of trusting its append checkpoint (a
      *               directory's cache is checked against modification times on every count anyway)
      * @throws UnknownFormatException the path is a file and {@code format} is not one we count
+     * @throws ConfinedFiles.NotRegularFileException neither a regular file nor a directory (never opened)
+     * @throws ConfinedFiles.OutsideRootsException   leads outside the roots (never opened)
      * @throws IOException            missing, unreadable or vanished while counting
      */
     public long count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
-        if (Files.isDirectory(path)) {
+        if (confined.attributes(path).isDirectory()) {
             return directories.count(path).files();
-        }
-        if (!Files.exists(path)) {
-            throw new java.nio.file.NoSuchFileException(path.toString());
         }
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
         return verify ? files.countFully(path, known).samples() : files.count(path, known).samples();

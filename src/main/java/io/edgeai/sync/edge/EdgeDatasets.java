@@ -1,5 +1,6 @@
 package io.edgeai.sync.edge;
 
+import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.counting.SampleCounter;
 import io.edgeai.sync.counting.UnknownFormatException;
 import io.edgeai.sync.mqtt.Json;
@@ -167,6 +168,10 @@ public final class EdgeDatasets implements AutoCloseable {
         try {
             long samples = counter.count(path, dataset.spec().getFormat(), verify);
             return new Counted(path, samples, new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
+        } catch (ConfinedFiles.OutsideRootsException e) {
+            return new Counted(path, null, new Readiness(false, Reasons.OUTSIDE_DATA_ROOTS, url + " " + e.getReason()));
+        } catch (ConfinedFiles.NotRegularFileException e) {
+            return new Counted(path, null, new Readiness(false, Reasons.NOT_REGULAR, url + " " + e.getReason()));
         } catch (NoSuchFileException e) {
             return new Counted(path, null, new Readiness(false, Reasons.NOT_FOUND, url + " does not exist on node " + node));
         } catch (AccessDeniedException e) {

@@ -1,6 +1,7 @@
 package io.edgeai.sync.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
@@ -9,11 +10,12 @@ import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.ModelMetric;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +34,12 @@ public final class EdgeModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
     static final String KIND = "models";
     public static final String METRICS_FILE = "metrics.json";
+    static final long MAX_METRICS_BYTES = 1 << 20;
 
     private final String node;
     private final Topics topics;
     private final DataRoots roots;
+    private final ConfinedFiles confined;
     private final Predicate<Outgoing> publisher;
     private final Clock clock;
     private final DesiredSet<DesiredModel> desired;
@@ -43,11 +47,12 @@ public final class EdgeModels implements AutoCloseable {
     private final Coalescer forwards;
     private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
 
-    public EdgeModels(String node, Topics topics, DataRoots roots, DesiredStateStore store, EdgeSettings settings,
-                      Predicate<Outgoing> publisher, Clock clock) {
+    public EdgeModels(String node, Topics topics, DataRoots roots, ConfinedFiles confined, DesiredStateStore store,
+                      EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
         this.node = node;
         this.topics = topics;
         this.roots = roots;
+        this.confined = confined;
         this.publisher = publisher;
         this.clock = clock;
         this.forwards = new Coalescer("edge-model-forward", 1, settings.coalesceDelay(), (key, verify) -> forward(key));
@@ -121,7 +126,7 @@ public final class EdgeModels implements AutoCloseable {
         }
         List<ModelMetric> metrics;
         try {
-            metrics = readMetrics(Files.readAllBytes(file));
+            metrics = readMetrics(readSmallFile(file));
         } catch (NoSuchFileException none) {
             return;
         } catch (IOException | RuntimeException e) {
@@ -134,6 +139,21 @@ public final class EdgeModels implements AutoCloseable {
         if (publisher.test(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
             new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())))) {
             published.put(model.key(), metrics); // else the next safety pass sends it again
+        }
+    }
+
+    /** A metrics file, opened as any data file is (regular, under the roots) and read up to its size limit. */
+    private byte[] readSmallFile(Path file) throws IOException {
+        try (ConfinedFiles.OpenFile open = confined.openFile(file)) {
+            long size = open.channel().size();
+            if (size > MAX_METRICS_BYTES) {
+                throw new IOException("it is " + size + " bytes; metrics files are read up to " + MAX_METRICS_BYTES);
+            }
+            ByteBuffer bytes = ByteBuffer.allocate((int) size);
+            while (bytes.hasRemaining() && open.channel().read(bytes) >= 0) {
+                // read until full or the file shrank
+            }
+            return Arrays.copyOf(bytes.array(), bytes.position());
         }
     }
 

@@ -2,6 +2,7 @@ package io.edgeai.sync.edge;
 
 import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
+import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.counting.SampleCounter;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Outgoing;
@@ -35,14 +36,15 @@ public final class EdgeWiring {
         MqttSettings.configure(context, settings, topics.online(node));
         DataRoots roots = new DataRoots(settings.list("edgeai.edge.data-roots").stream().map(Path::of).toList());
         DesiredStateStore store = new DesiredStateStore(Path.of(settings.required("edgeai.edge.state-dir")));
-        SampleCounter counter = new SampleCounter(settings.integer("edgeai.edge.count-parallelism", Runtime.getRuntime().availableProcessors()));
+        ConfinedFiles confined = new ConfinedFiles(roots.roots());
+        SampleCounter counter = new SampleCounter(settings.integer("edgeai.edge.count-parallelism", Runtime.getRuntime().availableProcessors()), confined);
         EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
             Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)));
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
-        EdgeModels models = new EdgeModels(node, topics, roots, store, tuning, publish, clock);
+        EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
         context.getRegistry().bind("edgeModels", models);
         CloseOnStop.register(context, datasets, models, counter);

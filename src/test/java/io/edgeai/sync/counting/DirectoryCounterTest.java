@@ -82,7 +82,7 @@ class DirectoryCounterTest {
         }
         var helpers = java.util.concurrent.Executors.newFixedThreadPool(3);
         try {
-            assertThat(new DirectoryCounter(helpers, 4).count(root).files()).isEqualTo(new DirectoryCounter().count(root).files()).isEqualTo(500);
+            assertThat(new DirectoryCounter(helpers, 4, ConfinedFiles.anywhere()).count(root).files()).isEqualTo(new DirectoryCounter().count(root).files()).isEqualTo(500);
         } finally {
             helpers.shutdownNow();
         }

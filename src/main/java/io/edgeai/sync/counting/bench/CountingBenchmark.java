@@ -1,6 +1,7 @@
 package io.edgeai.sync.counting.bench;
 
 import io.edgeai.sync.counting.AppendAwareCounter;
+import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.counting.DirectoryCounter;
 import io.edgeai.sync.counting.FileScan;
 import io.edgeai.sync.counting.Format;
@@ -115,7 +116,7 @@ public final class CountingBenchmark {
         System.out.printf(Locale.ROOT, "%n== directory tree %s ==%n", tree.getFileName());
         Command.firstNumber("sh", "-c", "find '" + tree + "' -name '.*' -prune -o -type f -print | wc -l"); // warm the dentry cache
         Timed ours = best(() -> new DirectoryCounter().count(tree).files());
-        Timed parallel = best(() -> new DirectoryCounter(helpers, cores).count(tree).files());
+        Timed parallel = best(() -> new DirectoryCounter(helpers, cores, ConfinedFiles.anywhere()).count(tree).files());
         Timed find = best(() -> Command.firstNumber("sh", "-c", "find '" + tree + "' -name '.*' -prune -o -type f -print | wc -l"));
         System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "edgeai-sync walk, 1 thread", ours.seconds, ours.result);
         System.out.printf(Locale.ROOT, "%-28s %8.3f s  %,d files%n", "edgeai-sync walk, " + cores + " threads", parallel.seconds, parallel.result);
@@ -124,7 +125,7 @@ public final class CountingBenchmark {
             find.seconds / ours.seconds, find.seconds / parallel.seconds, cores);
         check(ours.result == find.result && parallel.result == find.result, "file counts agree");
 
-        DirectoryCounter warm = new DirectoryCounter(helpers, cores);
+        DirectoryCounter warm = new DirectoryCounter(helpers, cores, ConfinedFiles.anywhere());
         warm.count(tree);
         Path added = tree.resolve("d0007").resolve("added.jpg");
         Files.deleteIfExists(added);
