@@ -63,6 +63,15 @@ public final class DataRoots {
         return new Refused(Reasons.OUTSIDE_DATA_ROOTS, dataUrl + " is outside this node's data roots " + roots);
     }
 
+    /** The path a data URL names, links not followed, or empty when it names none. */
+    public static java.util.Optional<Path> pathOf(String dataUrl) {
+        try {
+            return java.util.Optional.of(toPath(dataUrl));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static Path toPath(String dataUrl) {
         if (dataUrl == null || dataUrl.isBlank()) {
             throw new IllegalArgumentException("the data URL is empty");

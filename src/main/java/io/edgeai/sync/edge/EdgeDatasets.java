@@ -40,8 +40,10 @@ public final class EdgeDatasets implements AutoCloseable {
     private final Clock clock;
     private final Coalescer recounts;
     private final DesiredSet<DesiredDataset> desired;
-    /** Per dataset key: the path last resolved (for matching file events) and the last report sent. */
+    /** Per dataset key: the path last counted and the last report sent. */
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    /** Which datasets a file event touches: known from placement on, counted or not. */
+    private final DatasetPaths paths = new DatasetPaths();
 
     private record Watched(Path path, DatasetReport published) {
     }
@@ -59,6 +61,8 @@ public final class EdgeDatasets implements AutoCloseable {
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredDataset dataset) {
+                    paths.watch(dataset.key(), java.util.Optional.ofNullable(dataset.spec().getDataUrl())
+                        .flatMap(DataRoots::pathOf).stream().toList());
                     recounts.request(dataset.key(), true);
                 }
 
@@ -94,12 +98,7 @@ public final class EdgeDatasets implements AutoCloseable {
 
     /** A file or directory under a data root changed: recount the datasets it can affect. */
     public void onFileEvent(String absolutePath) {
-        Path changed = Path.of(absolutePath);
-        watched.forEach((key, w) -> {
-            if (w.path != null && (changed.startsWith(w.path) || w.path.startsWith(changed))) {
-                recounts.request(key, false);
-            }
-        });
+        paths.affectedBy(Path.of(absolutePath)).forEach(key -> recounts.request(key, false));
     }
 
     /** The slow safety pass: every dataset counted in full, whatever the checkpoints say. */
@@ -119,6 +118,8 @@ public final class EdgeDatasets implements AutoCloseable {
             return;
         }
         Counted counted = count(dataset, verify);
+        // the URL's own path too: a refused link that is put right is seen on the next change
+        paths.watch(key, java.util.Arrays.asList(DataRoots.pathOf(dataset.spec().getDataUrl()).orElse(null), counted.path));
         DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
             counted.samples, clock.instant().toString(), counted.readiness);
         Watched before = watched.get(key);
@@ -136,6 +137,7 @@ public final class EdgeDatasets implements AutoCloseable {
 
     /** The dataset is gone: stop matching its files and clear its retained status (again, if need be). */
     private void clearStatus(String key) {
+        paths.forget(key);
         Watched gone = watched.remove(key);
         if (gone != null && gone.path != null) {
             counter.forget(gone.path);
@@ -182,6 +184,11 @@ public final class EdgeDatasets implements AutoCloseable {
             LOG.warn("counting {} failed", url, e);
             return new Counted(path, null, new Readiness(false, Reasons.UNREADABLE, "cannot count " + url + ": " + e));
         }
+    }
+
+    /** Whether no recount is waiting or running: the statuses published are final. */
+    boolean idle() {
+        return recounts.idle();
     }
 
     @Override

@@ -1,0 +1,218 @@
+package io.edgeai.sync.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.edgeai.sync.counting.ConfinedFiles;
+import io.edgeai.sync.counting.SampleCounter;
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.DatasetSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The edge's dataset flow without a broker: desired state in, real files counted through the real
+ * counter and coalescer, statuses out. File events are handed in as the file-watch route would.
+ */
+class EdgeDatasetsTest {
+    private static final String NODE = "edge0";
+    private final Topics topics = new Topics("edgeai");
+    private final Map<String, DatasetReport> published = new ConcurrentHashMap<>();
+    /** Runs inside each publish, as the broker's round trip would take time there. */
+    private volatile java.util.function.Consumer<String> duringPublish = name -> { };
+
+    @TempDir
+    Path dir;
+    Path root;
+    Path outside;
+    SampleCounter counter;
+    EdgeDatasets datasets;
+
+    @BeforeEach
+    void start() throws IOException {
+        root = Files.createDirectories(dir.resolve("data")).toRealPath();
+        outside = Files.createDirectories(dir.resolve("outside")).toRealPath();
+        DataRoots roots = new DataRoots(List.of(root));
+        counter = new SampleCounter(1, new ConfinedFiles(roots.roots()));
+        datasets = new EdgeDatasets(NODE, topics, roots, new DesiredStateStore(dir.resolve("state")), counter,
+            new EdgeSettings(2, Duration.ofMillis(5)), message -> {
+                String name = message.topic().substring(message.topic().lastIndexOf('/') + 1);
+                duringPublish.accept(name);
+                if (message.isTombstone()) {
+                    published.remove(name);
+                } else {
+                    published.put(name, Json.read(message.payload(), DatasetReport.class, "report"));
+                }
+                return true;
+            }, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void stop() {
+        datasets.close();
+        counter.close();
+    }
+
+    private static ConditionFactory eventually() {
+        return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10));
+    }
+
+    private void place(String name, String dataUrl) {
+        DesiredDataset dataset = new DesiredDataset("default", name, "uid-" + name, 1, new DatasetSpec(dataUrl, "txt", NODE),
+            System.currentTimeMillis());
+        datasets.onDesired(topics.desiredDataset(NODE, "default", name), Json.bytes(dataset));
+    }
+
+    private Long samples(String name) {
+        DatasetReport report = published.get(name);
+        return report == null ? null : report.numberOfSamples();
+    }
+
+    private String reason(String name) {
+        DatasetReport report = published.get(name);
+        return report == null ? null : report.readiness().reason();
+    }
+
+    @Test
+    void fifosAreRefusedAndHoldNoOtherDatasetHostage() throws Exception {
+        Path first = mkfifo(root.resolve("first.fifo"));
+        Path second = mkfifo(root.resolve("second.fifo"));
+        Path index = Files.writeString(root.resolve("index.txt"), "1\n2\n");
+        place("first", first.toString());
+        place("second", second.toString());
+        place("plain", index.toString());
+
+        eventually().until(() -> Long.valueOf(2).equals(samples("plain")));
+        eventually().until(() -> Reasons.NOT_REGULAR.equals(reason("first")) && Reasons.NOT_REGULAR.equals(reason("second")));
+        assertThat(published.get("first").readiness().message()).contains("not a regular file");
+        Files.writeString(index, "3\n", StandardOpenOption.APPEND);
+        datasets.onFileEvent(index.toString());
+        eventually().until(() -> Long.valueOf(3).equals(samples("plain")));
+    }
+
+    /**
+     * Issue 6, item 1: appends that land while datasets are placed and first counted. Every dataset's
+     * final count must be its file's, whatever the timing.
+     */
+    /** Issue 6, item 1, made deterministic: the append lands after the first count read the file, before it finished. */
+    @Test
+    void anAppendWhileTheFirstCountPublishesIsCountedAfterIt() throws Exception {
+        Path index = Files.writeString(root.resolve("index.txt"), "1\n2\n");
+        java.util.concurrent.CountDownLatch appended = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch publishing = new java.util.concurrent.CountDownLatch(1);
+        duringPublish = name -> {
+            publishing.countDown();
+            try {
+                appended.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        place("racing", index.toString());
+        publishing.await();
+        Files.writeString(index, "3\n", StandardOpenOption.APPEND);
+        datasets.onFileEvent(index.toString());
+        appended.countDown();
+
+        eventually().until(() -> Long.valueOf(3).equals(samples("racing")) && datasets.idle());
+    }
+
+    /**
+     * Issue 6, item 1, under load: 300 datasets placed at once on two count threads; another thread
+     * appends to each file as its first count publishes (a broker round trip of 1 ms), racing the end
+     * of that count. Every final count must be its file's.
+     */
+    @Test
+    void appendsDuringTheFirstCountsAreNeverLost() throws Exception {
+        int count = 300;
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            files.add(Files.writeString(root.resolve("d" + i + ".txt"), "x\n".repeat(2000)));
+        }
+        java.util.concurrent.ExecutorService appender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.Set<String> appended = ConcurrentHashMap.newKeySet();
+        duringPublish = name -> {
+            if (appended.add(name)) {
+                Path file = files.get(Integer.parseInt(name.substring(1)));
+                appender.execute(() -> {
+                    try {
+                        Files.writeString(file, "y\n", StandardOpenOption.APPEND);
+                        datasets.onFileEvent(file.toString());
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        };
+        for (int i = 0; i < count; i++) {
+            place("d" + i, files.get(i).toString());
+        }
+
+        try {
+            eventually().until(() -> {
+                for (int i = 0; i < count; i++) {
+                    if (!Long.valueOf(2001).equals(samples("d" + i))) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        } finally {
+            appender.shutdownNow();
+        }
+    }
+
+    /** Issue 6, item 8: a dataset refused for a link out of the roots is counted on the next change once put right. */
+    @Test
+    void aRefusedLinkThatIsPutRightIsCountedOnTheNextChange() throws Exception {
+        Path secret = Files.writeString(outside.resolve("secret.txt"), "s\n".repeat(7));
+        Path index = root.resolve("index.txt");
+        Files.createSymbolicLink(index, secret);
+        place("linked", index.toString());
+        eventually().until(() -> Reasons.OUTSIDE_DATA_ROOTS.equals(reason("linked")));
+        assertThat(samples("linked")).isNull();
+
+        Files.delete(index);
+        Files.writeString(index, "1\n2\n");
+        datasets.onFileEvent(index.toString());
+        eventually().until(() -> Long.valueOf(2).equals(samples("linked")));
+    }
+
+    @Test
+    void aDroppedDatasetsFilesNoLongerTriggerCounts() throws Exception {
+        Path index = Files.writeString(root.resolve("gone.txt"), "1\n");
+        place("gone", index.toString());
+        eventually().until(() -> Long.valueOf(1).equals(samples("gone")));
+        datasets.onDesired(topics.nodeManifest(NODE), Json.bytes(new Manifest(List.of(), System.currentTimeMillis() + 1000)));
+        eventually().until(() -> !published.containsKey("gone"));
+
+        Files.writeString(index, "2\n", StandardOpenOption.APPEND);
+        datasets.onFileEvent(index.toString());
+        assertThat(datasets.idle()).isTrue();
+        assertThat(published).doesNotContainKey("gone");
+    }
+
+    static Path mkfifo(Path path) throws Exception {
+        Process process = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        assertThat(process.waitFor()).isZero();
+        return path;
+    }
+}
