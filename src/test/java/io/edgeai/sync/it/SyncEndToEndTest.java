@@ -273,6 +273,38 @@ abstract class SyncEndToEndTest {
         eventually().until(() -> Long.valueOf(2).equals(samples("missing")) && "True".equals(ready("missing").getStatus()));
     }
 
+    /**
+     * Issue 6, item 9: FIFOs, a device node and a huge new file under the data root. Only regular
+     * files and directories are opened, watching never reads contents, and the other datasets keep
+     * being counted within seconds.
+     */
+    @Test
+    void oddFilesUnderTheDataRootStallNeitherWatchingNorCounting() throws Exception {
+        Path odd = Files.createDirectories(sync().dataRoot.resolve("odd-files"));
+        Path fifo = mkfifo(odd.resolve("dataset.fifo"));
+        mkfifo(odd.resolve("idle.fifo")); // not a dataset: the watcher sees it created
+        // a character device like /dev/zero (needs root: without it the FIFOs are the odd files)
+        new ProcessBuilder("mknod", odd.resolve("zero").toString(), "c", "1", "5").start().waitFor();
+        Path small = file("odd-files/small.txt", "1\n");
+        sync().createDataset("fifo-dataset", fifo.toString(), "txt", "edge0");
+        sync().createDataset("beside-odd-files", small.toString(), "txt", "edge0");
+        eventually().until(() -> ready("fifo-dataset") != null && Long.valueOf(1).equals(samples("beside-odd-files")));
+        assertThat(ready("fifo-dataset").getReason()).isEqualTo("NotARegularFile");
+        assertThat(ready("fifo-dataset").getMessage()).contains("not a regular file");
+
+        try (var huge = java.nio.channels.FileChannel.open(odd.resolve("huge.bin"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            huge.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 20L << 30); // 20 GiB, sparse
+        }
+        Files.writeString(small, "2\n", StandardOpenOption.APPEND);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+            .until(() -> Long.valueOf(2).equals(samples("beside-odd-files")));
+    }
+
+    private static Path mkfifo(Path path) throws Exception {
+        assertThat(new ProcessBuilder("mkfifo", path.toString()).start().waitFor()).isZero();
+        return path;
+    }
+
     @Test
     void spoofedMalformedAndUnknownStatusesAreDroppedAndTheRouteGoesOn() throws Exception {
         Path index = file("spoof/index.txt", "1\n2\n");
