@@ -3,53 +3,81 @@ package io.edgeai.sync.edge;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
  * Runs a task per key at most once per {@code delay}, never twice at once for the same key, and once
  * more after the last request: a file appended to thousands of times a second is recounted a bounded
- * number of times, and the final count is exact once the writes pause. A fixed pool bounds the work,
- * and one key's long task holds up only the thread it runs on.
+ * number of times, and the final count is exact once the writes pause.
+ *
+ * <p>A pool of {@code threads} bounds the work. A task that runs longer than {@code slowAfter} (a
+ * huge file, a hung mount) gives its place back: the pool grows by one thread while it runs, so the
+ * other keys always have {@code threads} threads, up to {@link #MAX_SLOW_PER_THREAD} slow tasks per
+ * thread; past that, slow tasks hold their threads (logged once each time the limit is reached).
  */
 public final class Coalescer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Coalescer.class);
+    static final int MAX_SLOW_PER_THREAD = 8;
+
     private enum Phase { WAITING, RUNNING, RUNNING_AGAIN_AFTER }
 
-    private record Entry(Phase phase, boolean verify) {
+    /** @param started when the run began ({@link System#nanoTime}), 0 while waiting; {@code slow} once it gave its thread back */
+    private record Entry(Phase phase, boolean verify, long started, boolean slow) {
+        Entry with(Phase next, boolean nextVerify) {
+            return new Entry(next, nextVerify, started, slow);
+        }
     }
 
-    private final ScheduledExecutorService pool;
+    private final String name;
+    private final int threads;
+    private final ScheduledThreadPoolExecutor pool;
+    private final ScheduledExecutorService watchdog;
     private final long delayMillis;
+    private final long slowAfterNanos;
     private final BiConsumer<String, Boolean> task;
     private final Map<String, Entry> entries = new HashMap<>();
+    private int slowRunning;
 
     /**
-     * @param name names the pool's threads in logs
-     * @param task receives the key and whether a full (non-incremental) pass was asked for
+     * @param name      names the pool's threads in logs
+     * @param slowAfter how long a run may take before it no longer counts against {@code threads}
+     * @param task      receives the key and whether a full (non-incremental) pass was asked for
      */
-    public Coalescer(String name, int threads, Duration delay, BiConsumer<String, Boolean> task) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, runnable -> {
+    public Coalescer(String name, int threads, Duration delay, Duration slowAfter, BiConsumer<String, Boolean> task) {
+        this.name = name;
+        this.threads = threads;
+        this.pool = new ScheduledThreadPoolExecutor(threads, daemon(name));
+        pool.setRemoveOnCancelPolicy(true);
+        this.delayMillis = delay.toMillis();
+        this.slowAfterNanos = slowAfter.toNanos();
+        this.task = task;
+        // on its own thread: it must run when every pool thread is stuck
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon(name + "-watchdog"));
+        long period = Math.max(1, slowAfter.toMillis() / 2);
+        watchdog.scheduleWithFixedDelay(this::releaseSlowRuns, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.pool = executor;
-        this.delayMillis = delay.toMillis();
-        this.task = task;
+        };
     }
 
     public synchronized void request(String key, boolean verify) {
         Entry entry = entries.get(key);
         if (entry == null) {
-            entries.put(key, new Entry(Phase.WAITING, verify));
+            entries.put(key, new Entry(Phase.WAITING, verify, 0, false));
             pool.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
         } else {
             Phase next = entry.phase == Phase.WAITING ? Phase.WAITING : Phase.RUNNING_AGAIN_AFTER;
-            entries.put(key, new Entry(next, entry.verify || verify));
+            entries.put(key, entry.with(next, entry.verify || verify));
         }
     }
 
@@ -57,7 +85,7 @@ public final class Coalescer implements AutoCloseable {
         boolean verify;
         synchronized (this) {
             verify = entries.get(key).verify;
-            entries.put(key, new Entry(Phase.RUNNING, false));
+            entries.put(key, new Entry(Phase.RUNNING, false, System.nanoTime(), false));
         }
         try {
             task.accept(key, verify);
@@ -66,9 +94,32 @@ public final class Coalescer implements AutoCloseable {
         } finally {
             synchronized (this) {
                 Entry after = entries.remove(key);
+                if (after.slow) {
+                    slowRunning--;
+                    pool.setCorePoolSize(threads + Math.min(slowRunning, threads * MAX_SLOW_PER_THREAD));
+                }
                 if (after.phase == Phase.RUNNING_AGAIN_AFTER) {
-                    entries.put(key, new Entry(Phase.WAITING, after.verify));
+                    entries.put(key, new Entry(Phase.WAITING, after.verify, 0, false));
                     pool.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    /** Runs that have taken longer than {@code slowAfter} give their thread's place back to the others. */
+    private synchronized void releaseSlowRuns() {
+        long now = System.nanoTime();
+        for (Map.Entry<String, Entry> running : entries.entrySet()) {
+            Entry entry = running.getValue();
+            if (entry.phase != Phase.WAITING && !entry.slow && now - entry.started > slowAfterNanos) {
+                running.setValue(new Entry(entry.phase, entry.verify, entry.started, true));
+                slowRunning++;
+                if (slowRunning <= threads * MAX_SLOW_PER_THREAD) {
+                    pool.setCorePoolSize(threads + slowRunning);
+                    LOG.info("{} for {} has run over {} ms; the others get a thread of their own meanwhile",
+                        name, running.getKey(), TimeUnit.NANOSECONDS.toMillis(slowAfterNanos));
+                } else if (slowRunning == threads * MAX_SLOW_PER_THREAD + 1) {
+                    LOG.warn("{}: {} slow runs at once; further ones hold their threads", name, slowRunning);
                 }
             }
         }
@@ -81,6 +132,7 @@ public final class Coalescer implements AutoCloseable {
 
     @Override
     public void close() {
+        watchdog.shutdownNow();
         pool.shutdownNow();
     }
 }

@@ -56,7 +56,7 @@ public final class EdgeDatasets implements AutoCloseable {
         this.counter = counter;
         this.publisher = publisher;
         this.clock = clock;
-        this.recounts = new Coalescer("edge-recount", settings.countThreads(), settings.coalesceDelay(), this::recount);
+        this.recounts = new Coalescer("edge-recount", settings.countThreads(), settings.coalesceDelay(), settings.slowCount(), this::recount);
         this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class,
             new DesiredSet.Listener<>() {
                 @Override

@@ -55,7 +55,7 @@ public final class EdgeModels implements AutoCloseable {
         this.confined = confined;
         this.publisher = publisher;
         this.clock = clock;
-        this.forwards = new Coalescer("edge-model-forward", 1, settings.coalesceDelay(), (key, verify) -> forward(key));
+        this.forwards = new Coalescer("edge-model-forward", 1, settings.coalesceDelay(), settings.slowCount(), (key, verify) -> forward(key));
         this.desired = new DesiredSet<>(store, KIND, DesiredModel.class,
             new DesiredSet.Listener<>() {
                 @Override

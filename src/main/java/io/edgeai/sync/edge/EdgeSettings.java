@@ -7,6 +7,7 @@ import java.time.Duration;
  *
  * @param countThreads  recounts that may run at once (the bounded worker pool)
  * @param coalesceDelay how long change events for one dataset are gathered into one recount
+ * @param slowCount     how long a recount may run before the others get a thread of their own
  */
-public record EdgeSettings(int countThreads, Duration coalesceDelay) {
+public record EdgeSettings(int countThreads, Duration coalesceDelay, Duration slowCount) {
 }

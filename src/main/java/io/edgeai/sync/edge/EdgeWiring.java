@@ -39,7 +39,8 @@ public final class EdgeWiring {
         ConfinedFiles confined = new ConfinedFiles(roots.roots());
         SampleCounter counter = new SampleCounter(settings.integer("edgeai.edge.count-parallelism", Runtime.getRuntime().availableProcessors()), confined);
         EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
-            Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)));
+            Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)),
+            Duration.ofMillis(settings.integer("edgeai.edge.slow-count-ms", 2000)));
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();

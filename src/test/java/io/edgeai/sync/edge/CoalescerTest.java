@@ -17,7 +17,7 @@ class CoalescerTest {
         AtomicInteger runs = new AtomicInteger();
         AtomicInteger latestSeen = new AtomicInteger();
         AtomicInteger latestWritten = new AtomicInteger();
-        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(20), (key, verify) -> {
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(20), Duration.ofSeconds(10), (key, verify) -> {
             runs.incrementAndGet();
             latestSeen.set(latestWritten.get());
         })) {
@@ -35,7 +35,7 @@ class CoalescerTest {
     void oneKeysLongTaskDoesNotHoldUpTheOthers() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Map<String, Boolean> done = new ConcurrentHashMap<>();
-        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(1), (key, verify) -> {
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(1), Duration.ofSeconds(10), (key, verify) -> {
             if (key.equals("huge")) {
                 try {
                     release.await();
@@ -60,12 +60,40 @@ class CoalescerTest {
     @Test
     void aVerifyRequestIsNotLostInACoalescedBurst() {
         Map<String, Boolean> verified = new ConcurrentHashMap<>();
-        try (Coalescer coalescer = new Coalescer("test", 1, Duration.ofMillis(50), (key, verify) -> verified.merge(key, verify, Boolean::logicalOr))) {
+        try (Coalescer coalescer = new Coalescer("test", 1, Duration.ofMillis(50), Duration.ofSeconds(10), (key, verify) -> verified.merge(key, verify, Boolean::logicalOr))) {
             coalescer.request("k", false);
             coalescer.request("k", true);
             coalescer.request("k", false);
             await().atMost(Duration.ofSeconds(5)).until(() -> coalescer.idle() && verified.containsKey("k"));
         }
         assertThat(verified).containsEntry("k", true);
+    }
+
+    /** Issue 6, item 9: runs that never finish (a hung mount) take every thread; the others still run. */
+    @Test
+    void runsThatNeverFinishHoldNoOtherKeyHostage() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Map<String, Boolean> done = new ConcurrentHashMap<>();
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofMillis(1), Duration.ofMillis(100), (key, verify) -> {
+            if (key.startsWith("stuck")) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            done.put(key, true);
+        })) {
+            for (int i = 0; i < 4; i++) {
+                coalescer.request("stuck-" + i, false);
+            }
+            for (int i = 0; i < 20; i++) {
+                coalescer.request("small-" + i, false);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> done.size() == 20);
+            assertThat(done.keySet()).allMatch(key -> key.startsWith("small"));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 24 && coalescer.idle());
+        }
     }
 }
