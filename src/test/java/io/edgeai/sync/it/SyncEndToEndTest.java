@@ -80,6 +80,15 @@ abstract class SyncEndToEndTest {
         eventually().until(() -> Long.valueOf(5).equals(samples("created")));
     }
 
+    /** Issue 6, item 5: the longest valid name (253 characters) goes through topics, the state directory and the status. */
+    @Test
+    void aDatasetWithTheLongestValidNameIsCounted() throws Exception {
+        String longest = ("l".repeat(62) + ".").repeat(4) + "x";
+        Path index = file("longest/index.txt", "1\n2\n");
+        sync().createDataset(longest, index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples(longest)));
+    }
+
     @Test
     void anEmptyDatasetReportsZero() throws Exception {
         Path empty = file("empty/index.jsonl", "");
