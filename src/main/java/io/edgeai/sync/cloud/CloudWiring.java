@@ -28,17 +28,19 @@ public final class CloudWiring {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
-        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), clock::millis);
+        IssueClock stamps = new IssueClock(clock::millis, settings.integer("edgeai.max-clock-skew-ms", 600_000));
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), stamps);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), clock::millis);
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), stamps);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
-        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream));
+        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, stamps));
         registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));
-        registry.bind("manifests", new Manifests(informers, datasetDownstream, modelDownstream));
+        registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
+            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList()));
         CloseOnStop.register(context, informers);
     }
 

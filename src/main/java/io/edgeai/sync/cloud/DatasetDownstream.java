@@ -1,7 +1,6 @@
 package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Messages.DesiredDataset;
-import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
@@ -15,7 +14,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns a Dataset event into what its edge node must be told: the desired state on the node's own
- * topic, and the node's manifest when the set of its datasets changed. A move to another node
+ * topic ({@link Outgoing}), and the node's manifest when the set of its datasets changed
+ * ({@link ManifestDue}, computed later in order by {@link Manifests}). A move to another node
  * removes it from the old node and adds it to the new one. Status-only updates produce nothing; an
  * informer resync (the same resourceVersion again) re-sends the desired state, so a message lost to a
  * long broker outage is repaired within one resync period (retained messages make this idempotent).
@@ -32,8 +32,8 @@ public final class DatasetDownstream {
         this.clock = clock;
     }
 
-    public List<Outgoing> messagesFor(ResourceEvent<Dataset> event) {
-        List<Outgoing> out = new ArrayList<>();
+    public List<Object> messagesFor(ResourceEvent<Dataset> event) {
+        List<Object> out = new ArrayList<>();
         switch (event.type()) {
             case ADDED -> place(event.after(), out);
             case DELETED -> remove(event.before(), out);
@@ -62,22 +62,22 @@ public final class DatasetDownstream {
         return out;
     }
 
-    private void place(Dataset dataset, List<Outgoing> out) {
+    private void place(Dataset dataset, List<Object> out) {
         String node = nodeOf(dataset);
         if (!ResourceNames.valid(node)) {
             throw new RejectedMessage("dataset " + key(dataset) + " names no valid node (spec.nodeName='" + node + "')");
         }
         out.add(desired(dataset));
-        out.add(manifest(node));
+        out.add(ManifestDue.datasetsOf(node));
     }
 
-    private void remove(Dataset dataset, List<Outgoing> out) {
+    private void remove(Dataset dataset, List<Object> out) {
         String node = nodeOf(dataset);
         if (!ResourceNames.valid(node)) {
             return; // it was never sent anywhere
         }
         out.add(Outgoing.tombstone(topics.desiredDataset(node, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName())));
-        out.add(manifest(node));
+        out.add(ManifestDue.datasetsOf(node));
     }
 
     private Outgoing desired(Dataset dataset) {
@@ -90,15 +90,6 @@ public final class DatasetDownstream {
     /** The sorted {@code namespace/name} keys of the datasets a node should hold now. */
     public List<String> datasetsOn(String node) {
         return datasetsOnNode.apply(node);
-    }
-
-    /** The manifest of every node that holds datasets now: re-sent once per resync period. */
-    public List<Outgoing> allManifests(java.util.Collection<String> nodes) {
-        return nodes.stream().distinct().sorted().map(this::manifest).toList();
-    }
-
-    Outgoing manifest(String node) {
-        return Outgoing.json(topics.nodeManifest(node), new Manifest(datasetsOnNode.apply(node), clock.getAsLong()));
     }
 
     private static boolean sameDesiredState(Dataset before, Dataset after) {

@@ -1,29 +1,67 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Outgoing;
-import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * Every manifest as the resources say now: each node that holds datasets, and the models. Re-sent
- * periodically so that a broker that lost its retained messages is repaired without any change.
+ * Computes and orders the manifests. An edge drops what it holds that a manifest does not list and
+ * was issued before it, so a manifest must never be stamped later than the resource cache it lists:
+ * it is stamped first and listed after (see docs/protocol.md). Manifests are computed and published
+ * on one thread (the {@code manifest-publish} route), so a node receives its manifests in the order
+ * of their stamps, and a manifest already waiting for its turn is not queued twice: a burst of
+ * changes on a node gives one manifest, listed when its turn comes.
  */
 public final class Manifests {
-    private final ResourceInformers informers;
+    private static final String MODELS = "";
+
+    private final Topics topics;
+    private final LongSupplier clock;
     private final DatasetDownstream datasets;
     private final ModelDownstream models;
+    private final Supplier<List<String>> nodesWithDatasets;
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-    public Manifests(ResourceInformers informers, DatasetDownstream datasets, ModelDownstream models) {
-        this.informers = informers;
+    public Manifests(Topics topics, LongSupplier clock, DatasetDownstream datasets, ModelDownstream models,
+                     Supplier<List<String>> nodesWithDatasets) {
+        this.topics = topics;
+        this.clock = clock;
         this.datasets = datasets;
         this.models = models;
+        this.nodesWithDatasets = nodesWithDatasets;
     }
 
-    public List<Outgoing> current() {
-        List<Outgoing> all = new ArrayList<>(datasets.allManifests(
-            informers.all(Dataset.class).map(DatasetDownstream::nodeOf).filter(io.edgeai.sync.resources.ResourceNames::valid).toList()));
-        all.add(models.manifest());
+    /** Whether this manifest must be queued: false when it is queued already and not yet computed. */
+    public boolean enqueue(ManifestDue due) {
+        return queued.add(keyOf(due));
+    }
+
+    /** The manifest as of now: taken off the queue first, stamped, then listed. */
+    public Outgoing compute(ManifestDue due) {
+        queued.remove(keyOf(due));
+        long issuedAt = clock.getAsLong();
+        if (due.node() == null) {
+            return Outgoing.json(topics.modelsManifest(), new Manifest(models.allModels(), issuedAt));
+        }
+        return Outgoing.json(topics.nodeManifest(due.node()), new Manifest(datasets.datasetsOn(due.node()), issuedAt));
+    }
+
+    /** Every manifest: each node that holds datasets, and the models (re-sent once per resync period). */
+    public List<ManifestDue> all() {
+        List<ManifestDue> all = new ArrayList<>();
+        nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted().map(ManifestDue::datasetsOf).forEach(all::add);
+        all.add(ManifestDue.models());
         return all;
+    }
+
+    private static String keyOf(ManifestDue due) {
+        return due.node() == null ? MODELS : due.node();
     }
 }

@@ -1,7 +1,6 @@
 package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
-import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
@@ -11,7 +10,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Turns a Model event into the desired state every edge node sees, plus the models manifest. As for
+ * Turns a Model event into the desired state every edge node sees, plus the models manifest when the
+ * set of models changed. As for
  * datasets, status-only updates produce nothing and resyncs re-send the desired state.
  */
 public final class ModelDownstream {
@@ -25,13 +25,13 @@ public final class ModelDownstream {
         this.clock = clock;
     }
 
-    public List<Outgoing> messagesFor(ResourceEvent<Model> event) {
+    public List<Object> messagesFor(ResourceEvent<Model> event) {
         Model model = event.current();
         var meta = model.getMetadata();
         String topic = topics.desiredModel(meta.getNamespace(), meta.getName());
         return switch (event.type()) {
-            case ADDED -> List.of(desired(topic, model), manifest());
-            case DELETED -> List.of(Outgoing.tombstone(topic), manifest());
+            case ADDED -> List.of(desired(topic, model), ManifestDue.models());
+            case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
             case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
                 && Objects.equals(event.before().getSpec(), model.getSpec())
                 && Objects.equals(event.before().getMetadata().getUid(), meta.getUid())
@@ -49,9 +49,5 @@ public final class ModelDownstream {
     /** The sorted {@code namespace/name} keys of every model now. */
     public List<String> allModels() {
         return allModels.get();
-    }
-
-    Outgoing manifest() {
-        return Outgoing.json(topics.modelsManifest(), new Manifest(allModels.get(), clock.getAsLong()));
     }
 }

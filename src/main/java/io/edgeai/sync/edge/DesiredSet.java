@@ -4,40 +4,69 @@ import io.edgeai.sync.mqtt.Messages.Desired;
 import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.resources.ResourceNames;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the cloud wants this node to hold of one kind, persisted in the {@link DesiredStateStore}.
  *
  * <p>Objects and manifests travel on different topics, which a broker need not keep in order; each
- * carries the time the cloud issued it. A manifest removes what it does not list and was issued
- * before it; an object issued before the latest manifest that does not list it is a stale leftover
- * and is ignored. A copy of what is already held (same uid and generation) only refreshes its time.
+ * carries the time the cloud issued it, and the cloud stamps a manifest before it lists the resources
+ * (docs/protocol.md). An object issued before the latest manifest that does not list it is deleted
+ * (or a leftover): it is not held. It is kept aside, though, and held again if a later manifest lists
+ * it, so no ordering accident can drop a dataset for good. The latest manifest is the last one
+ * received (the cloud sends a node's manifests in the order of their stamps, and a broker keeps the
+ * order of one topic); of an object, the copy issued last wins. A copy of what is already held (same
+ * uid and generation) changes nothing but its time.
+ *
+ * <p>Stamps are trusted up to {@code maxAhead} beyond this node's clock: a cloud whose clock was far
+ * ahead cannot make the node ignore what comes after it for longer than that.
  */
 final class DesiredSet<T extends Desired> {
+    private static final Logger LOG = LoggerFactory.getLogger(DesiredSet.class);
+    private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+
     interface Listener<T> {
         void placed(T desired);
 
         void removed(T desired);
     }
 
+    /** An object as received, and its stamp as trusted. */
+    private record Copy<T>(T value, long stamp) {
+    }
+
     private final DesiredStateStore store;
     private final String kind;
     private final Listener<T> listener;
-    private final Map<String, T> current = new ConcurrentHashMap<>();
-    private volatile Manifest latestManifest;
+    private final LongSupplier clock;
+    private final long maxAheadMillis;
+    private final Map<String, Copy<T>> held = new ConcurrentHashMap<>();
+    /** Received, but not listed by the latest manifest, which was issued after them. */
+    private final Map<String, Copy<T>> parked = new HashMap<>();
+    private Set<String> manifestItems;
+    private long manifestStamp;
+    private long lastSkewLog = System.nanoTime() - LOG_EVERY_NANOS;
 
-    DesiredSet(DesiredStateStore store, String kind, Class<T> type, Listener<T> listener) {
+    DesiredSet(DesiredStateStore store, String kind, Class<T> type, Listener<T> listener, LongSupplier clock, long maxAheadMillis) {
         this.store = store;
         this.kind = kind;
         this.listener = listener;
+        this.clock = clock;
+        this.maxAheadMillis = maxAheadMillis;
         for (T saved : store.readAll(kind, type)) {
-            current.put(saved.key(), saved);
+            held.put(saved.key(), new Copy<>(saved, trusted(saved.issuedAt(), saved.key())));
         }
     }
 
@@ -46,7 +75,7 @@ final class DesiredSet<T extends Desired> {
      * {@code read} (which throws {@link RejectedMessage} for a bad one), must name the topic's object
      * with valid names, and is placed.
      */
-    void receive(String key, byte[] payload, java.util.function.Function<byte[], T> read) {
+    void receive(String key, byte[] payload, Function<byte[], T> read) {
         if (payload.length == 0) {
             remove(key);
             return;
@@ -65,53 +94,93 @@ final class DesiredSet<T extends Desired> {
     /** A message on the manifest's topic; a cleared manifest topic changes nothing. */
     void receiveManifest(byte[] payload) {
         if (payload.length > 0) {
-            apply(io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest"));
+            Manifest manifest = io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest");
+            if (manifest.items() == null) {
+                throw new RejectedMessage("the " + kind + " manifest has no items");
+            }
+            apply(manifest);
         }
     }
 
     synchronized void put(T desired) {
         String key = desired.key();
-        Manifest manifest = latestManifest;
-        if (manifest != null && desired.issuedAt() < manifest.issuedAt() && !manifest.items().contains(key)) {
-            return;
-        }
-        T previous = current.get(key);
-        if (previous != null && previous.issuedAt() > desired.issuedAt()) {
+        Copy<T> copy = new Copy<>(desired, trusted(desired.issuedAt(), key));
+        Copy<T> known = held.containsKey(key) ? held.get(key) : parked.get(key);
+        if (known != null && known.stamp > copy.stamp) {
             return; // an older copy arriving late
         }
-        store.write(kind, key, desired);
-        current.put(key, desired);
-        if (!desired.sameAs(previous)) {
-            listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
+        if (excluded(copy)) {
+            parked.put(key, copy);
+            drop(key);
+            return;
         }
+        parked.remove(key);
+        hold(copy);
     }
 
     synchronized void remove(String key) {
-        T gone = current.remove(key);
-        if (gone != null) {
-            store.delete(kind, key);
-            listener.removed(gone);
-        }
+        parked.remove(key);
+        drop(key);
     }
 
     synchronized void apply(Manifest manifest) {
-        if (latestManifest != null && latestManifest.issuedAt() > manifest.issuedAt()) {
-            return;
-        }
-        latestManifest = manifest;
-        Set<String> listed = new HashSet<>(manifest.items());
-        for (T held : current.values()) {
-            if (!listed.contains(held.key()) && held.issuedAt() < manifest.issuedAt()) {
-                remove(held.key());
+        manifestItems = new HashSet<>(manifest.items());
+        manifestStamp = trusted(manifest.issuedAt(), kind + " manifest");
+        for (Copy<T> copy : new ArrayList<>(held.values())) {
+            if (excluded(copy)) {
+                parked.put(copy.value.key(), copy);
+                drop(copy.value.key());
             }
+        }
+        List<Copy<T>> listedAgain = parked.values().stream().filter(copy -> !excluded(copy)).toList();
+        for (Copy<T> copy : listedAgain) {
+            parked.remove(copy.value.key());
+            hold(copy);
         }
     }
 
     Optional<T> get(String key) {
-        return Optional.ofNullable(current.get(key));
+        return Optional.ofNullable(held.get(key)).map(Copy::value);
     }
 
     Collection<T> all() {
-        return current.values();
+        return held.values().stream().map(Copy::value).toList();
+    }
+
+    private boolean excluded(Copy<T> copy) {
+        return manifestItems != null && copy.stamp < manifestStamp && !manifestItems.contains(copy.value.key());
+    }
+
+    private void hold(Copy<T> copy) {
+        T desired = copy.value;
+        Copy<T> previous = held.get(desired.key());
+        store.write(kind, desired.key(), desired);
+        held.put(desired.key(), copy);
+        if (previous == null || !desired.sameAs(previous.value)) {
+            listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
+        }
+    }
+
+    private void drop(String key) {
+        Copy<T> gone = held.remove(key);
+        if (gone != null) {
+            store.delete(kind, key);
+            listener.removed(gone.value);
+        }
+    }
+
+    /** The stamp, or this node's clock plus {@code maxAhead} if it claims to be later than that. */
+    private long trusted(long issuedAt, String what) {
+        long bound = clock.getAsLong() + maxAheadMillis;
+        if (issuedAt <= bound) {
+            return issuedAt;
+        }
+        long now = System.nanoTime();
+        if (now - lastSkewLog >= LOG_EVERY_NANOS) {
+            lastSkewLog = now;
+            LOG.warn("{} {} was issued {} ms ahead of this node's clock; trusted only up to {} ms ahead (clocks out of step?)",
+                kind, what, issuedAt - clock.getAsLong(), maxAheadMillis);
+        }
+        return bound;
     }
 }

@@ -71,7 +71,7 @@ public final class EdgeDatasets implements AutoCloseable {
                     LOG.info("dataset {} is no longer on node {}", dataset.key(), node);
                     recounts.request(dataset.key(), false);
                 }
-            });
+            }, clock::millis, settings.maxClockSkew().toMillis());
     }
 
     /** A message on this node's desired-state topics. */

@@ -68,7 +68,7 @@ public final class EdgeModels implements AutoCloseable {
                     published.remove(model.key());
                     LOG.info("model {} is gone", model.key());
                 }
-            });
+            }, clock::millis, settings.maxClockSkew().toMillis());
     }
 
     /** Forwards the metrics of every model again (at start-up and on the safety timer). */

@@ -40,7 +40,8 @@ public final class EdgeWiring {
         SampleCounter counter = new SampleCounter(settings.integer("edgeai.edge.count-parallelism", Runtime.getRuntime().availableProcessors()), confined);
         EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
             Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)),
-            Duration.ofMillis(settings.integer("edgeai.edge.slow-count-ms", 2000)));
+            Duration.ofMillis(settings.integer("edgeai.edge.slow-count-ms", 2000)),
+            Duration.ofMillis(settings.integer("edgeai.max-clock-skew-ms", 600_000)));
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();

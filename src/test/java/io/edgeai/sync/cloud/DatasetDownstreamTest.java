@@ -28,18 +28,22 @@ class DatasetDownstreamTest {
         return dataset;
     }
 
-    private static List<String> topics(List<Outgoing> messages) {
-        return messages.stream().map(m -> m.topic() + (m.isTombstone() ? " (tombstone)" : "")).toList();
+    private static List<String> topics(List<Object> messages) {
+        return messages.stream().map(m -> m instanceof Outgoing o ? o.topic() + (o.isTombstone() ? " (tombstone)" : "")
+            : "manifest of " + ((ManifestDue) m).node()).toList();
     }
 
     @Test
     void anAddedDatasetGoesToItsNodeWithTheManifest() {
-        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("a", "edge0", 1, "u1")));
+        List<Object> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("a", "edge0", 1, "u1")));
 
-        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a", "edgeai/nodes/edge0/desired/manifest");
-        DesiredDataset desired = Json.read(out.get(0).payload(), DesiredDataset.class, "test");
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a", "manifest of edge0");
+        DesiredDataset desired = Json.read(((Outgoing) out.get(0)).payload(), DesiredDataset.class, "test");
         assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
-        assertThat(Json.read(out.get(1).payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1234L));
+        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1235L, downstream, null, () -> List.of("edge0"));
+        Outgoing manifest = manifests.compute((ManifestDue) out.get(1));
+        assertThat(manifest.topic()).isEqualTo("edgeai/nodes/edge0/desired/manifest");
+        assertThat(Json.read(manifest.payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1235L));
     }
 
     @Test
@@ -67,30 +71,37 @@ class DatasetDownstreamTest {
     void aSpecUpdateResendsTheDesiredStateOnly() {
         Dataset after = dataset("a", "edge0", 2, "u1");
         after.getSpec().setFormat("csv");
-        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, dataset("a", "edge0", 1, "u1"), after));
+        List<Object> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, dataset("a", "edge0", 1, "u1"), after));
         assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a");
     }
 
     @Test
     void aMoveRemovesFromTheOldNodeAndAddsToTheNew() {
-        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED,
+        List<Object> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED,
             dataset("moved", "edge0", 1, "u1"), dataset("moved", "edge1", 2, "u1")));
         assertThat(topics(out)).containsExactly(
-            "edgeai/nodes/edge0/desired/datasets/ns/moved (tombstone)", "edgeai/nodes/edge0/desired/manifest",
-            "edgeai/nodes/edge1/desired/datasets/ns/moved", "edgeai/nodes/edge1/desired/manifest");
+            "edgeai/nodes/edge0/desired/datasets/ns/moved (tombstone)", "manifest of edge0",
+            "edgeai/nodes/edge1/desired/datasets/ns/moved", "manifest of edge1");
     }
 
     @Test
     void aDeleteSendsATombstoneAndTheManifest() {
-        List<Outgoing> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.DELETED, dataset("gone", "edge0", 1, "u1"), null));
-        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "edgeai/nodes/edge0/desired/manifest");
+        List<Object> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.DELETED, dataset("gone", "edge0", 1, "u1"), null));
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "manifest of edge0");
     }
 
     @Test
-    void everyNodeGetsOneCurrentManifestOnResync() {
-        List<Outgoing> out = downstream.allManifests(List.of("edge1", "edge0", "edge1"));
-        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/manifest", "edgeai/nodes/edge1/desired/manifest");
-        assertThat(Json.read(out.get(1).payload(), Manifest.class, "test").items()).containsExactly("ns/b", "ns/moved");
+    void everyNodeGetsOneCurrentManifestOnResyncAndAWaitingOneIsNotQueuedTwice() {
+        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1L, downstream, null, () -> List.of("edge1", "edge0", "edge1"));
+        assertThat(manifests.all()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge1"), ManifestDue.models());
+        assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).payload(), Manifest.class, "test").items())
+            .containsExactly("ns/b", "ns/moved");
+
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).isTrue();
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).as("already waiting").isFalse();
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge1"))).isTrue();
+        manifests.compute(ManifestDue.datasetsOf("edge0"));
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).as("computed, so due again").isTrue();
     }
 
     @Test

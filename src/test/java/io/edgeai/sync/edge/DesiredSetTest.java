@@ -15,6 +15,7 @@ class DesiredSetTest {
     @TempDir
     Path state;
     private final List<String> events = new ArrayList<>();
+    private long now = 1_000;
 
     private DesiredSet<DesiredDataset> set() {
         return new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class,
@@ -28,7 +29,7 @@ class DesiredSetTest {
                 public void removed(DesiredDataset d) {
                     events.add("removed " + d.key());
                 }
-            });
+            }, () -> now, 100);
     }
 
     private static DesiredDataset dataset(String name, long issuedAt) {
@@ -85,9 +86,44 @@ class DesiredSetTest {
         set.put(dataset("leftover", 10));
         set.put(dataset("listed", 10));
         set.put(dataset("listed", 5));
-        set.apply(new Manifest(List.of(), 15)); // an older manifest arriving late changes nothing
 
         assertThat(set.all()).extracting(DesiredDataset::name).containsExactly("listed");
         assertThat(set.get("ns/listed").orElseThrow().issuedAt()).isEqualTo(10);
+    }
+
+    /** Issue 6, item 2: whatever order objects and manifests arrive in, a later manifest that lists a dataset brings it back. */
+    @Test
+    void aDatasetLeftOutByAManifestIsHeldAgainWhenALaterOneListsIt() {
+        DesiredSet<DesiredDataset> set = set();
+        set.put(dataset("a", 10));
+        set.apply(new Manifest(List.of(), 20)); // as if a was deleted, or the manifest wrong
+        set.put(dataset("b", 15)); // issued before that manifest, not listed: not held
+        assertThat(set.all()).isEmpty();
+
+        set.apply(new Manifest(List.of("ns/a", "ns/b"), 30));
+
+        assertThat(set.all()).extracting(DesiredDataset::name).containsExactlyInAnyOrder("a", "b");
+        assertThat(events).containsExactly("placed ns/a@10", "removed ns/a", "placed ns/a@10", "placed ns/b@15");
+        set.remove("ns/b");
+        set.apply(new Manifest(List.of("ns/a", "ns/b"), 40));
+        assertThat(set.all()).as("a tombstone forgets it for good").extracting(DesiredDataset::name).containsExactly("a");
+    }
+
+    /** Issue 6, item 4: a manifest stamped a day ahead makes the node ignore nothing for long. */
+    @Test
+    void stampsFromAClockFarAheadAreTrustedOnlySoFar() {
+        DesiredSet<DesiredDataset> set = set();
+        long dayAhead = now + 86_400_000;
+        set.put(dataset("issued-ahead", dayAhead));
+        set.apply(new Manifest(List.of("ns/issued-ahead"), dayAhead));
+
+        set.put(dataset("new", now + 10)); // the cloud's clock is right again: not listed yet, put aside
+        set.apply(new Manifest(List.of("ns/issued-ahead", "ns/new"), now + 20)); // the next manifest, the last received, lists it
+        assertThat(set.all()).extracting(DesiredDataset::name).containsExactlyInAnyOrder("issued-ahead", "new");
+
+        now += 200; // past the trusted bound of the day-ahead stamp
+        set.apply(new Manifest(List.of("ns/new"), now));
+        assertThat(set.all()).as("the day-ahead dataset is deleted by a manifest of today")
+            .extracting(DesiredDataset::name).containsExactly("new");
     }
 }

@@ -52,7 +52,7 @@ class EdgeDatasetsTest {
         DataRoots roots = new DataRoots(List.of(root));
         counter = new SampleCounter(1, new ConfinedFiles(roots.roots()));
         datasets = new EdgeDatasets(NODE, topics, roots, new DesiredStateStore(dir.resolve("state")), counter,
-            new EdgeSettings(2, Duration.ofMillis(5), Duration.ofMillis(200)), message -> {
+            new EdgeSettings(2, Duration.ofMillis(5), Duration.ofMillis(200), Duration.ofMinutes(10)), message -> {
                 String name = message.topic().substring(message.topic().lastIndexOf('/') + 1);
                 duringPublish.accept(name);
                 if (message.isTombstone()) {
