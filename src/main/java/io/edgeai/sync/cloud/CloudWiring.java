@@ -2,6 +2,7 @@ package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
+import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
@@ -12,10 +13,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.Registry;
 
 /** The beans the cloud routes (routes/cloud) call, built from settings. */
 public final class CloudWiring {
+    /** The route every protocol message is published through (routes/common/mqtt-publish.yaml). */
+    private static final String MQTT_PUBLISH = "direct:mqtt-publish";
     private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
     private CloudWiring() {
     }
@@ -29,13 +33,18 @@ public final class CloudWiring {
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
         IssueClock stamps = new IssueClock(clock::millis, settings.integer("edgeai.max-clock-skew-ms", 600_000));
-        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), stamps);
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node),
+            (ns, name) -> informers.get(Dataset.class, ns, name), stamps);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), stamps);
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), (ns, name) -> informers.get(Model.class, ns, name), stamps);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
-        registry.bind("desiredStateReconciler", new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, stamps));
+        DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, stamps);
+        registry.bind("desiredStateReconciler", reconciler);
+        ProducerTemplate producer = context.createProducerTemplate();
+        registry.bind("desiredStateRepair", new DesiredStateRepair(reconciler,
+            message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message)))));
         registry.bind("statusUpstream", new StatusUpstream(topics, synced,
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
         registry.bind("statusWriter", new StatusWriter(client));

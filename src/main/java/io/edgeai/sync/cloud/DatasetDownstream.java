@@ -9,6 +9,8 @@ import io.edgeai.sync.resources.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -23,13 +25,24 @@ import java.util.function.LongSupplier;
 public final class DatasetDownstream {
     private final Topics topics;
     private final Function<String, List<String>> datasetsOnNode;
+    private final BiFunction<String, String, Optional<Dataset>> lookup;
     private final LongSupplier clock;
 
-    /** @param datasetsOnNode node name to the sorted {@code namespace/name} keys it should hold now */
-    public DatasetDownstream(Topics topics, Function<String, List<String>> datasetsOnNode, LongSupplier clock) {
+    /**
+     * @param datasetsOnNode node name to the sorted {@code namespace/name} keys it should hold now
+     * @param lookup         namespace and name to the dataset as it is now
+     */
+    public DatasetDownstream(Topics topics, Function<String, List<String>> datasetsOnNode,
+                             BiFunction<String, String, Optional<Dataset>> lookup, LongSupplier clock) {
         this.topics = topics;
         this.datasetsOnNode = datasetsOnNode;
+        this.lookup = lookup;
         this.clock = clock;
+    }
+
+    /** The dataset as it is now, if it exists and belongs to that node. */
+    public Optional<Dataset> onNode(String node, String namespace, String name) {
+        return lookup.apply(namespace, name).filter(dataset -> node.equals(nodeOf(dataset)));
     }
 
     public List<Object> messagesFor(ResourceEvent<Dataset> event) {
@@ -80,7 +93,7 @@ public final class DatasetDownstream {
         out.add(ManifestDue.datasetsOf(node));
     }
 
-    private Outgoing desired(Dataset dataset) {
+    Outgoing desired(Dataset dataset) {
         var meta = dataset.getMetadata();
         DesiredDataset body = new DesiredDataset(meta.getNamespace(), meta.getName(), meta.getUid(), generation(meta.getGeneration()),
             dataset.getSpec(), clock.getAsLong());

@@ -6,6 +6,8 @@ import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,12 +19,24 @@ import java.util.function.Supplier;
 public final class ModelDownstream {
     private final Topics topics;
     private final Supplier<List<String>> allModels;
+    private final BiFunction<String, String, Optional<Model>> lookup;
     private final LongSupplier clock;
 
-    public ModelDownstream(Topics topics, Supplier<List<String>> allModels, LongSupplier clock) {
+    /**
+     * @param allModels the sorted {@code namespace/name} keys of every model now
+     * @param lookup    namespace and name to the model as it is now
+     */
+    public ModelDownstream(Topics topics, Supplier<List<String>> allModels, BiFunction<String, String, Optional<Model>> lookup,
+                           LongSupplier clock) {
         this.topics = topics;
         this.allModels = allModels;
+        this.lookup = lookup;
         this.clock = clock;
+    }
+
+    /** The model as it is now, if it exists. */
+    public Optional<Model> lookup(String namespace, String name) {
+        return lookup.apply(namespace, name);
     }
 
     public List<Object> messagesFor(ResourceEvent<Model> event) {
@@ -30,19 +44,19 @@ public final class ModelDownstream {
         var meta = model.getMetadata();
         String topic = topics.desiredModel(meta.getNamespace(), meta.getName());
         return switch (event.type()) {
-            case ADDED -> List.of(desired(topic, model), ManifestDue.models());
+            case ADDED -> List.of(desired(model), ManifestDue.models());
             case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
             case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
                 && Objects.equals(event.before().getSpec(), model.getSpec())
                 && Objects.equals(event.before().getMetadata().getUid(), meta.getUid())
                 ? List.of()
-                : List.of(desired(topic, model));
+                : List.of(desired(model));
         };
     }
 
-    private Outgoing desired(String topic, Model model) {
+    Outgoing desired(Model model) {
         var meta = model.getMetadata();
-        return Outgoing.json(topic, new DesiredModel(meta.getNamespace(), meta.getName(), meta.getUid(),
+        return Outgoing.json(topics.desiredModel(meta.getNamespace(), meta.getName()), new DesiredModel(meta.getNamespace(), meta.getName(), meta.getUid(),
             DatasetDownstream.generation(meta.getGeneration()), model.getSpec(), clock.getAsLong()));
     }
 

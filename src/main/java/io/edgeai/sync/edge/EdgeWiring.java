@@ -4,6 +4,7 @@ import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.counting.SampleCounter;
+import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
@@ -14,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -43,7 +43,7 @@ public final class EdgeWiring {
             Duration.ofMillis(settings.integer("edgeai.edge.slow-count-ms", 2000)),
             Duration.ofMillis(settings.integer("edgeai.max-clock-skew-ms", 600_000)));
         ProducerTemplate producer = context.createProducerTemplate();
-        Predicate<Outgoing> publish = message -> delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
+        Predicate<Outgoing> publish = message -> Delivery.delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
@@ -64,11 +64,6 @@ public final class EdgeWiring {
                 models.forwardAll();
             }
         });
-    }
-
-    /** The error handler logs and swallows a publish that failed after its retries; the caller must still know. */
-    static boolean delivered(Exchange exchange) {
-        return exchange.getException() == null && exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null;
     }
 
     /** One file-watch route per data root, from the {@code dataset-watch} template in routes/edge. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class DatasetDownstreamTest {
     private final Map<String, List<String>> onNode = Map.of("edge0", List.of("ns/a"), "edge1", List.of("ns/b", "ns/moved"));
-    private final DatasetDownstream downstream = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()), () -> 1234L);
+    private final DatasetDownstream downstream = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()),
+        (ns, name) -> java.util.Optional.empty(), () -> 1234L);
 
     static Dataset dataset(String name, String node, long generation, String uid) {
         Dataset dataset = new Dataset();

@@ -16,10 +16,14 @@ class EmbeddedBrokerSyncTest extends SyncEndToEndTest {
             }
 
             @Override
-            public void restart() throws Exception {
+            public void restart(WhileDown whileDown) throws Exception {
                 int port = Integer.parseInt(broker.url().substring(broker.url().lastIndexOf(':') + 1));
                 broker.close();
-                broker = new EmbeddedBroker(port);
+                try {
+                    whileDown.run();
+                } finally {
+                    broker = new EmbeddedBroker(port);
+                }
             }
 
             @Override

@@ -43,9 +43,13 @@ final class MosquittoBroker implements Broker {
     }
 
     @Override
-    public void restart() throws Exception {
+    public void restart(WhileDown whileDown) throws Exception {
         close();
-        start();
+        try {
+            whileDown.run();
+        } finally {
+            start();
+        }
     }
 
     static boolean available() {

@@ -256,6 +256,26 @@ abstract class SyncEndToEndTest {
         eventually().until(() -> Long.valueOf(3).equals(samples("outage")) && Long.valueOf(4).equals(samples("after-outage")));
     }
 
+    /** Issue 6, item 3: a spec update whose message the broker never took (it was down, and forgot everything) still arrives. */
+    @Test
+    void aSpecUpdateMadeWhileTheBrokerIsDownArrivesWhenItIsBack() throws Exception {
+        Path first = file("broker-down/first.txt", "1\n2\n");
+        Path second = file("broker-down/second.txt", "1\n2\n3\n");
+        sync().createDataset("broker-down", first.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("broker-down")));
+
+        sync().broker.restart(() -> {
+            sync().kube().resources(Dataset.class).inNamespace("default").withName("broker-down")
+                .edit(d -> {
+                    d.getSpec().setDataUrl(second.toString());
+                    return d;
+                });
+            eventually().until(() -> sync().cloudRepairsPending() > 0); // the cloud gave up publishing it
+        });
+
+        eventually().until(() -> Long.valueOf(3).equals(samples("broker-down")));
+    }
+
     @Test
     void refusedPathsMissingFilesAndUnknownFormatsAreNotReadyWithAReason() throws Exception {
         Path outside = Files.createTempFile("outside-data-roots", ".txt");

@@ -44,12 +44,20 @@ final class SyncHarness implements AutoCloseable {
     void startCloud() throws Exception {
         Properties props = new Properties();
         props.setProperty("edgeai.mqtt.url", broker.url());
+        // give up on a publish quickly: what the broker did not take is repaired, not retried for long
+        props.setProperty("edgeai.mqtt.publish-retries", "1");
+        props.setProperty("edgeai.cloud.repair-period-ms", "500");
         cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
         cloud.start();
     }
 
     void stopCloud() throws Exception {
         cloud.stop();
+    }
+
+    /** Desired-state messages the cloud could not publish and will send again. */
+    int cloudRepairsPending() {
+        return cloud.getCamelContext().getRegistry().lookupByNameAndType("desiredStateRepair", io.edgeai.sync.cloud.DesiredStateRepair.class).pending();
     }
 
     KubernetesClient kube() {

@@ -1,0 +1,78 @@
+package io.edgeai.sync.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
+import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** What the broker retains, judged against the resources; what failed to publish, sent as it is now. */
+class DesiredStateReconcilerTest {
+    private final Topics topics = new Topics("edgeai");
+    private final Map<String, Dataset> cache = new ConcurrentHashMap<>();
+    private final IssueClock clock = new IssueClock(() -> 1_000, 600_000);
+    private final DatasetDownstream datasets = new DatasetDownstream(topics,
+        node -> cache.values().stream().filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList(),
+        (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock);
+    private final ModelDownstream models = new ModelDownstream(topics, List::of, (ns, name) -> Optional.empty(), clock);
+    private final DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, () -> true, datasets, models, clock);
+
+    private static List<String> describe(List<Object> messages) {
+        return messages.stream().map(m -> m instanceof Outgoing o
+            ? o.topic() + (o.isTombstone() ? " (tombstone)" : " gen " + Json.read(o.payload(), DesiredDataset.class, "t").generation())
+            : "manifest of " + ((ManifestDue) m).node()).toList();
+    }
+
+    private byte[] retained(String name, long generation) {
+        Dataset dataset = DatasetDownstreamTest.dataset(name, "edge0", generation, "u-" + name);
+        return datasets.desired(dataset).payload();
+    }
+
+    /** Issue 6, item 3: a spec update whose message never reached the broker is sent when the retained copy is judged. */
+    @Test
+    void aRetainedObjectOlderThanItsResourceIsSentAsItIsNow() {
+        cache.put("ns/a", DatasetDownstreamTest.dataset("a", "edge0", 2, "u-a"));
+        String topic = topics.desiredDataset("edge0", "ns", "a");
+
+        assertThat(describe(reconciler.corrections(topic, retained("a", 2)))).isEmpty();
+        assertThat(describe(reconciler.corrections(topic, retained("a", 1)))).containsExactly(topic + " gen 2");
+    }
+
+    @Test
+    void aRetainedObjectOfADeletedOrMovedResourceIsClearedAndItsManifestResent() {
+        cache.put("ns/moved", DatasetDownstreamTest.dataset("moved", "edge1", 2, "u-moved"));
+        assertThat(describe(reconciler.corrections(topics.desiredDataset("edge0", "ns", "gone"), retained("gone", 1))))
+            .containsExactly("edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "manifest of edge0");
+        assertThat(describe(reconciler.corrections(topics.desiredDataset("edge0", "ns", "moved"), retained("moved", 1))))
+            .containsExactly("edgeai/nodes/edge0/desired/datasets/ns/moved (tombstone)", "manifest of edge0");
+        assertThat(describe(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of("ns/gone"), 1)))))
+            .containsExactly("manifest of edge0");
+    }
+
+    @Test
+    void whatFailedToPublishIsSentAgainAsTheResourcesAreThen() {
+        List<Outgoing> published = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean brokerUp = new java.util.concurrent.atomic.AtomicBoolean();
+        DesiredStateRepair repair = new DesiredStateRepair(reconciler, message -> brokerUp.get() && published.add(message));
+        cache.put("ns/a", DatasetDownstreamTest.dataset("a", "edge0", 1, "u-a"));
+        repair.publish(datasets.desired(cache.get("ns/a")));
+        repair.publish(Outgoing.tombstone(topics.desiredDataset("edge0", "ns", "b")));
+        assertThat(repair.pending()).isEqualTo(2);
+        brokerUp.set(true);
+        cache.put("ns/a", DatasetDownstreamTest.dataset("a", "edge0", 3, "u-a")); // changed again meanwhile
+        cache.put("ns/b", DatasetDownstreamTest.dataset("b", "edge0", 1, "u-b")); // and created again
+
+        assertThat(describe(repair.due())).containsExactlyInAnyOrder(
+            "edgeai/nodes/edge0/desired/datasets/ns/a gen 3", "edgeai/nodes/edge0/desired/datasets/ns/b gen 1");
+        assertThat(repair.pending()).isZero();
+        assertThat(repair.due()).isEmpty();
+    }
+}
