@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Stamps are trusted up to {@code maxAhead} beyond this node's clock: a cloud whose clock was far
  * ahead cannot make the node ignore what comes after it for longer than that.
+ *
+ * <p>What is held in memory is what counts: a state directory that is full or read-only delays
+ * saving a change, never the change itself. Unsaved changes are saved again by {@link #retryUnsaved}.
  */
 final class DesiredSet<T extends Desired> {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredSet.class);
@@ -55,9 +58,12 @@ final class DesiredSet<T extends Desired> {
     private final Map<String, Copy<T>> held = new ConcurrentHashMap<>();
     /** Received, but not listed by the latest manifest, which was issued after them. */
     private final Map<String, Copy<T>> parked = new HashMap<>();
+    /** Keys whose saved state differs from what is held (a write or a delete that failed). */
+    private final Set<String> unsaved = new java.util.LinkedHashSet<>();
     private Set<String> manifestItems;
     private long manifestStamp;
     private long lastSkewLog = System.nanoTime() - LOG_EVERY_NANOS;
+    private long lastSaveLog = System.nanoTime() - LOG_EVERY_NANOS;
 
     DesiredSet(DesiredStateStore store, String kind, Class<T> type, Listener<T> listener, LongSupplier clock, long maxAheadMillis) {
         this.store = store;
@@ -153,19 +159,52 @@ final class DesiredSet<T extends Desired> {
 
     private void hold(Copy<T> copy) {
         T desired = copy.value;
-        Copy<T> previous = held.get(desired.key());
-        store.write(kind, desired.key(), desired);
-        held.put(desired.key(), copy);
+        Copy<T> previous = held.put(desired.key(), copy);
         if (previous == null || !desired.sameAs(previous.value)) {
             listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
         }
+        save(desired.key());
     }
 
     private void drop(String key) {
         Copy<T> gone = held.remove(key);
         if (gone != null) {
-            store.delete(kind, key);
             listener.removed(gone.value);
+            save(key);
+        }
+    }
+
+    /** Saves again what could not be saved (the state directory was full or read-only). */
+    synchronized void retryUnsaved() {
+        for (String key : List.copyOf(unsaved)) {
+            if (!save(key)) {
+                return; // still failing: the next retry tries again
+            }
+        }
+    }
+
+    /** Brings the saved state of one key to what is held; false (and noted) if the state directory refused. */
+    private boolean save(String key) {
+        Copy<T> copy = held.get(key);
+        try {
+            if (copy != null) {
+                store.write(kind, key, copy.value);
+            } else {
+                store.delete(kind, key);
+            }
+            if (unsaved.remove(key) && unsaved.isEmpty()) {
+                LOG.info("the state directory takes changes again; every {} is saved", kind);
+            }
+            return true;
+        } catch (java.io.UncheckedIOException e) {
+            unsaved.add(key);
+            long now = System.nanoTime();
+            if (now - lastSaveLog >= LOG_EVERY_NANOS) {
+                lastSaveLog = now;
+                LOG.warn("cannot save {} {} ({} unsaved); held in memory and saved when the state directory takes it: {}",
+                    kind, key, unsaved.size(), e.getCause() == null ? e.getMessage() : e.getCause().toString());
+            }
+            return false;
         }
     }
 

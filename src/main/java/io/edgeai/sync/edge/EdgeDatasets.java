@@ -191,6 +191,11 @@ public final class EdgeDatasets implements AutoCloseable {
         return recounts.idle();
     }
 
+    /** Saves what the state directory refused before (it was full or read-only). */
+    public void retryUnsaved() {
+        desired.retryUnsaved();
+    }
+
     @Override
     public void close() {
         recounts.close();

@@ -181,6 +181,11 @@ public final class EdgeModels implements AutoCloseable {
         return value.isValueNode() ? value.asText() : value.toString();
     }
 
+    /** Saves what the state directory refused before (it was full or read-only). */
+    public void retryUnsaved() {
+        desired.retryUnsaved();
+    }
+
     @Override
     public void close() {
         forwards.close();

@@ -210,6 +210,29 @@ class EdgeDatasetsTest {
         assertThat(published).doesNotContainKey("gone");
     }
 
+    /** Issue 6, item 3: a state directory that refuses writes delays saving, not counting, deleting or clearing. */
+    @Test
+    void aStateDirectoryThatRefusesWritesHoldsNothingBack() throws Exception {
+        Path kept = Files.writeString(root.resolve("kept.txt"), "1\n");
+        place("kept", kept.toString());
+        eventually().until(() -> Long.valueOf(1).equals(samples("kept")));
+        Path saved = dir.resolve("state/datasets");
+        Path aside = dir.resolve("state/datasets-aside");
+        Files.move(saved, aside);
+        Files.writeString(saved, "not a directory"); // every write and delete under it fails now
+
+        Path created = Files.writeString(root.resolve("created.txt"), "1\n2\n");
+        place("created", created.toString());
+        datasets.onDesired(topics.desiredDataset(NODE, "default", "kept"), new byte[0]); // deleted
+        eventually().until(() -> Long.valueOf(2).equals(samples("created")) && !published.containsKey("kept"));
+
+        Files.delete(saved);
+        Files.move(aside, saved); // the disk is back
+        datasets.retryUnsaved();
+        assertThat(saved.resolve("default/created.json")).exists();
+        assertThat(saved.resolve("default/kept.json")).doesNotExist();
+    }
+
     static Path mkfifo(Path path) throws Exception {
         Process process = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
         assertThat(process.waitFor()).isZero();
