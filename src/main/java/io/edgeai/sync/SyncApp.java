@@ -2,6 +2,7 @@ package io.edgeai.sync;
 
 import io.edgeai.sync.cloud.CloudWiring;
 import io.edgeai.sync.edge.EdgeWiring;
+import io.edgeai.sync.mqtt.Refusals;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ public final class SyncApp {
             @Override
             public void afterConfigure(BaseMainSupport support) {
                 Settings settings = new Settings(support.getCamelContext());
+                support.getCamelContext().getRegistry().bind("refusals", new Refusals(settings.integer("edgeai.refusals-logged-per-minute", 20)));
                 try {
                     if (CLOUD.equals(mode)) {
                         CloudWiring.bind(support.getCamelContext(), settings, client != null ? client : new KubernetesClientBuilder().build());

@@ -45,9 +45,14 @@ public final class CloudWiring {
         ProducerTemplate producer = context.createProducerTemplate();
         registry.bind("desiredStateRepair", new DesiredStateRepair(reconciler,
             message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message)))));
-        registry.bind("statusUpstream", new StatusUpstream(topics, synced,
-            (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock));
-        registry.bind("statusWriter", new StatusWriter(client));
+        StatusUpstream statusUpstream = new StatusUpstream(topics, synced,
+            (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock,
+            settings.integer("edgeai.max-clock-skew-ms", 600_000));
+        int writers = settings.integer("edgeai.cloud.status-writers", 4);
+        StatusInbox inbox = new StatusInbox(topics.prefix(), settings.integer("edgeai.cloud.max-statuses-per-node", 100_000), writers);
+        registry.bind("statusInbox", inbox);
+        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream, new StatusWriter(client),
+            registry.lookupByNameAndType("refusals", io.edgeai.sync.mqtt.Refusals.class)));
         registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList()));
         CloseOnStop.register(context, informers);

@@ -27,19 +27,23 @@ public final class StatusUpstream {
     private final BiFunction<String, String, Optional<Dataset>> datasets;
     private final BiFunction<String, String, Optional<Model>> models;
     private final Clock clock;
+    private final long maxAheadMillis;
 
     /**
      * @param cacheSynced waits (bounded) until the resource cache has listed: the retained statuses
      *                    arrive the moment the cloud subscribes, before the informers have listed, and
      *                    judging them against an empty cache would drop them all as unknown
+     * @param maxAheadMillis how far ahead of the cloud's clock a reported time may lie before the
+     *                    cloud's own time replaces it
      */
     public StatusUpstream(Topics topics, BooleanSupplier cacheSynced, BiFunction<String, String, Optional<Dataset>> datasets,
-                          BiFunction<String, String, Optional<Model>> models, Clock clock) {
+                          BiFunction<String, String, Optional<Model>> models, Clock clock, long maxAheadMillis) {
         this.topics = topics;
         this.cacheSynced = cacheSynced;
         this.datasets = datasets;
         this.models = models;
         this.clock = clock;
+        this.maxAheadMillis = maxAheadMillis;
     }
 
     /** A patch to write, or null when the status is already what the report says. */
@@ -48,6 +52,7 @@ public final class StatusUpstream {
         if (payload == null || payload.length == 0) {
             return null; // the node cleared its own retained status: nothing to write
         }
+        ReportChecks.checkSize(payload, "status on " + topic);
         if (!cacheSynced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
@@ -67,10 +72,9 @@ public final class StatusUpstream {
                 + ": it belongs to node " + owner);
         }
         checkSameResource(dataset, ref, report.namespace(), report.name(), report.uid());
-        if (report.readiness() == null) {
-            throw new RejectedMessage("dataset status from " + ref.node() + " has no readiness");
-        }
-        return StatusPatches.dataset(dataset.getStatus(), report, clock.instant())
+        DatasetReport checked = ReportChecks.dataset(report, DatasetDownstream.generation(dataset.getMetadata().getGeneration()),
+            clock.instant(), maxAheadMillis);
+        return StatusPatches.dataset(dataset.getStatus(), checked, clock.instant())
             .map(patch -> new StatusPatch(Dataset.class, ref.namespace(), ref.name(), patch))
             .orElse(null);
     }
@@ -79,7 +83,7 @@ public final class StatusUpstream {
         Model model = models.apply(ref.namespace(), ref.name())
             .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
-        return StatusPatches.model(model.getStatus(), report)
+        return StatusPatches.model(model.getStatus(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
             .map(patch -> new StatusPatch(Model.class, ref.namespace(), ref.name(), patch))
             .orElse(null);
     }
@@ -88,7 +92,7 @@ public final class StatusUpstream {
         if (!ref.namespace().equals(namespace) || !ref.name().equals(name)) {
             throw new RejectedMessage("status on topic for " + ref.namespace() + "/" + ref.name() + " names " + namespace + "/" + name);
         }
-        if (uid != null && !Objects.equals(uid, resource.getMetadata().getUid())) {
+        if (uid != null && !uid.isBlank() && !Objects.equals(uid, resource.getMetadata().getUid())) {
             throw new RejectedMessage("stale status from " + ref.node() + " for an earlier " + resource.getKind() + " " + namespace + "/" + name);
         }
     }

@@ -18,6 +18,11 @@ public final class StatusWriter {
         this.client = client;
     }
 
+    /** A 4xx other than a timeout, a conflict or a rate limit: sending the same patch again cannot help. */
+    static boolean refusedForGood(int code) {
+        return code >= 400 && code < 500 && code != 408 && code != 409 && code != 429;
+    }
+
     public void apply(StatusUpstream.StatusPatch patch) {
         try {
             client.resources(patch.kind()).inNamespace(patch.namespace()).withName(patch.name())
@@ -28,7 +33,11 @@ public final class StatusWriter {
             if (e.getCode() == 404) {
                 throw new RejectedMessage(patch.kind().getSimpleName() + " " + patch.namespace() + "/" + patch.name() + " was deleted before its status was written");
             }
-            throw e;
+            if (refusedForGood(e.getCode())) {
+                throw new RejectedMessage("the API server refused the status of " + patch.kind().getSimpleName() + " " + patch.namespace() + "/"
+                    + patch.name() + " (" + e.getCode() + "): " + e.getMessage());
+            }
+            throw e; // the API server unreachable, overloaded or failing: worth another try
         }
     }
 }

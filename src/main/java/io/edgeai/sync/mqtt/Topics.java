@@ -15,6 +15,11 @@ public final class Topics {
         this.prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
+    /** The first level of every topic. */
+    public String prefix() {
+        return prefix;
+    }
+
     public String desiredDataset(String node, String namespace, String name) {
         return prefix + "/nodes/" + node + "/desired/datasets/" + namespace + "/" + name;
     }

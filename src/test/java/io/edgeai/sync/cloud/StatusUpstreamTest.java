@@ -25,7 +25,7 @@ class StatusUpstreamTest {
     private final Topics topics = new Topics("edgeai");
     private final Dataset owned = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
     private final StatusUpstream upstream = new StatusUpstream(topics, () -> true,
-        (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC));
+        (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 600_000);
 
     private static byte[] report(String uid, Long samples, boolean ready) {
         return Json.bytes(new DatasetReport("ns", "d", uid, 3, samples, "2026-11-28T11:59:00Z",
@@ -92,7 +92,7 @@ class StatusUpstreamTest {
     @Test
     void nothingIsJudgedBeforeTheCacheHasListed() {
         StatusUpstream early = new StatusUpstream(topics, () -> false, (ns, name) -> Optional.empty(), (ns, name) -> Optional.empty(),
-            Clock.systemUTC());
+            Clock.systemUTC(), 600_000);
         assertThatThrownBy(() -> early.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true)))
             .isInstanceOf(IllegalStateException.class).isNotInstanceOf(RejectedMessage.class);
     }
@@ -100,5 +100,47 @@ class StatusUpstreamTest {
     @Test
     void aClearedStatusTopicWritesNothing() {
         assertThat(upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), new byte[0])).isNull();
+    }
+
+    /** Issue 6, item 11: values the API server would store as they are, checked first. */
+    @Test
+    void hostileValuesAreRefusedOrReplacedNeverWritten() {
+        String topic = topics.datasetStatus("edge0", "ns", "d");
+        String valid = "{\"namespace\":\"ns\",\"name\":\"d\",\"uid\":\"uid-1\",\"observedGeneration\":3,\"numberOfSamples\":7,"
+            + "\"updateTime\":\"2026-11-28T11:59:00Z\",\"readiness\":{\"ready\":true,\"reason\":\"Counted\",\"message\":\"m\"}}";
+        assertThat(upstream.patchFor(topic, bytes(valid))).isNotNull();
+
+        for (String hostile : List.of(
+            valid.replace("\"numberOfSamples\":7", "\"numberOfSamples\":-1"),
+            valid.replace("\"numberOfSamples\":7", "\"numberOfSamples\":\"many\""),
+            valid.replace("\"uid\":\"uid-1\",", ""),
+            valid.replace("\"observedGeneration\":3", "\"observedGeneration\":4"),
+            valid.replace("\"reason\":\"Counted\"", "\"reason\":\"not a reason!\""),
+            valid.replace("\"message\":\"m\"", "\"message\":\"" + "x".repeat(40_000) + "\""),
+            valid.replace("\"numberOfSamples\":7", "\"numberOfSamples\":null"),
+            valid.replace("\"message\":\"m\"", "\"message\":\"" + "x".repeat(10 << 20) + "\""))) {
+            assertThatThrownBy(() -> upstream.patchFor(topic, bytes(hostile))).as(hostile.substring(0, Math.min(200, hostile.length())))
+                .isInstanceOf(RejectedMessage.class);
+        }
+
+        for (String time : List.of("2099-01-01T00:00:00Z", "not-a-date")) {
+            StatusUpstream.StatusPatch patch = upstream.patchFor(topic, bytes(valid.replace("2026-11-28T11:59:00Z", time)));
+            assertThat(((Map<?, ?>) patch.body().get("status")).get("updateTime")).as(time).isEqualTo(NOW.toString());
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlyTransientAnswersOfTheApiServerAreRetried() {
+        assertThat(StatusWriter.refusedForGood(422)).isTrue();
+        assertThat(StatusWriter.refusedForGood(400)).isTrue();
+        assertThat(StatusWriter.refusedForGood(403)).isTrue();
+        assertThat(StatusWriter.refusedForGood(429)).isFalse();
+        assertThat(StatusWriter.refusedForGood(409)).isFalse();
+        assertThat(StatusWriter.refusedForGood(500)).isFalse();
+        assertThat(StatusWriter.refusedForGood(503)).isFalse();
     }
 }

@@ -334,6 +334,60 @@ abstract class SyncEndToEndTest {
         return path;
     }
 
+    /**
+     * Issue 6, item 10: a node floods its own status topic (its ACL allows that). The cloud writes a
+     * bounded number of patches for it, the last report wins, and another node's change still shows
+     * within seconds.
+     */
+    @Test
+    void aNodeFloodingItsStatusTopicStarvesNoOtherNode() throws Exception {
+        Path noisyFile = file("flood/noisy.txt", "1\n");
+        Path quietFile = file("flood/quiet.txt", "1\n");
+        Dataset noisy = sync().createDataset("flood-noisy", noisyFile.toString(), "txt", "edge1");
+        sync().createDataset("flood-quiet", quietFile.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(1).equals(samples("flood-noisy")) && Long.valueOf(1).equals(samples("flood-quiet")));
+        java.util.concurrent.atomic.AtomicInteger patches = new java.util.concurrent.atomic.AtomicInteger();
+        var watch = sync().kube().resources(Dataset.class).inNamespace("default").withName("flood-noisy").watch(
+            new io.fabric8.kubernetes.client.Watcher<Dataset>() {
+                @Override
+                public void eventReceived(Action action, Dataset resource) {
+                    if (action == Action.MODIFIED) {
+                        patches.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                }
+            });
+        try {
+            int messages = 3000;
+            List<String> flood = new java.util.ArrayList<>();
+            for (int i = 1; i <= messages; i++) {
+                flood.add("{\"namespace\":\"default\",\"name\":\"flood-noisy\",\"uid\":\"" + noisy.getMetadata().getUid()
+                    + "\",\"observedGeneration\":1,\"numberOfSamples\":" + (1000 + i) + ",\"updateTime\":\"2026-01-01T00:00:00Z\","
+                    + "\"readiness\":{\"ready\":true,\"reason\":\"Counted\",\"message\":\"m\"}}");
+            }
+            Thread flooder = new Thread(() -> {
+                try {
+                    sync().flood("edgeai/nodes/edge1/status/datasets/default/flood-noisy", flood);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            flooder.start();
+            Files.writeString(quietFile, "2\n", StandardOpenOption.APPEND);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Long.valueOf(2).equals(samples("flood-quiet")));
+            flooder.join();
+
+            eventually().until(() -> Long.valueOf(1000 + messages).equals(samples("flood-noisy")));
+            assertThat(patches.get()).as("patches written for %d reports", messages).isLessThan(messages / 5);
+        } finally {
+            watch.close();
+        }
+    }
+
     @Test
     void spoofedMalformedAndUnknownStatusesAreDroppedAndTheRouteGoesOn() throws Exception {
         Path index = file("spoof/index.txt", "1\n2\n");

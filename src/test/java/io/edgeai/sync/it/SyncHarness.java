@@ -119,6 +119,19 @@ final class SyncHarness implements AutoCloseable {
         return client;
     }
 
+    /** Publishes {@code payloads} on one topic as fast as one client can (QoS 1, not retained): a node flooding its own topic. */
+    void flood(String topic, java.util.List<String> payloads) throws Exception {
+        try (MqttClient client = new MqttClient(broker.url(), "test-flood-" + System.nanoTime(), new MemoryPersistence())) {
+            client.connect();
+            for (String payload : payloads) {
+                MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+                message.setQos(1);
+                client.publish(topic, message);
+            }
+            client.disconnect();
+        }
+    }
+
     /** Publishes as an arbitrary MQTT client would: what a misbehaving or spoofing node can send. */
     void publishRaw(String topic, String payload, boolean retained) throws Exception {
         try (MqttClient client = new MqttClient(broker.url(), "test-raw-" + System.nanoTime(), new MemoryPersistence())) {

@@ -1,0 +1,106 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.ModelReport;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.resources.ModelMetric;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
+
+/**
+ * What the cloud accepts from a node's report before it writes it: the limits kube-apiserver puts on
+ * a status (a condition's reason and message), values that make sense (counts at or above zero, a
+ * generation the resource has reached), and times that are dates not too far ahead, else replaced by
+ * the cloud's own. Anything else is refused with the reason, and never written.
+ */
+final class ReportChecks {
+    static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+    /** kube-apiserver's limit on {@code Condition.message}. */
+    static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    /** kube-apiserver's rule and limit for {@code Condition.reason}. */
+    static final Pattern REASON = Pattern.compile("[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?");
+    static final int MAX_REASON_LENGTH = 1024;
+    static final int MAX_METRICS = 100;
+    static final int MAX_METRIC_KEY = 253;
+    static final int MAX_METRIC_VALUE = 1024;
+
+    private ReportChecks() {
+    }
+
+    static void checkSize(byte[] payload, String what) {
+        if (payload.length > MAX_PAYLOAD_BYTES) {
+            throw new RejectedMessage(what + " is " + payload.length + " bytes; reports are accepted up to " + MAX_PAYLOAD_BYTES);
+        }
+    }
+
+    /** The report as it may be written, for a resource now at {@code generation}. */
+    static DatasetReport dataset(DatasetReport report, long generation, Instant now, long maxAheadMillis) {
+        String what = "dataset status for " + report.namespace() + "/" + report.name();
+        requireUid(report.uid(), what);
+        if (report.observedGeneration() < 0 || report.observedGeneration() > generation) {
+            throw new RejectedMessage(what + " observed generation " + report.observedGeneration() + ", the resource is at " + generation);
+        }
+        if (report.numberOfSamples() != null && report.numberOfSamples() < 0) {
+            throw new RejectedMessage(what + " has a negative count " + report.numberOfSamples());
+        }
+        if (report.readiness() == null) {
+            throw new RejectedMessage(what + " has no readiness");
+        }
+        if (report.readiness().ready() && report.numberOfSamples() == null) {
+            throw new RejectedMessage(what + " is ready without a count");
+        }
+        String reason = report.readiness().reason();
+        if (reason == null || reason.length() > MAX_REASON_LENGTH || !REASON.matcher(reason).matches()) {
+            throw new RejectedMessage(what + " has a reason that is not a CamelCase word: " + abbreviate(reason));
+        }
+        String message = report.readiness().message();
+        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
+        }
+        return new DatasetReport(report.namespace(), report.name(), report.uid(), report.observedGeneration(), report.numberOfSamples(),
+            saneTime(report.updateTime(), now, maxAheadMillis), report.readiness());
+    }
+
+    static ModelReport model(ModelReport report, Instant now, long maxAheadMillis) {
+        String what = "model metrics for " + report.namespace() + "/" + report.name();
+        requireUid(report.uid(), what);
+        if (report.metrics() != null) {
+            if (report.metrics().size() > MAX_METRICS) {
+                throw new RejectedMessage(what + " has " + report.metrics().size() + " metrics; at most " + MAX_METRICS + " are kept");
+            }
+            for (ModelMetric metric : report.metrics()) {
+                if (metric == null || metric.key() == null || metric.key().isEmpty() || metric.key().length() > MAX_METRIC_KEY
+                    || metric.value() == null || metric.value().length() > MAX_METRIC_VALUE) {
+                    throw new RejectedMessage(what + " has a metric without a key, without a value, or too long");
+                }
+            }
+        }
+        return new ModelReport(report.namespace(), report.name(), report.uid(), report.metrics(),
+            saneTime(report.updateTime(), now, maxAheadMillis));
+    }
+
+    /** An RFC 3339 time no later than {@code maxAhead} from now, else now. */
+    static String saneTime(String reported, Instant now, long maxAheadMillis) {
+        if (reported == null) {
+            return now.toString();
+        }
+        try {
+            Instant time = Instant.parse(reported);
+            return time.isAfter(now.plusMillis(maxAheadMillis)) ? now.toString() : time.toString();
+        } catch (DateTimeParseException e) {
+            return now.toString();
+        }
+    }
+
+    private static void requireUid(String uid, String what) {
+        if (uid == null || uid.isBlank()) {
+            throw new RejectedMessage(what + " names no resource uid");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text == null ? "none" : text.length() <= 64 ? text : text.substring(0, 64) + "...";
+    }
+}

@@ -1,0 +1,168 @@
+package io.edgeai.sync.cloud;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The status reports waiting to be written, taken fairly across nodes. Per object only the latest
+ * report waits (a node that floods one topic costs one write per turn), nodes take turns (a noisy
+ * node gets its share, no more), and a node may have at most {@code maxPerNode} objects waiting:
+ * past that, its new objects are dropped and logged once until it drains. A report for an object
+ * being written waits until that write is done, so one object is never written twice at once and
+ * an older report never overtakes a newer one. Taking a report never blocks the MQTT client's
+ * thread: the broker is read as fast as it sends.
+ */
+public final class StatusInbox {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusInbox.class);
+
+    /** One report to write: the latest received for its topic. */
+    public record Report(String node, String topic, byte[] payload) {
+    }
+
+    private static final class NodeQueue {
+        final LinkedHashMap<String, byte[]> waiting = new LinkedHashMap<>();
+        /** Reports for topics being written, waiting for that write to finish. */
+        final Map<String, byte[]> afterWrite = new HashMap<>();
+        int beingWritten;
+        boolean inTurn;
+        boolean overLimitLogged;
+
+        int size() {
+            return waiting.size() + afterWrite.size();
+        }
+    }
+
+    private final String statusPrefix;
+    private final int maxPerNode;
+    private final int writers;
+    /** Wake-ups sent to writers and not taken yet: a writer that takes one drains all that waits. */
+    private int wakeUpsQueued;
+    private final Map<String, NodeQueue> nodes = new HashMap<>();
+    private final ArrayDeque<String> turns = new ArrayDeque<>();
+    private final Map<String, String> writing = new HashMap<>();
+    private long dropped;
+
+    /**
+     * @param topicPrefix the MQTT topic prefix: reports are attributed to the node named in their topic
+     * @param writers     how many writers drain the inbox at once (so how many wake-ups are useful)
+     */
+    public StatusInbox(String topicPrefix, int maxPerNode, int writers) {
+        this.statusPrefix = topicPrefix + "/nodes/";
+        this.maxPerNode = maxPerNode;
+        this.writers = writers;
+    }
+
+    /**
+     * Takes a report from the broker.
+     *
+     * @return whether a writer must be woken: the report is new work and fewer than {@code writers}
+     *     wake-ups are waiting (any one of those will drain it too)
+     */
+    public synchronized boolean offer(String topic, byte[] payload) {
+        String node = nodeOf(topic);
+        NodeQueue queue = nodes.computeIfAbsent(node, n -> new NodeQueue());
+        if (queue.waiting.containsKey(topic)) {
+            queue.waiting.put(topic, payload);
+            return false;
+        }
+        if (writing.containsKey(topic)) {
+            queue.afterWrite.put(topic, payload);
+            return false;
+        }
+        if (queue.size() >= maxPerNode) {
+            dropped++;
+            if (!queue.overLimitLogged) {
+                queue.overLimitLogged = true;
+                LOG.warn("node {} has {} statuses waiting to be written; its further ones are dropped until it drains"
+                    + " (a node flooding its topics?)", node, queue.size());
+            }
+            return false;
+        }
+        queue.waiting.put(topic, payload);
+        takeTurn(node, queue);
+        if (wakeUpsQueued >= writers) {
+            return false;
+        }
+        wakeUpsQueued++;
+        return true;
+    }
+
+    /** A writer took its wake-up and drains from now on. */
+    public synchronized void wokeUp() {
+        wakeUpsQueued = Math.max(0, wakeUpsQueued - 1);
+    }
+
+    /** The next report to write, from the node whose turn it is; empty when nothing waits. */
+    public synchronized Optional<Report> next() {
+        String node = turns.poll();
+        if (node == null) {
+            return Optional.empty();
+        }
+        NodeQueue queue = nodes.get(node);
+        queue.inTurn = false;
+        Iterator<Map.Entry<String, byte[]>> oldest = queue.waiting.entrySet().iterator();
+        Map.Entry<String, byte[]> entry = oldest.next();
+        oldest.remove();
+        writing.put(entry.getKey(), node);
+        queue.beingWritten++;
+        if (!queue.waiting.isEmpty()) {
+            takeTurn(node, queue);
+        }
+        return Optional.of(new Report(node, entry.getKey(), entry.getValue()));
+    }
+
+    /**
+     * The write of a report is over.
+     *
+     * @param retry the write failed for a reason that may pass (the API server is down): the report
+     *              waits again, unless a newer one came meanwhile
+     */
+    public synchronized void done(Report report, boolean retry) {
+        writing.remove(report.topic());
+        NodeQueue queue = nodes.get(report.node());
+        queue.beingWritten--;
+        byte[] newer = queue.afterWrite.remove(report.topic());
+        if (newer != null || retry) {
+            queue.waiting.put(report.topic(), newer != null ? newer : report.payload());
+            takeTurn(report.node(), queue);
+        } else if (queue.size() == 0 && queue.beingWritten == 0 && !queue.inTurn) {
+            nodes.remove(report.node());
+        }
+        if (queue.size() < maxPerNode / 2) {
+            queue.overLimitLogged = false;
+        }
+    }
+
+    /** Reports waiting or being written. */
+    public synchronized int pending() {
+        return nodes.values().stream().mapToInt(NodeQueue::size).sum() + writing.size();
+    }
+
+    /** Reports dropped because their node was over its limit, since start. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    private void takeTurn(String node, NodeQueue queue) {
+        if (!queue.inTurn && !queue.waiting.isEmpty()) {
+            queue.inTurn = true;
+            turns.add(node);
+        }
+    }
+
+    private String nodeOf(String topic) {
+        if (topic != null && topic.startsWith(statusPrefix)) {
+            int end = topic.indexOf('/', statusPrefix.length());
+            if (end > statusPrefix.length()) {
+                return topic.substring(statusPrefix.length(), end);
+            }
+        }
+        return ""; // not a status topic: it waits its turn like any node's, and is refused when written
+    }
+}

@@ -1,0 +1,63 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Refusals;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the reports waiting in the {@link StatusInbox}, each judged by {@link StatusUpstream} and
+ * written by {@link StatusWriter}, until none waits. Several writers run at once (the status-write
+ * route's consumers), each taking the next report fairly. A refused report is logged (at a bounded
+ * rate) and dropped; a write that failed for a reason that may pass (the API server unreachable, a
+ * 5xx, a cache not listed yet) waits again, and this writer backs off before it takes the next.
+ */
+public final class StatusWrites {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusWrites.class);
+    private static final long MAX_BACKOFF_MILLIS = 5_000;
+
+    private final StatusInbox inbox;
+    private final StatusUpstream upstream;
+    private final StatusWriter writer;
+    private final Refusals refusals;
+
+    public StatusWrites(StatusInbox inbox, StatusUpstream upstream, StatusWriter writer, Refusals refusals) {
+        this.inbox = inbox;
+        this.upstream = upstream;
+        this.writer = writer;
+        this.refusals = refusals;
+    }
+
+    /** Called once per wake-up the inbox asked for: writes until nothing waits. */
+    public void drain() throws InterruptedException {
+        inbox.wokeUp();
+        long backoff = 0;
+        Optional<StatusInbox.Report> next;
+        while ((next = inbox.next()).isPresent()) {
+            StatusInbox.Report report = next.get();
+            boolean retry = false;
+            try {
+                StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
+                if (patch != null) {
+                    writer.apply(patch);
+                }
+                backoff = 0;
+            } catch (RejectedMessage refused) {
+                refusals.refused("status-write", refused.getMessage());
+            } catch (RuntimeException e) {
+                retry = true;
+                backoff = backoff == 0 ? 100 : Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
+                if (backoff == MAX_BACKOFF_MILLIS || backoff == 100) {
+                    LOG.warn("cannot write the status of {} yet ({}); it waits, next try in {} ms", report.topic(), e.getMessage(), backoff);
+                }
+            } finally {
+                inbox.done(report, retry);
+            }
+            if (retry) {
+                TimeUnit.MILLISECONDS.sleep(backoff);
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.edgeai.sync.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Issue 6, item 10: statuses coalesced per object, fair across nodes, bounded per node. */
+class StatusInboxTest {
+    private final StatusInbox inbox = new StatusInbox("edgeai", 100, 4);
+
+    private static String topic(String node, String name) {
+        return "edgeai/nodes/" + node + "/status/datasets/ns/" + name;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> drainAll() {
+        List<String> written = new ArrayList<>();
+        for (var next = inbox.next(); next.isPresent(); next = inbox.next()) {
+            written.add(next.get().topic().substring(next.get().topic().indexOf("/nodes/") + 7) + "=" + new String(next.get().payload(), StandardCharsets.UTF_8));
+            inbox.done(next.get(), false);
+        }
+        return written;
+    }
+
+    @Test
+    void aFloodOfOneObjectIsOneWriteOfTheLatest() {
+        assertThat(inbox.offer(topic("noisy", "d"), bytes("1"))).isTrue();
+        for (int i = 2; i <= 10_000; i++) {
+            assertThat(inbox.offer(topic("noisy", "d"), bytes(String.valueOf(i)))).isFalse();
+        }
+        assertThat(drainAll()).containsExactly("noisy/status/datasets/ns/d=10000");
+        assertThat(inbox.pending()).isZero();
+    }
+
+    @Test
+    void nodesTakeTurns() {
+        for (int i = 0; i < 50; i++) {
+            inbox.offer(topic("noisy", "d" + i), bytes("n"));
+        }
+        inbox.offer(topic("quiet", "q"), bytes("q"));
+
+        List<String> written = drainAll();
+        assertThat(written).hasSize(51);
+        assertThat(written.indexOf("quiet/status/datasets/ns/q=q")).as("the quiet node's report is written second").isEqualTo(1);
+    }
+
+    @Test
+    void aNodeOverItsLimitLosesOnlyItsOwnNewReports() {
+        for (int i = 0; i < 150; i++) {
+            inbox.offer(topic("flooder", "d" + i), bytes("f"));
+        }
+        inbox.offer(topic("other", "o"), bytes("o"));
+        assertThat(inbox.dropped()).isEqualTo(50);
+        assertThat(drainAll()).hasSize(101).contains("other/status/datasets/ns/o=o");
+    }
+
+    @Test
+    void aReportForAnObjectBeingWrittenWaitsAndIsNotOvertaken() {
+        inbox.offer(topic("n", "d"), bytes("old"));
+        StatusInbox.Report writing = inbox.next().orElseThrow();
+        assertThat(inbox.offer(topic("n", "d"), bytes("new"))).as("waits for the write, needs no writer").isFalse();
+        assertThat(inbox.next()).as("not written twice at once").isEmpty();
+
+        inbox.done(writing, false);
+        assertThat(drainAll()).containsExactly("n/status/datasets/ns/d=new");
+    }
+
+    @Test
+    void aFailedWriteWaitsAgainUnlessANewerReportCame() {
+        inbox.offer(topic("n", "a"), bytes("a1"));
+        inbox.offer(topic("n", "b"), bytes("b1"));
+        StatusInbox.Report a = inbox.next().orElseThrow();
+        StatusInbox.Report b = inbox.next().orElseThrow();
+        inbox.offer(topic("n", "b"), bytes("b2"));
+        inbox.done(a, true);
+        inbox.done(b, true);
+        assertThat(drainAll()).containsExactlyInAnyOrder("n/status/datasets/ns/a=a1", "n/status/datasets/ns/b=b2");
+    }
+
+    @Test
+    void writersAreWokenOnlyAsOftenAsUseful() {
+        int wakeUps = 0;
+        for (int i = 0; i < 20; i++) {
+            wakeUps += inbox.offer(topic("n" + i, "d"), bytes("x")) ? 1 : 0;
+        }
+        assertThat(wakeUps).isEqualTo(4);
+        inbox.wokeUp();
+        assertThat(inbox.offer(topic("late", "d"), bytes("x"))).isTrue();
+    }
+}
