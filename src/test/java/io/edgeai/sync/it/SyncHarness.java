@@ -47,6 +47,7 @@ final class SyncHarness implements AutoCloseable {
         // give up on a publish quickly: what the broker did not take is repaired, not retried for long
         props.setProperty("edgeai.mqtt.publish-retries", "1");
         props.setProperty("edgeai.cloud.repair-period-ms", "500");
+        props.setProperty("edgeai.cloud.status-reread-ms", "3000");
         cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
         cloud.start();
     }
@@ -119,13 +120,16 @@ final class SyncHarness implements AutoCloseable {
         return client;
     }
 
-    /** Publishes {@code payloads} on one topic as fast as one client can (QoS 1, not retained): a node flooding its own topic. */
+    /** Publishes {@code payloads} on one topic as fast as one client can (retained, QoS 1, as an edge does): a node flooding its own topic. */
     void flood(String topic, java.util.List<String> payloads) throws Exception {
         try (MqttClient client = new MqttClient(broker.url(), "test-flood-" + System.nanoTime(), new MemoryPersistence())) {
-            client.connect();
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setMaxInflight(65_535);
+            client.connect(options);
             for (String payload : payloads) {
                 MqttMessage message = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
                 message.setQos(1);
+                message.setRetained(true);
                 client.publish(topic, message);
             }
             client.disconnect();

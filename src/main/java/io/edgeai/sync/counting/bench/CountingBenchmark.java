@@ -24,7 +24,8 @@ import java.util.concurrent.Executors;
  * {@code java -Xmx64m -jar target/edgeai-sync.jar bench [dir] [index-MiB] [files]}: generates an index
  * file, a CSV and a directory tree (kept in {@code dir} for later runs), then measures, in one run on
  * the same page-cached data, our counting against {@code wc -l}, {@code grep -c .} and
- * {@code find -type f | wc -l}, the cost of absorbing a one-line append, and the peak heap.
+ * {@code find -type f | wc -l}, the cost of absorbing a one-line append, the append path through
+ * the file watcher ({@link io.edgeai.sync.edge.bench.AppendToStatusBenchmark}), and the peak heap.
  */
 public final class CountingBenchmark {
     private static final int RUNS = 5;
@@ -55,6 +56,7 @@ public final class CountingBenchmark {
             csv(csv, helpers);
             append(index, helpers, cores);
             directory(tree, helpers, cores);
+            io.edgeai.sync.edge.bench.AppendToStatusBenchmark.run(dir);
             System.out.printf(Locale.ROOT, "%npeak heap during the run: %d MiB (used before counting: %d MiB)%n", peakHeap() >> 20, heapBefore >> 20);
         } finally {
             helpers.shutdownNow();
