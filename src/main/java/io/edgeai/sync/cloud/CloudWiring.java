@@ -4,6 +4,7 @@ import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
+import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
@@ -49,12 +50,13 @@ public final class CloudWiring {
             (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock,
             settings.integer("edgeai.max-clock-skew-ms", 600_000));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
-        StatusInbox inbox = new StatusInbox(topics.prefix(), settings.integer("edgeai.cloud.max-statuses-per-node", 100_000), writers);
+        Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
+        StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
+            (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
         registry.bind("statusInbox", inbox);
-        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream, new StatusWriter(client),
-            registry.lookupByNameAndType("refusals", io.edgeai.sync.mqtt.Refusals.class)));
+        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream, new StatusWriter(client), refusals));
         registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
-            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList()));
+            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced));
         CloseOnStop.register(context, informers);
     }
 

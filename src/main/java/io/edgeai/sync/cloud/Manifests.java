@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -27,10 +28,17 @@ public final class Manifests {
     private final DatasetDownstream datasets;
     private final ModelDownstream models;
     private final Supplier<List<String>> nodesWithDatasets;
+    private final BooleanSupplier synced;
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
+    /**
+     * @param synced waits (bounded) until the resource cache has listed everything: a manifest listed
+     *               from a half-filled cache (one namespace listed, another not yet) would make nodes
+     *               drop datasets that exist
+     */
     public Manifests(Topics topics, LongSupplier clock, DatasetDownstream datasets, ModelDownstream models,
-                     Supplier<List<String>> nodesWithDatasets) {
+                     Supplier<List<String>> nodesWithDatasets, BooleanSupplier synced) {
+        this.synced = synced;
         this.topics = topics;
         this.clock = clock;
         this.datasets = datasets;
@@ -46,6 +54,9 @@ public final class Manifests {
     /** The manifest as of now: taken off the queue first, stamped, then listed. */
     public Outgoing compute(ManifestDue due) {
         queued.remove(keyOf(due));
+        if (!synced.getAsBoolean()) {
+            throw new IllegalStateException("the resource cache has not listed yet; the manifest of " + keyOf(due) + " will be retried");
+        }
         long issuedAt = clock.getAsLong();
         if (due.node() == null) {
             return Outgoing.json(topics.modelsManifest(), new Manifest(models.allModels(), issuedAt));

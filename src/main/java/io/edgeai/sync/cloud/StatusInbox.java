@@ -1,5 +1,7 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.mqtt.Refusals;
+import io.edgeai.sync.mqtt.Topics;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * past that, its new objects are dropped and logged once until it drains. A report for an object
  * being written waits until that write is done, so one object is never written twice at once and
  * an older report never overtakes a newer one. Taking a report never blocks the MQTT client's
- * thread: the broker is read as fast as it sends.
+ * thread: the broker is read as fast as it sends. What waits is bounded in bytes too: a report over
+ * the size the cloud accepts, or on a topic that is no status, is refused at the door.
  */
 public final class StatusInbox {
     private static final Logger LOG = LoggerFactory.getLogger(StatusInbox.class);
@@ -38,8 +41,13 @@ public final class StatusInbox {
         }
     }
 
+    private final Topics topics;
     private final String statusPrefix;
     private final int maxPerNode;
+    private final long maxBytes;
+    private final Refusals refusals;
+    private long bytes;
+    private boolean overBytesLogged;
     private final int writers;
     /** Wake-ups sent to writers and not taken yet: a writer that takes one drains all that waits. */
     private int wakeUpsQueued;
@@ -49,13 +57,17 @@ public final class StatusInbox {
     private long dropped;
 
     /**
-     * @param topicPrefix the MQTT topic prefix: reports are attributed to the node named in their topic
-     * @param writers     how many writers drain the inbox at once (so how many wake-ups are useful)
+     * @param topics   reports are attributed to the node named in their topic
+     * @param maxBytes the payload bytes that may wait in all
+     * @param writers  how many writers drain the inbox at once (so how many wake-ups are useful)
      */
-    public StatusInbox(String topicPrefix, int maxPerNode, int writers) {
-        this.statusPrefix = topicPrefix + "/nodes/";
+    public StatusInbox(Topics topics, int maxPerNode, long maxBytes, int writers, Refusals refusals) {
+        this.topics = topics;
+        this.statusPrefix = topics.prefix() + "/nodes/";
         this.maxPerNode = maxPerNode;
+        this.maxBytes = maxBytes;
         this.writers = writers;
+        this.refusals = refusals;
     }
 
     /**
@@ -65,14 +77,32 @@ public final class StatusInbox {
      *     wake-ups are waiting (any one of those will drain it too)
      */
     public synchronized boolean offer(String topic, byte[] payload) {
+        if (!isStatus(topic)) {
+            refusals.refused("status-upstream", "not a status topic: " + topic);
+            return false;
+        }
+        if (payload.length > ReportChecks.MAX_PAYLOAD_BYTES) {
+            refusals.refused("status-upstream", topic + " carries " + payload.length + " bytes; reports are accepted up to "
+                + ReportChecks.MAX_PAYLOAD_BYTES);
+            return false;
+        }
         String node = nodeOf(topic);
         NodeQueue queue = nodes.computeIfAbsent(node, n -> new NodeQueue());
         if (queue.waiting.containsKey(topic)) {
-            queue.waiting.put(topic, payload);
+            bytes += payload.length - queue.waiting.put(topic, payload).length;
+            return false;
+        }
+        if (bytes + payload.length > maxBytes) {
+            dropped++;
+            if (!overBytesLogged) {
+                overBytesLogged = true;
+                LOG.warn("{} bytes of statuses wait to be written; new reports are dropped until they drain", bytes);
+            }
             return false;
         }
         if (writing.containsKey(topic)) {
-            queue.afterWrite.put(topic, payload);
+            byte[] replaced = queue.afterWrite.put(topic, payload);
+            bytes += payload.length - (replaced == null ? 0 : replaced.length);
             return false;
         }
         if (queue.size() >= maxPerNode) {
@@ -85,6 +115,7 @@ public final class StatusInbox {
             return false;
         }
         queue.waiting.put(topic, payload);
+        bytes += payload.length;
         takeTurn(node, queue);
         if (wakeUpsQueued >= writers) {
             return false;
@@ -109,6 +140,10 @@ public final class StatusInbox {
         Iterator<Map.Entry<String, byte[]>> oldest = queue.waiting.entrySet().iterator();
         Map.Entry<String, byte[]> entry = oldest.next();
         oldest.remove();
+        bytes -= entry.getValue().length;
+        if (bytes < maxBytes / 2) {
+            overBytesLogged = false;
+        }
         writing.put(entry.getKey(), node);
         queue.beingWritten++;
         if (!queue.waiting.isEmpty()) {
@@ -129,7 +164,9 @@ public final class StatusInbox {
         queue.beingWritten--;
         byte[] newer = queue.afterWrite.remove(report.topic());
         if (newer != null || retry) {
-            queue.waiting.put(report.topic(), newer != null ? newer : report.payload());
+            byte[] again = newer != null ? newer : report.payload();
+            bytes += newer != null ? 0 : again.length; // a newer one was counted when it came
+            queue.waiting.put(report.topic(), again);
             takeTurn(report.node(), queue);
         } else if (queue.size() == 0 && queue.beingWritten == 0 && !queue.inTurn) {
             nodes.remove(report.node());
@@ -154,6 +191,11 @@ public final class StatusInbox {
             queue.inTurn = true;
             turns.add(node);
         }
+    }
+
+    private boolean isStatus(String topic) {
+        return topics.parse(topic).map(ref -> ref.kind() == Topics.Kind.DATASET_STATUS || ref.kind() == Topics.Kind.MODEL_STATUS)
+            .orElse(false);
     }
 
     private String nodeOf(String topic) {

@@ -6,7 +6,9 @@ import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetStatus;
 import io.edgeai.sync.resources.Model;
+import io.edgeai.sync.resources.ModelStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
 import java.util.Map;
@@ -28,6 +30,7 @@ public final class StatusUpstream {
     private final BiFunction<String, String, Optional<Model>> models;
     private final Clock clock;
     private final long maxAheadMillis;
+    private final WrittenStatuses written = new WrittenStatuses(System::nanoTime);
 
     /**
      * @param cacheSynced waits (bounded) until the resource cache has listed: the retained statuses
@@ -74,7 +77,7 @@ public final class StatusUpstream {
         checkSameResource(dataset, ref, report.namespace(), report.name(), report.uid());
         DatasetReport checked = ReportChecks.dataset(report, DatasetDownstream.generation(dataset.getMetadata().getGeneration()),
             clock.instant(), maxAheadMillis);
-        return StatusPatches.dataset(dataset.getStatus(), checked, clock.instant())
+        return StatusPatches.dataset(written.current(dataset, dataset.getStatus(), DatasetStatus.class), checked, clock.instant())
             .map(patch -> new StatusPatch(Dataset.class, ref.namespace(), ref.name(), patch))
             .orElse(null);
     }
@@ -83,7 +86,8 @@ public final class StatusUpstream {
         Model model = models.apply(ref.namespace(), ref.name())
             .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
-        return StatusPatches.model(model.getStatus(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
+        return StatusPatches.model(written.current(model, model.getStatus(), ModelStatus.class),
+                ReportChecks.model(report, clock.instant(), maxAheadMillis))
             .map(patch -> new StatusPatch(Model.class, ref.namespace(), ref.name(), patch))
             .orElse(null);
     }
@@ -95,6 +99,11 @@ public final class StatusUpstream {
         if (uid != null && !uid.isBlank() && !Objects.equals(uid, resource.getMetadata().getUid())) {
             throw new RejectedMessage("stale status from " + ref.node() + " for an earlier " + resource.getKind() + " " + namespace + "/" + name);
         }
+    }
+
+    /** A patch was written: later reports are judged against it until the resource cache shows it. */
+    public void wrote(StatusPatch patch, String resourceVersion) {
+        written.wrote(patch, resourceVersion);
     }
 
     /** A merge patch for one resource's status subresource. */

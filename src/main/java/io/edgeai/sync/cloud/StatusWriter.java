@@ -2,6 +2,7 @@ package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.RejectedMessage;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -23,12 +24,14 @@ public final class StatusWriter {
         return code >= 400 && code < 500 && code != 408 && code != 409 && code != 429;
     }
 
-    public void apply(StatusUpstream.StatusPatch patch) {
+    /** @return the resourceVersion the API server gave the resource, or null if it did not answer one */
+    public String apply(StatusUpstream.StatusPatch patch) {
         try {
-            client.resources(patch.kind()).inNamespace(patch.namespace()).withName(patch.name())
+            HasMetadata updated = client.resources(patch.kind()).inNamespace(patch.namespace()).withName(patch.name())
                 .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), Json.string(patch.body()));
             LOG.info("patched status of {} {}/{}: {}", patch.kind().getSimpleName(), patch.namespace(), patch.name(), Json.string(patch.body()));
+            return updated == null || updated.getMetadata() == null ? null : updated.getMetadata().getResourceVersion();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {
                 throw new RejectedMessage(patch.kind().getSimpleName() + " " + patch.namespace() + "/" + patch.name() + " was deleted before its status was written");

@@ -41,7 +41,7 @@ public final class StatusWrites {
             try {
                 StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
                 if (patch != null) {
-                    writer.apply(patch);
+                    upstream.wrote(patch, writer.apply(patch));
                 }
                 backoff = 0;
             } catch (RejectedMessage refused) {

@@ -5,7 +5,6 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -140,7 +139,7 @@ public final class ConfinedFiles {
                 checkUnderRoots(path, Files.readSymbolicLink(handle));
                 // stat through the handle gives the opened object itself: a link opened with O_NOFOLLOW stays a link
                 attributes = Files.readAttributes(handle, BasicFileAttributes.class);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 NATIVE.close(fd);
                 throw e;
             }
@@ -191,13 +190,10 @@ public final class ConfinedFiles {
 
         private final LibC libc;
         private final int noFollow;
-        private final Charset pathEncoding;
 
         private Native(LibC libc, int noFollow) {
             this.libc = libc;
             this.noFollow = noFollow;
-            // the bytes the JDK itself uses for file names
-            this.pathEncoding = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
         }
 
         static Native load() {
@@ -221,7 +217,7 @@ public final class ConfinedFiles {
         }
 
         int openPath(Path path) throws IOException {
-            byte[] name = path.toString().getBytes(pathEncoding);
+            byte[] name = bytesOf(path);
             byte[] terminated = java.util.Arrays.copyOf(name, name.length + 1);
             try {
                 return libc.open(terminated, O_PATH | noFollow | O_CLOEXEC, 0);
@@ -232,6 +228,32 @@ public final class ConfinedFiles {
                     default -> new FileSystemException(path.toString(), null, "open failed, errno " + e.getErrorCode());
                 };
             }
+        }
+
+        /**
+         * The bytes the kernel knows the path by. A name read from a directory may not decode in the
+         * JVM's charset (Latin-1 bytes under UTF-8, anything but ASCII under the C locale): its
+         * {@code toString()} is lossy, its URI is not (each byte percent-encoded).
+         */
+        private byte[] bytesOf(Path path) {
+            String text = path.toString();
+            if (text.chars().allMatch(c -> c < 0x80)) {
+                return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            String raw = path.toAbsolutePath().toUri().getRawPath();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c == '%') {
+                    bytes.write(Integer.parseInt(raw, i + 1, i + 3, 16));
+                    i += 2;
+                } else {
+                    bytes.write(c);
+                }
+            }
+            byte[] all = bytes.toByteArray();
+            int end = all.length > 1 && all[all.length - 1] == '/' ? all.length - 1 : all.length; // toUri marks directories
+            return java.util.Arrays.copyOf(all, end);
         }
 
         void close(int fd) {

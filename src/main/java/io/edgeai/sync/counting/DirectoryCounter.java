@@ -44,7 +44,7 @@ public final class DirectoryCounter {
     private static final long RACY_NANOS = 2_000_000_000L;
 
     /** A directory's entries as of its modification time; {@code identity} tells a replaced directory apart. */
-    private record Listing(Object identity, FileTime modified, long files, List<String> subdirectories) {
+    private record Listing(Object identity, FileTime modified, long files, List<Path> subdirectories) {
     }
 
     private final Map<Path, Listing> cache = new ConcurrentHashMap<>();
@@ -131,6 +131,8 @@ public final class DirectoryCounter {
                     visit(directory);
                 } catch (IOException e) {
                     failure.compareAndSet(null, e);
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, new IOException("walking " + directory + " failed", e));
                 } finally {
                     unfinished.decrementAndGet();
                 }
@@ -172,8 +174,8 @@ public final class DirectoryCounter {
             }
             files.add(listing.files);
             unfinished.addAndGet(listing.subdirectories.size());
-            for (String name : listing.subdirectories) {
-                pending.push(directory.resolve(name));
+            for (Path name : listing.subdirectories) {
+                pending.push(directory.resolve(name)); // a name keeps its bytes, whatever the locale can decode
             }
         }
     }
@@ -192,7 +194,7 @@ public final class DirectoryCounter {
     /** Lists a directory opened through {@link ConfinedFiles}: the one listed is the one checked. */
     private Listing list(Path directory) throws IOException {
         long files = 0;
-        List<String> subdirectories = new ArrayList<>();
+        List<Path> subdirectories = new ArrayList<>();
         BasicFileAttributes opened;
         try (ConfinedFiles.OpenDirectory open = confined.openDirectory(directory)) {
             opened = open.attributes();
@@ -216,7 +218,7 @@ public final class DirectoryCounter {
                 if (attributes.isRegularFile()) {
                     files++;
                 } else if (attributes.isDirectory()) {
-                    subdirectories.add(name.toString());
+                    subdirectories.add(name);
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {

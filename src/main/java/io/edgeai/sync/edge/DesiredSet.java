@@ -6,7 +6,6 @@ import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.resources.ResourceNames;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class DesiredSet<T extends Desired> {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredSet.class);
     private static final long LOG_EVERY_NANOS = 60_000_000_000L;
+    static final int MAX_PARKED = 10_000;
 
     interface Listener<T> {
         void placed(T desired);
@@ -56,8 +56,16 @@ final class DesiredSet<T extends Desired> {
     private final LongSupplier clock;
     private final long maxAheadMillis;
     private final Map<String, Copy<T>> held = new ConcurrentHashMap<>();
-    /** Received, but not listed by the latest manifest, which was issued after them. */
-    private final Map<String, Copy<T>> parked = new HashMap<>();
+    /**
+     * Received, but not listed by the latest manifest, which was issued after them; the oldest are
+     * forgotten past {@link #MAX_PARKED} (deleted objects whose tombstone was missed end up here).
+     */
+    private final Map<String, Copy<T>> parked = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Copy<T>> eldest) {
+            return size() > MAX_PARKED;
+        }
+    };
     /** Keys whose saved state differs from what is held (a write or a delete that failed). */
     private final Set<String> unsaved = new java.util.LinkedHashSet<>();
     private Set<String> manifestItems;
@@ -174,12 +182,10 @@ final class DesiredSet<T extends Desired> {
         }
     }
 
-    /** Saves again what could not be saved (the state directory was full or read-only). */
+    /** Saves again what could not be saved (the state directory was full or read-only); what still fails waits for the next retry. */
     synchronized void retryUnsaved() {
         for (String key : List.copyOf(unsaved)) {
-            if (!save(key)) {
-                return; // still failing: the next retry tries again
-            }
+            save(key);
         }
     }
 

@@ -41,7 +41,7 @@ class DatasetDownstreamTest {
         assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a", "manifest of edge0");
         DesiredDataset desired = Json.read(((Outgoing) out.get(0)).payload(), DesiredDataset.class, "test");
         assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
-        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1235L, downstream, null, () -> List.of("edge0"));
+        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1235L, downstream, null, () -> List.of("edge0"), () -> true);
         Outgoing manifest = manifests.compute((ManifestDue) out.get(1));
         assertThat(manifest.topic()).isEqualTo("edgeai/nodes/edge0/desired/manifest");
         assertThat(Json.read(manifest.payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1235L));
@@ -93,7 +93,7 @@ class DatasetDownstreamTest {
 
     @Test
     void everyNodeGetsOneCurrentManifestOnResyncAndAWaitingOneIsNotQueuedTwice() {
-        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1L, downstream, null, () -> List.of("edge1", "edge0", "edge1"));
+        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1L, downstream, null, () -> List.of("edge1", "edge0", "edge1"), () -> true);
         assertThat(manifests.all()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge1"), ManifestDue.models());
         assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).payload(), Manifest.class, "test").items())
             .containsExactly("ns/b", "ns/moved");

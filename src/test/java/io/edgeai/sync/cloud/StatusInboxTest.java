@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 6, item 10: statuses coalesced per object, fair across nodes, bounded per node. */
 class StatusInboxTest {
-    private final StatusInbox inbox = new StatusInbox("edgeai", 100, 4);
+    private final io.edgeai.sync.mqtt.Refusals refusals = new io.edgeai.sync.mqtt.Refusals(100);
+    private final StatusInbox inbox = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, refusals);
 
     private static String topic(String node, String name) {
         return "edgeai/nodes/" + node + "/status/datasets/ns/" + name;
@@ -92,5 +93,22 @@ class StatusInboxTest {
         assertThat(wakeUps).isEqualTo(4);
         inbox.wokeUp();
         assertThat(inbox.offer(topic("late", "d"), bytes("x"))).isTrue();
+    }
+
+    @Test
+    void oversizedReportsAndTopicsThatAreNoStatusAreRefusedAtTheDoor() {
+        assertThat(inbox.offer("edgeai/nodes/n/status/junk/a/b/c", bytes("x"))).isFalse();
+        assertThat(inbox.offer(topic("n", "big"), new byte[ReportChecks.MAX_PAYLOAD_BYTES + 1])).isFalse();
+        assertThat(inbox.pending()).isZero();
+    }
+
+    @Test
+    void theBytesWaitingAreBounded() {
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, refusals);
+        for (int i = 0; i < 10; i++) {
+            small.offer(topic("n" + i, "d"), new byte[30_000]);
+        }
+        assertThat(small.pending()).as("three of 30,000 bytes fit in 100,000").isEqualTo(3);
+        assertThat(small.dropped()).isEqualTo(7);
     }
 }

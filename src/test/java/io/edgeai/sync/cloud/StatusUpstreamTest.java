@@ -143,4 +143,27 @@ class StatusUpstreamTest {
         assertThat(StatusWriter.refusedForGood(500)).isFalse();
         assertThat(StatusWriter.refusedForGood(503)).isFalse();
     }
+
+    /** A count going 10, 11, 10 while the cache still shows 10: the second 10 is written, not judged unchanged. */
+    @Test
+    void reportsAreJudgedAgainstWhatWasWrittenWhileTheCacheLagsBehind() {
+        DatasetStatus cached = new DatasetStatus();
+        cached.setNumberOfSamples(10L);
+        cached.setObservedGeneration(3L);
+        cached.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, NOW.minusSeconds(60))));
+        owned.setStatus(cached);
+        owned.getMetadata().setResourceVersion("1");
+        String topic = topics.datasetStatus("edge0", "ns", "d");
+        assertThat(upstream.patchFor(topic, report("uid-1", 10L, true))).isNull();
+
+        StatusUpstream.StatusPatch eleven = upstream.patchFor(topic, report("uid-1", 11L, true));
+        upstream.wrote(eleven, "2");
+        assertThat(upstream.patchFor(topic, report("uid-1", 11L, true))).as("11 is written already").isNull();
+        StatusUpstream.StatusPatch backToTen = upstream.patchFor(topic, report("uid-1", 10L, true));
+        assertThat(backToTen).as("the cache still says 10, the resource says 11").isNotNull();
+        upstream.wrote(backToTen, "3");
+
+        owned.getMetadata().setResourceVersion("3"); // the cache caught up
+        assertThat(upstream.patchFor(topic, report("uid-1", 10L, true))).isNull();
+    }
 }

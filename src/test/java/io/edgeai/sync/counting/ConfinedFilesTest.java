@@ -174,6 +174,18 @@ class ConfinedFilesTest {
         assertThat(counter.count(dataset).files()).isZero();
     }
 
+    /** A directory whose name is Latin-1 bytes (not UTF-8), beside one whose name is its lossy decoding. */
+    @Test
+    void namesThatDoNotDecodeAreWalkedByTheirBytes() throws Exception {
+        Path dataset = Files.createDirectories(root.resolve("names"));
+        Process mkdir = new ProcessBuilder("bash", "-c",
+            "cd '" + dataset + "' && mkdir $'caf\\xe9' && touch $'caf\\xe9/1' $'caf\\xe9/2' $'caf\\xe9/3'"
+                + " && mkdir $'caf\\xef\\xbf\\xbd' && touch $'caf\\xef\\xbf\\xbd/1'").redirectErrorStream(true).start();
+        assertThat(mkdir.waitFor()).isZero();
+
+        assertThat(new DirectoryCounter(null, 1, confined).count(dataset).files()).isEqualTo(4);
+    }
+
     static Path mkfifo(Path path) throws Exception {
         Process process = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
         assertThat(process.waitFor()).isZero();

@@ -1,0 +1,54 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Json;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The statuses this cloud wrote, until its resource cache shows them. The cache follows the API
+ * server's watch and lags behind our own writes by a little; judging a report against it alone could
+ * skip a write that is needed (a count going 10, 11, 10: the second 10 looks unchanged against a cache
+ * that still says 10, and 11 would stay). A write is trusted over the cache until the cache reaches
+ * the resourceVersion the write returned, or for {@link #TRUST_NANOS} at most.
+ */
+final class WrittenStatuses {
+    static final long TRUST_NANOS = 30_000_000_000L;
+
+    private record Written(String resourceVersion, Object status, long atNanos) {
+    }
+
+    private final Map<String, Written> written = new ConcurrentHashMap<>();
+    private final LongSupplier nanoTime;
+
+    WrittenStatuses(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
+
+    /** @param resourceVersion what the API server answered to the write (null if it did not say) */
+    void wrote(StatusUpstream.StatusPatch patch, String resourceVersion) {
+        written.put(key(patch.kind(), patch.namespace(), patch.name()),
+            new Written(resourceVersion, patch.body().get("status"), nanoTime.getAsLong()));
+    }
+
+    /** The status to judge a report against: the last one written, unless the cache has caught up with it. */
+    <S> S current(HasMetadata cached, S cachedStatus, Class<S> type) {
+        String key = key(cached.getClass(), cached.getMetadata().getNamespace(), cached.getMetadata().getName());
+        Written last = written.get(key);
+        if (last == null) {
+            return cachedStatus;
+        }
+        boolean caughtUp = last.resourceVersion != null && Objects.equals(last.resourceVersion, cached.getMetadata().getResourceVersion());
+        if (caughtUp || nanoTime.getAsLong() - last.atNanos > TRUST_NANOS) {
+            written.remove(key, last);
+            return cachedStatus;
+        }
+        return Json.MAPPER.convertValue(last.status, type);
+    }
+
+    private static String key(Class<?> kind, String namespace, String name) {
+        return kind.getSimpleName() + "/" + namespace + "/" + name;
+    }
+}
