@@ -174,6 +174,55 @@ class ConfinedFilesTest {
         assertThat(counter.count(dataset).files()).isZero();
     }
 
+    /**
+     * Issue 6, item 7, under load: another thread keeps swapping a subdirectory for a link to an
+     * outside directory and back, putting the parent's modification time back each time, while the
+     * dataset is counted with its cache again and again. No count may include an outside file.
+     */
+    @Test
+    void aSubdirectorySwappedForALinkWhileCountingIsNeverListedThroughIt() throws Exception {
+        Path dataset = Files.createDirectories(root.resolve("swapped"));
+        Path sub = Files.createDirectories(dataset.resolve("sub"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(sub.resolve(i + ".jpg"), "x");
+        }
+        for (int i = 0; i < 100; i++) {
+            Files.writeString(outside.resolve(i + ".jpg"), "x");
+        }
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(sub, old);
+        Files.setLastModifiedTime(dataset, old);
+        Path aside = root.resolve("sub-aside");
+        Path link = root.resolve("sub-link");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread swapper = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    Files.move(sub, aside, StandardCopyOption.ATOMIC_MOVE);
+                    Files.deleteIfExists(link);
+                    Files.createSymbolicLink(link, outside);
+                    Files.move(link, sub, StandardCopyOption.ATOMIC_MOVE);
+                    Files.setLastModifiedTime(dataset, old);
+                    Files.delete(sub);
+                    Files.move(aside, sub, StandardCopyOption.ATOMIC_MOVE);
+                    Files.setLastModifiedTime(dataset, old);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        DirectoryCounter counter = new DirectoryCounter(null, 1, confined);
+        swapper.start();
+        try {
+            for (int i = 0; i < 3000; i++) {
+                assertThat(counter.count(dataset).files()).as("count %d", i).isIn(0L, 3L);
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+    }
+
     /** A directory whose name is Latin-1 bytes (not UTF-8), beside one whose name is its lossy decoding. */
     @Test
     void namesThatDoNotDecodeAreWalkedByTheirBytes() throws Exception {
