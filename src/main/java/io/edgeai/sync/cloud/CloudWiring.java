@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -22,6 +24,7 @@ public final class CloudWiring {
     /** The route every protocol message is published through (routes/common/mqtt-publish.yaml). */
     private static final String MQTT_PUBLISH = "direct:mqtt-publish";
     private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
+
     private CloudWiring() {
     }
 
@@ -33,11 +36,13 @@ public final class CloudWiring {
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
-        IssueClock stamps = new IssueClock(clock::millis, settings.integer("edgeai.max-clock-skew-ms", 600_000));
-        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node),
-            (ns, name) -> informers.get(Dataset.class, ns, name), stamps);
+        int maxClockSkew = settings.integer("edgeai.max-clock-skew-ms", 600_000);
+        IssueClock stamps = new IssueClock(clock::millis, maxClockSkew);
+        BiFunction<String, String, Optional<Dataset>> dataset = (ns, name) -> informers.get(Dataset.class, ns, name);
+        BiFunction<String, String, Optional<Model>> model = (ns, name) -> informers.get(Model.class, ns, name);
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), (ns, name) -> informers.get(Model.class, ns, name), stamps);
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
@@ -46,9 +51,7 @@ public final class CloudWiring {
         ProducerTemplate producer = context.createProducerTemplate();
         registry.bind("desiredStateRepair", new DesiredStateRepair(reconciler,
             message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message)))));
-        StatusUpstream statusUpstream = new StatusUpstream(topics, synced,
-            (ns, name) -> informers.get(Dataset.class, ns, name), (ns, name) -> informers.get(Model.class, ns, name), clock,
-            settings.integer("edgeai.max-clock-skew-ms", 600_000));
+        StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),

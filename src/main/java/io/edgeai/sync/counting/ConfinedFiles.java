@@ -1,7 +1,6 @@
 package io.edgeai.sync.counting;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -36,10 +35,25 @@ public final class ConfinedFiles {
     private static final Native NATIVE = Native.load();
 
     private final List<Path> roots;
+    /** How objects are opened: null checks paths before opening them (not race-free). */
+    private final Native opener;
 
     /** @param roots real paths (no links) of the only directories anything may be opened under */
     public ConfinedFiles(List<Path> roots) {
+        this(roots, NATIVE);
+    }
+
+    private ConfinedFiles(List<Path> roots, Native opener) {
         this.roots = List.copyOf(roots);
+        this.opener = opener;
+    }
+
+    /**
+     * The same rules checked on paths before a no-follow open, as where {@code /proc} or JNA is
+     * missing: not race-free. Benchmarks use it as the reference for what race-freedom costs.
+     */
+    public static ConfinedFiles checkedOnPaths(List<Path> roots) {
+        return new ConfinedFiles(roots, null);
     }
 
     /** No confinement beyond regular files and directories: for benchmarks and tools, never for the edge. */
@@ -123,7 +137,7 @@ public final class ConfinedFiles {
         private final int fd;
 
         Opened(Path path) throws IOException {
-            if (NATIVE == null) {
+            if (opener == null) {
                 fd = -1;
                 attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attributes.isSymbolicLink()) {
@@ -133,14 +147,14 @@ public final class ConfinedFiles {
                 handle = path;
                 return;
             }
-            fd = NATIVE.openPath(path);
+            fd = opener.openPath(path);
             try {
                 handle = Path.of("/proc/self/fd/" + fd);
                 checkUnderRoots(path, Files.readSymbolicLink(handle));
                 // stat through the handle gives the opened object itself: a link opened with O_NOFOLLOW stays a link
                 attributes = Files.readAttributes(handle, BasicFileAttributes.class);
             } catch (Throwable e) {
-                NATIVE.close(fd);
+                opener.close(fd);
                 throw e;
             }
         }
@@ -148,7 +162,7 @@ public final class ConfinedFiles {
         @Override
         public void close() {
             if (fd >= 0) {
-                NATIVE.close(fd);
+                opener.close(fd);
             }
         }
     }
@@ -175,10 +189,11 @@ public final class ConfinedFiles {
 
     /** {@code open(2)} with {@code O_PATH}, through JNA; null where that is not to be had. */
     private static final class Native {
-        interface LibC extends Library {
-            int open(byte[] path, int flags, int mode) throws LastErrorException;
+        /** JNA direct mapping: a native method per call, no proxy (an open costs about a microsecond more, not tens). */
+        static final class LibC {
+            static native int open(byte[] path, int flags, int mode) throws LastErrorException;
 
-            int close(int fd) throws LastErrorException;
+            static native int close(int fd) throws LastErrorException;
         }
 
         private static final int O_PATH = 0x200000;
@@ -188,11 +203,9 @@ public final class ConfinedFiles {
         private static final int EACCES = 13;
         private static final int ENOTDIR = 20;
 
-        private final LibC libc;
         private final int noFollow;
 
-        private Native(LibC libc, int noFollow) {
-            this.libc = libc;
+        private Native(int noFollow) {
             this.noFollow = noFollow;
         }
 
@@ -209,7 +222,8 @@ public final class ConfinedFiles {
                 return null;
             }
             try {
-                return new Native(com.sun.jna.Native.load("c", LibC.class), noFollow);
+                com.sun.jna.Native.register(LibC.class, "c");
+                return new Native(noFollow);
             } catch (LinkageError e) {
                 LOG.warn("cannot load libc through JNA ({}): file access checks run on paths, not race-free", e.getMessage());
                 return null;
@@ -220,7 +234,7 @@ public final class ConfinedFiles {
             byte[] name = bytesOf(path);
             byte[] terminated = java.util.Arrays.copyOf(name, name.length + 1);
             try {
-                return libc.open(terminated, O_PATH | noFollow | O_CLOEXEC, 0);
+                return LibC.open(terminated, O_PATH | noFollow | O_CLOEXEC, 0);
             } catch (LastErrorException e) {
                 throw switch (e.getErrorCode()) {
                     case ENOENT, ENOTDIR -> new NoSuchFileException(path.toString());
@@ -258,7 +272,7 @@ public final class ConfinedFiles {
 
         void close(int fd) {
             try {
-                libc.close(fd);
+                LibC.close(fd);
             } catch (LastErrorException ignored) {
                 // nothing to do about a failed close of a path handle
             }

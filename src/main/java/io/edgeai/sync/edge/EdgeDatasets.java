@@ -61,8 +61,7 @@ public final class EdgeDatasets implements AutoCloseable {
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredDataset dataset) {
-                    paths.watch(dataset.key(), java.util.Optional.ofNullable(dataset.spec().getDataUrl())
-                        .flatMap(DataRoots::pathOf).stream().toList());
+                    watchPaths(dataset, null);
                     recounts.request(dataset.key(), true);
                 }
 
@@ -101,6 +100,14 @@ public final class EdgeDatasets implements AutoCloseable {
         paths.affectedBy(Path.of(absolutePath)).forEach(key -> recounts.request(key, false));
     }
 
+    /**
+     * The paths whose changes concern a dataset: its URL's own path (so a refused link that is put
+     * right is seen on the next change) and, once counted, the real path it led to.
+     */
+    private void watchPaths(DesiredDataset dataset, Path counted) {
+        paths.watch(dataset.key(), java.util.Arrays.asList(DataRoots.pathOf(dataset.spec().getDataUrl()).orElse(null), counted));
+    }
+
     /** The slow safety pass: every dataset counted in full, whatever the checkpoints say. */
     public void verifyAll() {
         desired.all().forEach(dataset -> recounts.request(dataset.key(), true));
@@ -118,8 +125,7 @@ public final class EdgeDatasets implements AutoCloseable {
             return;
         }
         Counted counted = count(dataset, verify);
-        // the URL's own path too: a refused link that is put right is seen on the next change
-        paths.watch(key, java.util.Arrays.asList(DataRoots.pathOf(dataset.spec().getDataUrl()).orElse(null), counted.path));
+        watchPaths(dataset, counted.path);
         DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
             counted.samples, clock.instant().toString(), counted.readiness);
         Watched before = watched.get(key);
@@ -181,7 +187,7 @@ public final class EdgeDatasets implements AutoCloseable {
         } catch (UnknownFormatException e) {
             return new Counted(path, null, new Readiness(false, Reasons.UNKNOWN_FORMAT, e.getMessage()));
         } catch (IOException | RuntimeException e) {
-            LOG.warn("counting {} failed", url, e);
+            LOG.warn("counting {} failed: {}", url, e.toString());
             return new Counted(path, null, new Readiness(false, Reasons.UNREADABLE, "cannot count " + url + ": " + e));
         }
     }

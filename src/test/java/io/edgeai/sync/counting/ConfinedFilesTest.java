@@ -154,16 +154,8 @@ class ConfinedFilesTest {
     @Test
     void aSubdirectorySwappedForALinkIsNotListedThroughIt() throws Exception {
         Path dataset = Files.createDirectories(root.resolve("images"));
-        Path sub = Files.createDirectories(dataset.resolve("sub"));
-        for (int i = 0; i < 3; i++) {
-            Files.writeString(sub.resolve(i + ".jpg"), "x");
-        }
-        for (int i = 0; i < 100; i++) {
-            Files.writeString(outside.resolve(i + ".jpg"), "x");
-        }
-        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
-        Files.setLastModifiedTime(sub, old);
-        Files.setLastModifiedTime(dataset, old);
+        Path sub = dataset.resolve("sub");
+        FileTime old = threeFilesInSubBesideHundredOutside(dataset);
         DirectoryCounter counter = new DirectoryCounter(null, 1, confined);
         assertThat(counter.count(dataset).files()).isEqualTo(3);
 
@@ -182,16 +174,8 @@ class ConfinedFilesTest {
     @Test
     void aSubdirectorySwappedForALinkWhileCountingIsNeverListedThroughIt() throws Exception {
         Path dataset = Files.createDirectories(root.resolve("swapped"));
-        Path sub = Files.createDirectories(dataset.resolve("sub"));
-        for (int i = 0; i < 3; i++) {
-            Files.writeString(sub.resolve(i + ".jpg"), "x");
-        }
-        for (int i = 0; i < 100; i++) {
-            Files.writeString(outside.resolve(i + ".jpg"), "x");
-        }
-        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
-        Files.setLastModifiedTime(sub, old);
-        Files.setLastModifiedTime(dataset, old);
+        Path sub = dataset.resolve("sub");
+        FileTime old = threeFilesInSubBesideHundredOutside(dataset);
         Path aside = root.resolve("sub-aside");
         Path link = root.resolve("sub-link");
         AtomicBoolean stop = new AtomicBoolean();
@@ -221,6 +205,21 @@ class ConfinedFilesTest {
             stop.set(true);
             swapper.join();
         }
+    }
+
+    /** {@code dataset/sub} with 3 files, 100 files outside the roots, both directories an hour old (so cached). */
+    private FileTime threeFilesInSubBesideHundredOutside(Path dataset) throws IOException {
+        Path sub = Files.createDirectories(dataset.resolve("sub"));
+        for (int i = 0; i < 3; i++) {
+            Files.writeString(sub.resolve(i + ".jpg"), "x");
+        }
+        for (int i = 0; i < 100; i++) {
+            Files.writeString(outside.resolve(i + ".jpg"), "x");
+        }
+        FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+        Files.setLastModifiedTime(sub, old);
+        Files.setLastModifiedTime(dataset, old);
+        return old;
     }
 
     /** A directory whose name is Latin-1 bytes (not UTF-8), beside one whose name is its lossy decoding. */

@@ -51,7 +51,7 @@ public final class AppendToStatusBenchmark {
     }
 
     public static void run(Path dir) throws Exception {
-        Path root = dir.resolve("watch-root");
+        Path root = dir.resolve("watch-root").toAbsolutePath();
         if (Files.exists(root)) {
             try (Stream<Path> old = Files.walk(root)) {
                 for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
