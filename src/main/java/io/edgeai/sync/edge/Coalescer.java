@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Runs a task per key at most once per {@code delay}, never twice at once for the same key, and once
- * more after the last request: a file appended to thousands of times a second is recounted a bounded
- * number of times, and the final count is exact once the writes pause.
+ * Runs a task per key at once when it is asked for, then at most once per {@code delay} (leading and
+ * trailing edge), never twice at once for the same key, and once more after the last request: a file
+ * appended to once is recounted right away, one appended to thousands of times a second is recounted
+ * a bounded number of times, and the final count is exact once the writes pause.
  *
  * <p>A pool of {@code threads} bounds the work. A task that runs longer than {@code slowAfter} (a
  * huge file, a hung mount) gives its place back: the pool grows by one thread while it runs, so the
@@ -37,10 +38,12 @@ public final class Coalescer implements AutoCloseable {
     private final int threads;
     private final ScheduledThreadPoolExecutor pool;
     private final ScheduledExecutorService watchdog;
-    private final long delayMillis;
+    private final long delayNanos;
     private final long slowAfterNanos;
     private final BiConsumer<String, Boolean> task;
     private final Map<String, Entry> entries = new HashMap<>();
+    /** When each key's last run started ({@link System#nanoTime}), while that is within {@code delay}. */
+    private final Map<String, Long> lastStarted = new HashMap<>();
     private int slowRunning;
 
     /**
@@ -53,7 +56,7 @@ public final class Coalescer implements AutoCloseable {
         this.threads = threads;
         this.pool = new ScheduledThreadPoolExecutor(threads, daemon(name));
         pool.setRemoveOnCancelPolicy(true);
-        this.delayMillis = delay.toMillis();
+        this.delayNanos = delay.toNanos();
         this.slowAfterNanos = slowAfter.toNanos();
         this.task = task;
         // on its own thread: it must run when every pool thread is stuck
@@ -74,18 +77,27 @@ public final class Coalescer implements AutoCloseable {
         Entry entry = entries.get(key);
         if (entry == null) {
             entries.put(key, new Entry(Phase.WAITING, verify, 0, false));
-            pool.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
+            schedule(key);
         } else {
             Phase next = entry.phase == Phase.WAITING ? Phase.WAITING : Phase.RUNNING_AGAIN_AFTER;
             entries.put(key, entry.with(next, entry.verify || verify));
         }
     }
 
+    /** Now, if the key's last run started a {@code delay} ago or more; else when that delay is over. */
+    private void schedule(String key) {
+        Long started = lastStarted.get(key);
+        long wait = started == null ? 0 : Math.max(0, started + delayNanos - System.nanoTime());
+        pool.schedule(() -> run(key), wait, TimeUnit.NANOSECONDS);
+    }
+
     private void run(String key) {
         boolean verify;
         synchronized (this) {
             verify = entries.get(key).verify;
-            entries.put(key, new Entry(Phase.RUNNING, false, System.nanoTime(), false));
+            long now = System.nanoTime();
+            entries.put(key, new Entry(Phase.RUNNING, false, now, false));
+            lastStarted.put(key, now);
         }
         try {
             task.accept(key, verify);
@@ -100,15 +112,19 @@ public final class Coalescer implements AutoCloseable {
                 }
                 if (after.phase == Phase.RUNNING_AGAIN_AFTER) {
                     entries.put(key, new Entry(Phase.WAITING, after.verify, 0, false));
-                    pool.schedule(() -> run(key), delayMillis, TimeUnit.MILLISECONDS);
+                    schedule(key);
                 }
             }
         }
     }
 
-    /** Runs that have taken longer than {@code slowAfter} give their thread's place back to the others. */
+    /**
+     * Runs that have taken longer than {@code slowAfter} give their thread's place back to the others;
+     * start times older than {@code delay} are forgotten (they hold back no run).
+     */
     private synchronized void releaseSlowRuns() {
         long now = System.nanoTime();
+        lastStarted.values().removeIf(started -> now - started >= delayNanos);
         for (Map.Entry<String, Entry> running : entries.entrySet()) {
             Entry entry = running.getValue();
             if (entry.phase != Phase.WAITING && !entry.slow && now - entry.started > slowAfterNanos) {

@@ -96,4 +96,20 @@ class CoalescerTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> done.size() == 24 && coalescer.idle());
         }
     }
+
+    /** Issue 7, goal 1: the first request runs at once (leading edge); the next waits out the window (trailing edge). */
+    @Test
+    void theFirstRequestRunsAtOnceAndTheNextWaitsForTheWindow() {
+        AtomicInteger runs = new AtomicInteger();
+        try (Coalescer coalescer = new Coalescer("test", 2, Duration.ofHours(1), Duration.ofSeconds(10), (key, verify) -> runs.incrementAndGet())) {
+            coalescer.request("k", false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 1 && coalescer.idle());
+            coalescer.request("other", false);
+            await().atMost(Duration.ofSeconds(5)).until(() -> runs.get() == 2 && coalescer.idle());
+
+            coalescer.request("k", false);
+            assertThat(coalescer.idle()).as("the second request for k waits for the hour to pass").isFalse();
+            assertThat(runs.get()).isEqualTo(2);
+        }
+    }
 }

@@ -1,0 +1,90 @@
+package io.edgeai.sync.local;
+
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends]}: the whole path a user sees,
+ * in local mode's processes (the edge's file watcher and counter, the embedded MQTT broker, the cloud,
+ * the in-memory Kubernetes API): a line appended to a dataset's file, until the API's watch stream
+ * shows the new {@code numberOfSamples}. One append at a time, round robin over the datasets.
+ */
+public final class FileToStatusBenchmark {
+    private FileToStatusBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int datasets = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        int appends = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        Path home = Files.createTempDirectory("edgeai-bench-e2e");
+        Map<String, Long> seen = new ConcurrentHashMap<>();
+        try (LocalMode local = new LocalMode(home)) {
+            KubernetesClient kube = local.api().client();
+            Path data = home.resolve("data");
+            Path[] files = new Path[datasets];
+            try (Watch watch = kube.resources(Dataset.class).inNamespace("default").watch(new Watcher<>() {
+                @Override
+                public void eventReceived(Action action, Dataset dataset) {
+                    if (dataset.getStatus() != null && dataset.getStatus().getNumberOfSamples() != null) {
+                        seen.put(dataset.getMetadata().getName(), dataset.getStatus().getNumberOfSamples());
+                    }
+                }
+
+                @Override
+                public void onClose(WatcherException cause) {
+                }
+            })) {
+                for (int i = 0; i < datasets; i++) {
+                    files[i] = Files.writeString(data.resolve("e2e-" + i + ".txt"), "images/img.jpg 1\n".repeat(100));
+                    Dataset dataset = new Dataset();
+                    dataset.setMetadata(new ObjectMetaBuilder().withName("e2e-" + i).withNamespace("default").build());
+                    dataset.setSpec(new DatasetSpec(files[i].toString(), "txt", LocalMode.NODE));
+                    kube.resources(Dataset.class).inNamespace("default").resource(dataset).create();
+                }
+                long created = System.nanoTime();
+                for (int i = 0; i < datasets; i++) {
+                    await(seen, "e2e-" + i, 100);
+                }
+                System.out.printf(Locale.ROOT, "%n== file -> status, end to end in local mode (%d datasets) ==%n", datasets);
+                System.out.printf(Locale.ROOT, "%d datasets created -> all counted in the API: %.0f ms%n", datasets,
+                    (System.nanoTime() - created) / 1e6);
+                long[] micros = new long[appends];
+                for (int n = 0; n < appends; n++) {
+                    int i = n % datasets;
+                    long expected = 100 + n / datasets + 1;
+                    long start = System.nanoTime();
+                    Files.writeString(files[i], "images/appended.jpg 1\n", StandardOpenOption.APPEND);
+                    await(seen, "e2e-" + i, expected);
+                    micros[n] = (System.nanoTime() - start) / 1000;
+                }
+                Arrays.sort(micros);
+                System.out.printf(Locale.ROOT, "append -> numberOfSamples in the API's watch: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d appends)%n",
+                    micros[appends / 2] / 1000.0, micros[appends * 99 / 100] / 1000.0, micros[appends - 1] / 1000.0, appends);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void await(Map<String, Long> seen, String name, long expected) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Long.valueOf(expected).equals(seen.get(name))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(name + " never showed " + expected + " (at " + seen.get(name) + ")");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+    }
+}
