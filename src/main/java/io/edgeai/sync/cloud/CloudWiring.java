@@ -57,7 +57,9 @@ public final class CloudWiring {
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
             (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
         registry.bind("statusInbox", inbox);
-        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream, new StatusWriter(client), refusals));
+        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream,
+            new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
+            refusals));
         registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced));
         CloseOnStop.register(context, informers);

@@ -17,10 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends]}: the whole path a user sees,
+ * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends] [statuses]}: the whole path a user sees,
  * in local mode's processes (the edge's file watcher and counter, the embedded MQTT broker, the cloud,
  * the in-memory Kubernetes API): a line appended to a dataset's file, until the API's watch stream
- * shows the new {@code numberOfSamples}. One append at a time, round robin over the datasets.
+ * shows the new {@code numberOfSamples}. One append at a time, round robin over the datasets. Then
+ * the cloud's status writes alone ({@link io.edgeai.sync.cloud.StatusWriteBenchmark}).
  */
 public final class FileToStatusBenchmark {
     private FileToStatusBenchmark() {
@@ -75,6 +76,7 @@ public final class FileToStatusBenchmark {
                     micros[appends / 2] / 1000.0, micros[appends * 99 / 100] / 1000.0, micros[appends - 1] / 1000.0, appends);
             }
         }
+        io.edgeai.sync.cloud.StatusWriteBenchmark.run(args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
         System.exit(0);
     }
 
