@@ -17,6 +17,7 @@ import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.paho.PahoComponent;
 import org.apache.camel.spi.Registry;
 
 /** The beans the cloud routes (routes/cloud) call, built from settings. */
@@ -57,6 +58,8 @@ public final class CloudWiring {
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
             (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
         registry.bind("statusInbox", inbox);
+        registry.bind("statusReread", new StatusReread(context.getComponent("paho", PahoComponent.class).getConfiguration(),
+            settings.get("edgeai.mqtt.client-id", "edgeai-cloud") + "-reread", topics.prefix() + "/nodes/+/status/#"));
         registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream,
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));

@@ -1,0 +1,84 @@
+package io.edgeai.sync.cloud;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.component.paho.PahoConfiguration;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every retained status again, with a short-lived MQTT client of its own (the broker sends a
+ * new subscription everything it retains), so that a report the broker dropped on its way to the
+ * cloud is still written. The status route's own client is left alone: stopping it while the broker
+ * is unreachable would wait forever. Everything here has a timeout, and a failure costs one log line.
+ */
+public final class StatusReread {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusReread.class);
+    /** The retained messages arrive right after the subscription; this long without one ends the read. */
+    private static final long QUIET_MILLIS = 1_000;
+    private static final long MAX_MILLIS = 300_000;
+
+    /** One retained status as the broker holds it. */
+    public record Retained(String topic, byte[] payload) {
+    }
+
+    private final PahoConfiguration mqtt;
+    private final String clientId;
+    private final String filter;
+
+    /** @param mqtt the paho component's configuration: the same broker, identity and TLS as the routes */
+    public StatusReread(PahoConfiguration mqtt, String clientId, String filter) {
+        this.mqtt = mqtt;
+        this.clientId = clientId;
+        this.filter = filter;
+    }
+
+    public List<Retained> retained() {
+        List<Retained> all = new ArrayList<>();
+        BlockingQueue<Retained> arriving = new LinkedBlockingQueue<>();
+        try (MqttClient client = new MqttClient(mqtt.getBrokerUrl(), clientId, new MemoryPersistence())) {
+            client.setTimeToWait(TimeUnit.SECONDS.toMillis(Math.max(1, mqtt.getConnectionTimeout())));
+            client.connect(options());
+            client.subscribe(filter, 1, (topic, message) -> {
+                if (message.isRetained()) {
+                    arriving.add(new Retained(topic, message.getPayload()));
+                }
+            });
+            long deadline = System.currentTimeMillis() + MAX_MILLIS;
+            Retained next;
+            while (System.currentTimeMillis() < deadline && (next = arriving.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {
+                all.add(next);
+            }
+            client.disconnect();
+        } catch (MqttException e) {
+            LOG.warn("cannot read the retained statuses again now ({}); next try in one re-read period", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.debug("read {} retained statuses again", all.size());
+        return all;
+    }
+
+    private MqttConnectOptions options() {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout(mqtt.getConnectionTimeout());
+        options.setKeepAliveInterval(mqtt.getKeepAliveInterval());
+        if (mqtt.getUserName() != null) {
+            options.setUserName(mqtt.getUserName());
+            options.setPassword(mqtt.getPassword() == null ? new char[0] : mqtt.getPassword().toCharArray());
+        }
+        if (mqtt.getSslClientProps() != null) {
+            options.setSSLProperties(mqtt.getSslClientProps());
+        }
+        return options;
+    }
+}
