@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends] [statuses]}: the whole path a user sees,
+ * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends] [statuses] [fan-out datasets] [nodes]}: the whole path a user sees,
  * in local mode's processes (the edge's file watcher and counter, the embedded MQTT broker, the cloud,
  * the in-memory Kubernetes API): a line appended to a dataset's file, until the API's watch stream
  * shows the new {@code numberOfSamples}. One append at a time, round robin over the datasets. Then
- * the cloud's status writes alone ({@link io.edgeai.sync.cloud.StatusWriteBenchmark}).
+ * the cloud's status writes alone ({@link io.edgeai.sync.cloud.StatusWriteBenchmark}) and its
+ * fan-out from an informer list ({@link FanOutBenchmark}).
  */
 public final class FileToStatusBenchmark {
     private FileToStatusBenchmark() {
@@ -77,6 +78,7 @@ public final class FileToStatusBenchmark {
             }
         }
         io.edgeai.sync.cloud.StatusWriteBenchmark.run(args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+        FanOutBenchmark.run(args.length > 3 ? Integer.parseInt(args[3]) : 10_000, args.length > 4 ? Integer.parseInt(args[4]) : 1_000);
         System.exit(0);
     }
 
