@@ -5,6 +5,7 @@ import io.edgeai.sync.Settings;
 import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Refusals;
+import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
@@ -50,8 +51,11 @@ public final class CloudWiring {
         DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, stamps);
         registry.bind("desiredStateReconciler", reconciler);
         ProducerTemplate producer = context.createProducerTemplate();
-        registry.bind("desiredStateRepair", new DesiredStateRepair(reconciler,
-            message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message)))));
+        DesiredStateRepair repair = new DesiredStateRepair(reconciler,
+            message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message))));
+        registry.bind("desiredStateRepair", repair);
+        TopicLanes lanes = new TopicLanes("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000, repair::publish);
+        registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
@@ -65,7 +69,7 @@ public final class CloudWiring {
             refusals));
         registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced));
-        CloseOnStop.register(context, informers);
+        CloseOnStop.register(context, informers, lanes);
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {
