@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.paho.PahoComponent;
+import org.apache.camel.component.paho.PahoConfiguration;
 import org.apache.camel.spi.Registry;
 
 /** The beans the cloud routes (routes/cloud) call, built from settings. */
@@ -42,9 +43,18 @@ public final class CloudWiring {
         IssueClock stamps = new IssueClock(clock::millis, maxClockSkew);
         BiFunction<String, String, Optional<Dataset>> dataset = (ns, name) -> informers.get(Dataset.class, ns, name);
         BiFunction<String, String, Optional<Model>> model = (ns, name) -> informers.get(Model.class, ns, name);
-        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps);
+        String clientId = settings.get("edgeai.mqtt.client-id", "edgeai-cloud");
+        PahoConfiguration mqtt = context.getComponent("paho", PahoComponent.class).getConfiguration();
+        StatusReread statusReread = new StatusReread(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
+        StatusReread desiredReader = new StatusReread(mqtt, clientId + "-snapshot", topics.prefix() + "/nodes/+/desired/#");
+        RetainedSnapshot desiredAtStart = new RetainedSnapshot(() -> {
+            List<StatusReread.Retained> all = new java.util.ArrayList<>(desiredReader.retained());
+            all.addAll(desiredReader.retained(topics.prefix() + "/models/#"));
+            return all;
+        });
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps, desiredAtStart);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps);
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps, desiredAtStart);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
@@ -62,8 +72,7 @@ public final class CloudWiring {
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
             (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
         registry.bind("statusInbox", inbox);
-        registry.bind("statusReread", new StatusReread(context.getComponent("paho", PahoComponent.class).getConfiguration(),
-            settings.get("edgeai.mqtt.client-id", "edgeai-cloud") + "-reread", topics.prefix() + "/nodes/+/status/#"));
+        registry.bind("statusReread", statusReread);
         registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream,
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));

@@ -27,17 +27,20 @@ public final class DatasetDownstream {
     private final Function<String, List<String>> datasetsOnNode;
     private final BiFunction<String, String, Optional<Dataset>> lookup;
     private final LongSupplier clock;
+    private final RetainedSnapshot retained;
 
     /**
      * @param datasetsOnNode node name to the sorted {@code namespace/name} keys it should hold now
      * @param lookup         namespace and name to the dataset as it is now
+     * @param retained       what the broker held at start-up: an added dataset it holds unchanged is not sent again
      */
     public DatasetDownstream(Topics topics, Function<String, List<String>> datasetsOnNode,
-                             BiFunction<String, String, Optional<Dataset>> lookup, LongSupplier clock) {
+                             BiFunction<String, String, Optional<Dataset>> lookup, LongSupplier clock, RetainedSnapshot retained) {
         this.topics = topics;
         this.datasetsOnNode = datasetsOnNode;
         this.lookup = lookup;
         this.clock = clock;
+        this.retained = retained;
     }
 
     /** The dataset as it is now, if it exists and belongs to that node. */
@@ -48,7 +51,13 @@ public final class DatasetDownstream {
     public List<Object> messagesFor(ResourceEvent<Dataset> event) {
         List<Object> out = new ArrayList<>();
         switch (event.type()) {
-            case ADDED -> place(event.after(), out);
+            case ADDED -> {
+                Dataset added = event.after();
+                if (ResourceNames.valid(nodeOf(added)) && retained.holds(desired(added))) {
+                    return out; // listed again (a restart): the broker holds it unchanged
+                }
+                place(added, out);
+            }
             case DELETED -> remove(event.before(), out);
             case UPDATED -> {
                 Dataset before = event.before();

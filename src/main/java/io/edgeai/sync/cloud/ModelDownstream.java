@@ -21,17 +21,20 @@ public final class ModelDownstream {
     private final Supplier<List<String>> allModels;
     private final BiFunction<String, String, Optional<Model>> lookup;
     private final LongSupplier clock;
+    private final RetainedSnapshot retained;
 
     /**
      * @param allModels the sorted {@code namespace/name} keys of every model now
      * @param lookup    namespace and name to the model as it is now
+     * @param retained  what the broker held at start-up: an added model it holds unchanged is not sent again
      */
     public ModelDownstream(Topics topics, Supplier<List<String>> allModels, BiFunction<String, String, Optional<Model>> lookup,
-                           LongSupplier clock) {
+                           LongSupplier clock, RetainedSnapshot retained) {
         this.topics = topics;
         this.allModels = allModels;
         this.lookup = lookup;
         this.clock = clock;
+        this.retained = retained;
     }
 
     /** The model as it is now, if it exists. */
@@ -44,7 +47,7 @@ public final class ModelDownstream {
         var meta = model.getMetadata();
         String topic = topics.desiredModel(meta.getNamespace(), meta.getName());
         return switch (event.type()) {
-            case ADDED -> List.of(desired(model), ManifestDue.models());
+            case ADDED -> retained.holds(desired(model)) ? List.of() : List.of(desired(model), ManifestDue.models());
             case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
             case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
                 && Objects.equals(event.before().getSpec(), model.getSpec())

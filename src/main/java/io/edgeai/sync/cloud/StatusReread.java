@@ -14,10 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every retained status again, with a short-lived MQTT client of its own (the broker sends a
- * new subscription everything it retains), so that a report the broker dropped on its way to the
- * cloud is still written. The status route's own client is left alone: stopping it while the broker
- * is unreachable would wait forever. Everything here has a timeout, and a failure costs one log line.
+ * Reads what the broker retains under a topic filter, with a short-lived MQTT client of its own (the
+ * broker sends a new subscription everything it retains). Every retained status is read again each
+ * re-read period, so that a report the broker dropped on its way to the cloud is still written; the
+ * retained desired state is read once at start-up ({@link RetainedSnapshot}). The routes' own
+ * clients are left alone: stopping one while the broker is unreachable would wait forever. Everything
+ * here has a timeout, and a failure costs one log line.
  */
 public final class StatusReread {
     private static final Logger LOG = LoggerFactory.getLogger(StatusReread.class);
@@ -33,14 +35,23 @@ public final class StatusReread {
     private final String clientId;
     private final String filter;
 
-    /** @param mqtt the paho component's configuration: the same broker, identity and TLS as the routes */
+    /**
+     * @param mqtt   the paho component's configuration: the same broker, identity and TLS as the routes
+     * @param filter what {@link #retained()} reads: the status topics
+     */
     public StatusReread(PahoConfiguration mqtt, String clientId, String filter) {
         this.mqtt = mqtt;
         this.clientId = clientId;
         this.filter = filter;
     }
 
+    /** Every retained status. */
     public List<Retained> retained() {
+        return retained(filter);
+    }
+
+    /** Everything retained under {@code filter}; what arrived before a failure (logged) if the broker fails. */
+    public List<Retained> retained(String filter) {
         List<Retained> all = new ArrayList<>();
         BlockingQueue<Retained> arriving = new LinkedBlockingQueue<>();
         try (MqttClient client = new MqttClient(mqtt.getBrokerUrl(), clientId, new MemoryPersistence())) {
@@ -58,11 +69,11 @@ public final class StatusReread {
             }
             client.disconnect();
         } catch (MqttException e) {
-            LOG.warn("cannot read the retained statuses again now ({}); next try in one re-read period", e.getMessage());
+            LOG.warn("cannot read what the broker retains under {} now ({})", filter, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.debug("read {} retained statuses again", all.size());
+        LOG.debug("read {} retained messages under {}", all.size(), filter);
         return all;
     }
 

@@ -86,6 +86,25 @@ public final class FanOutBenchmark {
                 System.out.printf(Locale.ROOT, "cloud start -> every object and complete manifest at the edges: %.1f s "
                     + "(%,d messages, %.1f MiB; desired objects alone %,d)%n", seconds, messages.get(), bytes.get() / 1048576.0, datasets);
                 cloud.stop();
+
+                // a restart without changes: what does the cloud send again?
+                messages.set(0);
+                bytes.set(0);
+                Main restarted = SyncApp.create(SyncApp.CLOUD, props, kube);
+                long restart = System.nanoTime();
+                restarted.start();
+                long quietSince = System.nanoTime();
+                long lastCount = -1;
+                while (System.nanoTime() - quietSince < TimeUnit.SECONDS.toNanos(5) && System.nanoTime() < restart + TimeUnit.MINUTES.toNanos(2)) {
+                    if (messages.get() != lastCount) {
+                        lastCount = messages.get();
+                        quietSince = System.nanoTime();
+                    }
+                    LockSupport.parkNanos(10_000_000);
+                }
+                System.out.printf(Locale.ROOT, "restart without changes: %,d messages (%.2f MiB) sent again; quiet %.1f s after start%n",
+                    messages.get(), bytes.get() / 1048576.0, (quietSince - restart) / 1e9);
+                restarted.stop();
                 edges.disconnect();
             }
         }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class DatasetDownstreamTest {
     private final Map<String, List<String>> onNode = Map.of("edge0", List.of("ns/a"), "edge1", List.of("ns/b", "ns/moved"));
     private final DatasetDownstream downstream = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()),
-        (ns, name) -> java.util.Optional.empty(), () -> 1234L);
+        (ns, name) -> java.util.Optional.empty(), () -> 1234L, RetainedSnapshot.none());
 
     static Dataset dataset(String name, String node, long generation, String uid) {
         Dataset dataset = new Dataset();
@@ -109,5 +109,25 @@ class DatasetDownstreamTest {
     void aNodeNameThatCannotBeATopicLevelIsRefused() {
         assertThatThrownBy(() -> downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("x", "edge/#", 1, "u"))))
             .isInstanceOf(RejectedMessage.class).hasMessageContaining("no valid node");
+    }
+
+    /** Issue 7, goal 4: a restarted cloud lists everything again; what the broker holds unchanged is not sent. */
+    @Test
+    void anAddedDatasetTheBrokerHoldsUnchangedIsNotSentAgain() {
+        Dataset same = dataset("same", "edge0", 1, "u1");
+        Dataset changed = dataset("changed", "edge0", 2, "u2");
+        byte[] retainedSame = ((Outgoing) downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same)).get(0)).payload();
+        byte[] retainedOld = ((Outgoing) downstream.messagesFor(
+            new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("changed", "edge0", 1, "u2"))).get(0)).payload();
+        RetainedSnapshot snapshot = new RetainedSnapshot(() -> List.of(
+            new StatusReread.Retained("edgeai/nodes/edge0/desired/datasets/ns/same", retainedSame),
+            new StatusReread.Retained("edgeai/nodes/edge0/desired/datasets/ns/changed", retainedOld)));
+        DatasetDownstream restarted = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()),
+            (ns, name) -> java.util.Optional.empty(), () -> 99_999L, snapshot);
+
+        assertThat(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same))).as("held unchanged").isEmpty();
+        assertThat(topics(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, changed))))
+            .as("a newer generation").containsExactly("edgeai/nodes/edge0/desired/datasets/ns/changed", "manifest of edge0");
+        assertThat(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same))).as("each entry answers once").hasSize(2);
     }
 }

@@ -21,8 +21,8 @@ class DesiredStateReconcilerTest {
     private final IssueClock clock = new IssueClock(() -> 1_000, 600_000);
     private final DatasetDownstream datasets = new DatasetDownstream(topics,
         node -> cache.values().stream().filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList(),
-        (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock);
-    private final ModelDownstream models = new ModelDownstream(topics, List::of, (ns, name) -> Optional.empty(), clock);
+        (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none());
+    private final ModelDownstream models = new ModelDownstream(topics, List::of, (ns, name) -> Optional.empty(), clock, RetainedSnapshot.none());
     private final DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, () -> true, datasets, models, clock);
 
     private static List<String> describe(List<Object> messages) {

@@ -62,9 +62,9 @@ class DesiredStateOrderingTest {
         Map<String, Dataset> cache = new ConcurrentHashMap<>();
         IssueClock clock = new IssueClock(System::currentTimeMillis, 600_000);
         DatasetDownstream downstream = new DatasetDownstream(topics,
-            node -> cache.keySet().stream().sorted().toList(), (ns, name) -> java.util.Optional.ofNullable(cache.get(ns + "/" + name)), clock);
+            node -> cache.keySet().stream().sorted().toList(), (ns, name) -> java.util.Optional.ofNullable(cache.get(ns + "/" + name)), clock, io.edgeai.sync.cloud.RetainedSnapshot.none());
         Manifests manifests = new Manifests(topics, clock, downstream,
-            new ModelDownstream(topics, List::of, (ns, name) -> java.util.Optional.empty(), clock), () -> List.of(NODE), () -> true);
+            new ModelDownstream(topics, List::of, (ns, name) -> java.util.Optional.empty(), clock, io.edgeai.sync.cloud.RetainedSnapshot.none()), () -> List.of(NODE), () -> true);
         Broker broker = new Broker(new Random(burst));
         ExecutorService manifestThread = Executors.newSingleThreadExecutor(); // the manifest-publish route
         java.util.function.Consumer<Object> send = message -> {

@@ -1,0 +1,66 @@
+package io.edgeai.sync.cloud;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Outgoing;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The desired state the broker retained when the cloud started, read once, when the first resource
+ * is listed. A restarted cloud lists every resource again; what the broker already holds unchanged
+ * (same uid, generation and spec; only {@code issuedAt} may differ) is not sent again, so a restart
+ * without changes sends nothing. Each entry answers once: later events are sent as usual. Manifests
+ * that no longer match are corrected by the reconciler, which judges every retained message.
+ */
+public final class RetainedSnapshot {
+    private static final Logger LOG = LoggerFactory.getLogger(RetainedSnapshot.class);
+
+    private final Supplier<List<StatusReread.Retained>> read;
+    private Map<String, JsonNode> byTopic;
+
+    public RetainedSnapshot(Supplier<List<StatusReread.Retained>> read) {
+        this.read = read;
+    }
+
+    /** A snapshot that holds nothing: every message is sent. */
+    public static RetainedSnapshot none() {
+        return new RetainedSnapshot(List::of);
+    }
+
+    /** Whether the broker already holds this desired object, unchanged; each topic answers once. */
+    public synchronized boolean holds(Outgoing message) {
+        if (byTopic == null) {
+            byTopic = new HashMap<>();
+            for (StatusReread.Retained retained : read.get()) {
+                JsonNode content = content(retained.payload());
+                if (content != null) {
+                    byTopic.put(retained.topic(), content);
+                }
+            }
+            LOG.info("the broker retains {} desired-state messages; those that still match are not sent again", byTopic.size());
+        }
+        JsonNode retained = byTopic.remove(message.topic());
+        return retained != null && retained.equals(content(message.payload()));
+    }
+
+    /** The payload without its stamp, or null when it is no JSON object. */
+    private static JsonNode content(byte[] payload) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(payload);
+            if (node instanceof ObjectNode object) {
+                object.remove("issuedAt");
+                return object;
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
