@@ -47,11 +47,8 @@ public final class CloudWiring {
         PahoConfiguration mqtt = context.getComponent("paho", PahoComponent.class).getConfiguration();
         StatusReread statusReread = new StatusReread(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
         StatusReread desiredReader = new StatusReread(mqtt, clientId + "-snapshot", topics.prefix() + "/nodes/+/desired/#");
-        RetainedSnapshot desiredAtStart = new RetainedSnapshot(() -> {
-            List<StatusReread.Retained> all = new java.util.ArrayList<>(desiredReader.retained());
-            all.addAll(desiredReader.retained(topics.prefix() + "/models/#"));
-            return all;
-        });
+        RetainedSnapshot desiredAtStart = new RetainedSnapshot(
+            () -> desiredReader.retained(topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#")).start();
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps, desiredAtStart);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
             () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps, desiredAtStart);

@@ -8,13 +8,17 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The desired state the broker retained when the cloud started, read once, when the first resource
- * is listed. A restarted cloud lists every resource again; what the broker already holds unchanged
+ * The desired state the broker retained when the cloud started, read once, from start-up on
+ * ({@link #start()}), and awaited by the first listed resource. A restarted cloud lists every resource again; what the broker already holds unchanged
  * (same uid, generation and spec; only {@code issuedAt} may differ) is not sent again, so a restart
  * without changes sends nothing. Each entry answers once: later events are sent as usual. Manifests
  * that no longer match are corrected by the reconciler, which judges every retained message.
@@ -22,11 +26,26 @@ import org.slf4j.LoggerFactory;
 public final class RetainedSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedSnapshot.class);
 
+    private static final long WAIT_SECONDS = 60;
+
     private final Supplier<List<StatusReread.Retained>> read;
+    private CompletableFuture<List<StatusReread.Retained>> reading;
     private Map<String, JsonNode> byTopic;
 
     public RetainedSnapshot(Supplier<List<StatusReread.Retained>> read) {
         this.read = read;
+    }
+
+    /** Starts reading now, on a thread of its own, so that the first listed resource need not wait for it. */
+    public synchronized RetainedSnapshot start() {
+        if (reading == null) {
+            reading = CompletableFuture.supplyAsync(read, runnable -> {
+                Thread thread = new Thread(runnable, "retained-snapshot");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+        return this;
     }
 
     /** A snapshot that holds nothing: every message is sent. */
@@ -38,7 +57,7 @@ public final class RetainedSnapshot {
     public synchronized boolean holds(Outgoing message) {
         if (byTopic == null) {
             byTopic = new HashMap<>();
-            for (StatusReread.Retained retained : read.get()) {
+            for (StatusReread.Retained retained : awaitRead()) {
                 JsonNode content = content(retained.payload());
                 if (content != null) {
                     byTopic.put(retained.topic(), content);
@@ -48,6 +67,19 @@ public final class RetainedSnapshot {
         }
         JsonNode retained = byTopic.remove(message.topic());
         return retained != null && retained.equals(content(message.payload()));
+    }
+
+    private List<StatusReread.Retained> awaitRead() {
+        start();
+        try {
+            return reading.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("the retained desired state could not be read ({}); everything listed is sent", e.toString());
+            return List.of();
+        }
     }
 
     /** The payload without its stamp, or null when it is no JSON object. */

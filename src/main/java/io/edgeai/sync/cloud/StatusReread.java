@@ -50,18 +50,20 @@ public final class StatusReread {
         return retained(filter);
     }
 
-    /** Everything retained under {@code filter}; what arrived before a failure (logged) if the broker fails. */
-    public List<Retained> retained(String filter) {
+    /**
+     * Everything retained under the filters, read in one session; what arrived before a failure
+     * (logged) if the broker fails. Messages published meanwhile come too: they are what the broker
+     * retains from then on. (The retained flag cannot tell them apart: Moquette clears it.)
+     */
+    public List<Retained> retained(String... filters) {
         List<Retained> all = new ArrayList<>();
         BlockingQueue<Retained> arriving = new LinkedBlockingQueue<>();
         try (MqttClient client = new MqttClient(mqtt.getBrokerUrl(), clientId, new MemoryPersistence())) {
             client.setTimeToWait(TimeUnit.SECONDS.toMillis(Math.max(1, mqtt.getConnectionTimeout())));
             client.connect(options());
-            client.subscribe(filter, 1, (topic, message) -> {
-                if (message.isRetained()) {
-                    arriving.add(new Retained(topic, message.getPayload()));
-                }
-            });
+            for (String filter : filters) {
+                client.subscribe(filter, 1, (topic, message) -> arriving.add(new Retained(topic, message.getPayload())));
+            }
             long deadline = System.currentTimeMillis() + MAX_MILLIS;
             Retained next;
             while (System.currentTimeMillis() < deadline && (next = arriving.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {
@@ -69,11 +71,11 @@ public final class StatusReread {
             }
             client.disconnect();
         } catch (MqttException e) {
-            LOG.warn("cannot read what the broker retains under {} now ({})", filter, e.getMessage());
+            LOG.warn("cannot read what the broker retains under {} now ({})", String.join(", ", filters), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.debug("read {} retained messages under {}", all.size(), filter);
+        LOG.debug("read {} retained messages under {}", all.size(), String.join(", ", filters));
         return all;
     }
 
