@@ -45,10 +45,10 @@ public final class CloudWiring {
         BiFunction<String, String, Optional<Model>> model = (ns, name) -> informers.get(Model.class, ns, name);
         String clientId = settings.get("edgeai.mqtt.client-id", "edgeai-cloud");
         PahoConfiguration mqtt = context.getComponent("paho", PahoComponent.class).getConfiguration();
-        StatusReread statusReread = new StatusReread(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
-        StatusReread desiredReader = new StatusReread(mqtt, clientId + "-snapshot", topics.prefix() + "/nodes/+/desired/#");
-        RetainedSnapshot desiredAtStart = new RetainedSnapshot(
-            () -> desiredReader.retained(topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#")).start();
+        RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
+        RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
+            topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
+        RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retained).start();
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps, desiredAtStart);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
             () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps, desiredAtStart);

@@ -52,11 +52,10 @@ public final class DatasetDownstream {
         List<Object> out = new ArrayList<>();
         switch (event.type()) {
             case ADDED -> {
-                Dataset added = event.after();
-                if (ResourceNames.valid(nodeOf(added)) && retained.holds(desired(added))) {
-                    return out; // listed again (a restart): the broker holds it unchanged
+                Outgoing desired = place(event.after(), out);
+                if (retained.holds(desired)) {
+                    out.clear(); // listed again (a restart): the broker holds it unchanged
                 }
-                place(added, out);
             }
             case DELETED -> remove(event.before(), out);
             case UPDATED -> {
@@ -84,13 +83,16 @@ public final class DatasetDownstream {
         return out;
     }
 
-    private void place(Dataset dataset, List<Object> out) {
+    /** Adds the dataset's desired state and its node's manifest to {@code out}; returns the desired state. */
+    private Outgoing place(Dataset dataset, List<Object> out) {
         String node = nodeOf(dataset);
         if (!ResourceNames.valid(node)) {
             throw new RejectedMessage("dataset " + key(dataset) + " names no valid node (spec.nodeName='" + node + "')");
         }
-        out.add(desired(dataset));
+        Outgoing desired = desired(dataset);
+        out.add(desired);
         out.add(ManifestDue.datasetsOf(node));
+        return desired;
     }
 
     private void remove(Dataset dataset, List<Object> out) {

@@ -47,7 +47,10 @@ public final class ModelDownstream {
         var meta = model.getMetadata();
         String topic = topics.desiredModel(meta.getNamespace(), meta.getName());
         return switch (event.type()) {
-            case ADDED -> retained.holds(desired(model)) ? List.of() : List.of(desired(model), ManifestDue.models());
+            case ADDED -> {
+                Outgoing desired = desired(model);
+                yield retained.holds(desired) ? List.of() : List.of(desired, ManifestDue.models());
+            }
             case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
             case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
                 && Objects.equals(event.before().getSpec(), model.getSpec())

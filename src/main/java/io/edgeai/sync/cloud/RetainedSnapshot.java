@@ -28,11 +28,11 @@ public final class RetainedSnapshot {
 
     private static final long WAIT_SECONDS = 60;
 
-    private final Supplier<List<StatusReread.Retained>> read;
-    private CompletableFuture<List<StatusReread.Retained>> reading;
+    private final Supplier<List<RetainedReader.Retained>> read;
+    private CompletableFuture<List<RetainedReader.Retained>> reading;
     private Map<String, JsonNode> byTopic;
 
-    public RetainedSnapshot(Supplier<List<StatusReread.Retained>> read) {
+    public RetainedSnapshot(Supplier<List<RetainedReader.Retained>> read) {
         this.read = read;
     }
 
@@ -57,7 +57,7 @@ public final class RetainedSnapshot {
     public synchronized boolean holds(Outgoing message) {
         if (byTopic == null) {
             byTopic = new HashMap<>();
-            for (StatusReread.Retained retained : awaitRead()) {
+            for (RetainedReader.Retained retained : awaitRead()) {
                 JsonNode content = content(retained.payload());
                 if (content != null) {
                     byTopic.put(retained.topic(), content);
@@ -69,7 +69,7 @@ public final class RetainedSnapshot {
         return retained != null && retained.equals(content(message.payload()));
     }
 
-    private List<StatusReread.Retained> awaitRead() {
+    private List<RetainedReader.Retained> awaitRead() {
         start();
         try {
             return reading.get(WAIT_SECONDS, TimeUnit.SECONDS);

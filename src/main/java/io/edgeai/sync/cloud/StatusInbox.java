@@ -4,10 +4,12 @@ import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.Topics;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,6 @@ public final class StatusInbox {
     }
 
     private final Topics topics;
-    private final String statusPrefix;
     private final int maxPerNode;
     private final long maxBytes;
     private final Refusals refusals;
@@ -53,7 +54,8 @@ public final class StatusInbox {
     private int wakeUpsQueued;
     private final Map<String, NodeQueue> nodes = new HashMap<>();
     private final ArrayDeque<String> turns = new ArrayDeque<>();
-    private final Map<String, String> writing = new HashMap<>();
+    /** Topics being written now. */
+    private final Set<String> writing = new HashSet<>();
     private long dropped;
 
     /**
@@ -63,7 +65,6 @@ public final class StatusInbox {
      */
     public StatusInbox(Topics topics, int maxPerNode, long maxBytes, int writers, Refusals refusals) {
         this.topics = topics;
-        this.statusPrefix = topics.prefix() + "/nodes/";
         this.maxPerNode = maxPerNode;
         this.maxBytes = maxBytes;
         this.writers = writers;
@@ -77,7 +78,10 @@ public final class StatusInbox {
      *     wake-ups are waiting (any one of those will drain it too)
      */
     public synchronized boolean offer(String topic, byte[] payload) {
-        if (!isStatus(topic)) {
+        Topics.Ref ref = topics.parse(topic)
+            .filter(parsed -> parsed.kind() == Topics.Kind.DATASET_STATUS || parsed.kind() == Topics.Kind.MODEL_STATUS)
+            .orElse(null);
+        if (ref == null) {
             refusals.refused("status-upstream", "not a status topic: " + topic);
             return false;
         }
@@ -86,7 +90,7 @@ public final class StatusInbox {
                 + ReportChecks.MAX_PAYLOAD_BYTES);
             return false;
         }
-        String node = nodeOf(topic);
+        String node = ref.node();
         NodeQueue queue = nodes.computeIfAbsent(node, n -> new NodeQueue());
         if (queue.waiting.containsKey(topic)) {
             bytes += payload.length - queue.waiting.put(topic, payload).length;
@@ -100,7 +104,7 @@ public final class StatusInbox {
             }
             return false;
         }
-        if (writing.containsKey(topic)) {
+        if (writing.contains(topic)) {
             byte[] replaced = queue.afterWrite.put(topic, payload);
             bytes += payload.length - (replaced == null ? 0 : replaced.length);
             return false;
@@ -144,7 +148,7 @@ public final class StatusInbox {
         if (bytes < maxBytes / 2) {
             overBytesLogged = false;
         }
-        writing.put(entry.getKey(), node);
+        writing.add(entry.getKey());
         queue.beingWritten++;
         if (!queue.waiting.isEmpty()) {
             takeTurn(node, queue);
@@ -191,20 +195,5 @@ public final class StatusInbox {
             queue.inTurn = true;
             turns.add(node);
         }
-    }
-
-    private boolean isStatus(String topic) {
-        return topics.parse(topic).map(ref -> ref.kind() == Topics.Kind.DATASET_STATUS || ref.kind() == Topics.Kind.MODEL_STATUS)
-            .orElse(false);
-    }
-
-    private String nodeOf(String topic) {
-        if (topic != null && topic.startsWith(statusPrefix)) {
-            int end = topic.indexOf('/', statusPrefix.length());
-            if (end > statusPrefix.length()) {
-                return topic.substring(statusPrefix.length(), end);
-            }
-        }
-        return ""; // not a status topic: it waits its turn like any node's, and is refused when written
     }
 }

@@ -90,7 +90,7 @@ public final class ConfinedFiles {
 
     /** Opens a regular file for reading. */
     public OpenFile openFile(Path path) throws IOException {
-        try (Opened opened = open(path)) {
+        try (Opened opened = new Opened(path)) {
             if (!opened.attributes.isRegularFile()) {
                 throw new NotRegularFileException(path, opened.attributes.isDirectory() ? "a directory" : kind(opened.attributes));
             }
@@ -112,7 +112,7 @@ public final class ConfinedFiles {
 
     /** Opens a directory for listing. */
     public OpenDirectory openDirectory(Path path) throws IOException {
-        try (Opened opened = open(path)) {
+        try (Opened opened = new Opened(path)) {
             if (!opened.attributes.isDirectory()) {
                 throw new NotRegularFileException(path, opened.attributes.isRegularFile() ? "a regular file, not a directory" : kind(opened.attributes));
             }
@@ -122,7 +122,7 @@ public final class ConfinedFiles {
 
     /** The attributes of the object at {@code path}, which must be a regular file or directory under a root. */
     public BasicFileAttributes attributes(Path path) throws IOException {
-        try (Opened opened = open(path)) {
+        try (Opened opened = new Opened(path)) {
             if (!opened.attributes.isRegularFile() && !opened.attributes.isDirectory()) {
                 throw new NotRegularFileException(path, kind(opened.attributes));
             }
@@ -165,10 +165,6 @@ public final class ConfinedFiles {
                 opener.close(fd);
             }
         }
-    }
-
-    private Opened open(Path path) throws IOException {
-        return new Opened(path);
     }
 
     private void checkUnderRoots(Path path, Path real) throws OutsideRootsException {

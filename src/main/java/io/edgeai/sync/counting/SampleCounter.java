@@ -1,7 +1,10 @@
 package io.edgeai.sync.counting;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -34,8 +37,14 @@ public final class SampleCounter implements AutoCloseable {
      * @throws IOException            missing, unreadable or vanished while counting
      */
     public long count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
-        if (confined.attributes(path).isDirectory()) {
+        // a plain stat only picks the way; each way opens through ConfinedFiles, which checks the object
+        // it opened (a second confined open here would double the cost of counting an append)
+        BasicFileAttributes kind = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (kind.isDirectory()) {
             return directories.count(path).files();
+        }
+        if (!kind.isRegularFile()) {
+            confined.attributes(path); // says why it is refused, before the format is looked at
         }
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
         return verify ? files.countFully(path, known).samples() : files.count(path, known).samples();

@@ -120,8 +120,8 @@ class DatasetDownstreamTest {
         byte[] retainedOld = ((Outgoing) downstream.messagesFor(
             new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("changed", "edge0", 1, "u2"))).get(0)).payload();
         RetainedSnapshot snapshot = new RetainedSnapshot(() -> List.of(
-            new StatusReread.Retained("edgeai/nodes/edge0/desired/datasets/ns/same", retainedSame),
-            new StatusReread.Retained("edgeai/nodes/edge0/desired/datasets/ns/changed", retainedOld)));
+            new RetainedReader.Retained("edgeai/nodes/edge0/desired/datasets/ns/same", retainedSame),
+            new RetainedReader.Retained("edgeai/nodes/edge0/desired/datasets/ns/changed", retainedOld)));
         DatasetDownstream restarted = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()),
             (ns, name) -> java.util.Optional.empty(), () -> 99_999L, snapshot);
 

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * clients are left alone: stopping one while the broker is unreachable would wait forever. Everything
  * here has a timeout, and a failure costs one log line.
  */
-public final class StatusReread {
-    private static final Logger LOG = LoggerFactory.getLogger(StatusReread.class);
+public final class RetainedReader {
+    private static final Logger LOG = LoggerFactory.getLogger(RetainedReader.class);
     /** The retained messages arrive right after the subscription; this long without one ends the read. */
     private static final long QUIET_MILLIS = 1_000;
     private static final long MAX_MILLIS = 300_000;
@@ -33,21 +33,16 @@ public final class StatusReread {
 
     private final PahoConfiguration mqtt;
     private final String clientId;
-    private final String filter;
+    private final String[] filters;
 
     /**
-     * @param mqtt   the paho component's configuration: the same broker, identity and TLS as the routes
-     * @param filter what {@link #retained()} reads: the status topics
+     * @param mqtt    the paho component's configuration: the same broker, identity and TLS as the routes
+     * @param filters what {@link #retained()} reads, in one session
      */
-    public StatusReread(PahoConfiguration mqtt, String clientId, String filter) {
+    public RetainedReader(PahoConfiguration mqtt, String clientId, String... filters) {
         this.mqtt = mqtt;
         this.clientId = clientId;
-        this.filter = filter;
-    }
-
-    /** Every retained status. */
-    public List<Retained> retained() {
-        return retained(filter);
+        this.filters = filters.clone();
     }
 
     /**
@@ -55,7 +50,7 @@ public final class StatusReread {
      * (logged) if the broker fails. Messages published meanwhile come too: they are what the broker
      * retains from then on. (The retained flag cannot tell them apart: Moquette clears it.)
      */
-    public List<Retained> retained(String... filters) {
+    public List<Retained> retained() {
         List<Retained> all = new ArrayList<>();
         BlockingQueue<Retained> arriving = new LinkedBlockingQueue<>();
         try (MqttClient client = new MqttClient(mqtt.getBrokerUrl(), clientId, new MemoryPersistence())) {
