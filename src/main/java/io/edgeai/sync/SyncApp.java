@@ -5,8 +5,6 @@ import io.edgeai.sync.edge.EdgeWiring;
 import io.edgeai.sync.mqtt.Refusals;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -14,8 +12,7 @@ import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Builds the Camel Main of one mode: the profile's properties over application.properties, the
- * mode's YAML routes plus the shared ones, and the beans those routes call. Routes come from
- * {@code ./routes/<mode>} when that directory exists (edit and restart, no rebuild), else from the jar.
+ * mode's YAML routes plus the shared ones ({@link RouteFiles}), and the beans those routes call.
  */
 public final class SyncApp {
     public static final String CLOUD = "cloud";
@@ -32,7 +29,7 @@ public final class SyncApp {
     public static Main create(String mode, Properties overrides, KubernetesClient client) {
         Main main = new Main();
         main.configure().setProfile(mode);
-        main.configure().withRoutesIncludePattern(routesPattern(mode));
+        main.configure().withRoutesIncludePattern(RouteFiles.pattern(mode));
         main.configure().setName("edgeai-sync-" + mode);
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
@@ -54,10 +51,5 @@ public final class SyncApp {
             }
         });
         return main;
-    }
-
-    static String routesPattern(String mode) {
-        String base = Files.isDirectory(Path.of("routes", mode)) ? "file:routes/" : "classpath:routes/";
-        return base + mode + "/*.yaml," + base + "common/*.yaml";
     }
 }
