@@ -27,6 +27,8 @@ import java.util.Map;
 public final class LocalKubernetesApi implements AutoCloseable {
     public static final String[] CRD_FILES = {"crds/datasets.edgeai.io.yaml", "crds/models.edgeai.io.yaml"};
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** The mock server logs every request at INFO through java.util.logging; held so the level sticks. */
+    private static final java.util.logging.Logger REQUEST_LOG = quiet("io.fabric8.mockwebserver");
 
     private final LocalDispatcher dispatcher = new LocalDispatcher();
     private final KubernetesMockServer server;
@@ -45,6 +47,12 @@ public final class LocalKubernetesApi implements AutoCloseable {
                 .build());
             client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     public NamespacedKubernetesClient client() {
