@@ -27,6 +27,8 @@ public final class CloudWiring {
     /** The route every protocol message is published through (routes/common/mqtt-publish.yaml). */
     private static final String MQTT_PUBLISH = "direct:mqtt-publish";
     private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
+    /** The informer index of datasets by spec.nodeName: a node's datasets without a scan of all. */
+    private static final String BY_NODE = "node";
 
     private CloudWiring() {
     }
@@ -36,6 +38,10 @@ public final class CloudWiring {
         MqttSettings.configure(context, settings, null);
         ResourceInformers informers = new ResourceInformers(client, settings.list("edgeai.namespaces"),
             Duration.ofMillis(settings.integer("edgeai.cloud.resync-ms", 600_000)));
+        informers.addIndex(Dataset.class, BY_NODE, dataset -> {
+            String node = DatasetDownstream.nodeOf(dataset);
+            return node == null ? List.of() : List.of(node);
+        });
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
@@ -79,6 +85,6 @@ public final class CloudWiring {
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {
-        return informers.all(Dataset.class).filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList();
+        return informers.byIndex(Dataset.class, BY_NODE, node).map(DatasetDownstream::key).sorted().toList();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +60,19 @@ public final class ResourceInformers implements AutoCloseable {
             return created;
         });
         return (List<SharedIndexInformer<T>>) (List<?>) list;
+    }
+
+    /**
+     * Indexes the cache of a kind by {@code keys} (before the informers start), so that
+     * {@link #byIndex} finds the objects under one key without a scan of the whole cache.
+     */
+    public synchronized <T extends HasMetadata> void addIndex(Class<T> kind, String index, Function<T, List<String>> keys) {
+        informersOf(kind).forEach(informer -> informer.addIndexers(Map.of(index, keys)));
+    }
+
+    /** The cached objects under one key of an index added with {@link #addIndex}. */
+    public <T extends HasMetadata> Stream<T> byIndex(Class<T> kind, String index, String key) {
+        return informersOf(kind).stream().flatMap(informer -> informer.getIndexer().byIndex(index, key).stream());
     }
 
     /** The cached object, without a call to the API server. */
