@@ -3,6 +3,7 @@ package io.edgeai.sync;
 import io.edgeai.sync.cloud.CloudWiring;
 import io.edgeai.sync.edge.EdgeWiring;
 import io.edgeai.sync.mqtt.Refusals;
+import io.edgeai.sync.mqtt.StoppingRouteMessages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Properties;
@@ -37,6 +38,7 @@ public final class SyncApp {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
+                StoppingRouteMessages.install(support.getCamelContext());
                 Settings settings = new Settings(support.getCamelContext());
                 support.getCamelContext().getRegistry().bind("refusals", new Refusals(settings.integer("edgeai.refusals-logged-per-minute", 20)));
                 try {

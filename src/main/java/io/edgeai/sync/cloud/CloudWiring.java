@@ -80,7 +80,8 @@ public final class CloudWiring {
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));
         registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
-            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced));
+            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
+            settings.integer("edgeai.cloud.manifest-delay-ms", 1000), desiredAtStart::retains));
         CloseOnStop.register(context, informers, lanes);
     }
 

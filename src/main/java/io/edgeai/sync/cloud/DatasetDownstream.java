@@ -83,7 +83,11 @@ public final class DatasetDownstream {
         return out;
     }
 
-    /** Adds the dataset's desired state and its node's manifest to {@code out}; returns the desired state. */
+    /**
+     * Adds the dataset's desired state to {@code out} and returns it. No manifest: the object is stamped
+     * after the node's latest manifest, so the edge holds it without being listed (docs/protocol.md);
+     * a manifest is only needed to take something away.
+     */
     private Outgoing place(Dataset dataset, List<Object> out) {
         String node = nodeOf(dataset);
         if (!ResourceNames.valid(node)) {
@@ -91,7 +95,6 @@ public final class DatasetDownstream {
         }
         Outgoing desired = desired(dataset);
         out.add(desired);
-        out.add(ManifestDue.datasetsOf(node));
         return desired;
     }
 

@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * Compares the desired state retained on the broker with the resources that exist, and corrects the
  * broker. It receives every retained desired-state message when the cloud subscribes (and each one it
  * publishes later), so a dataset or model deleted while the cloud was down gets its tombstone and a
- * fresh manifest after the restart, and one changed while its message could not be published (the
+ * fresh manifest after the restart (a manifest that lists only what still exists stands), and one changed while its message could not be published (the
  * broker was down) is sent as it is now; messages that agree with the resources produce nothing.
  */
 public final class DesiredStateReconciler {
@@ -56,13 +56,13 @@ public final class DesiredStateReconciler {
                     ? List.<Object>of()
                     : List.<Object>of(datasets.desired(dataset)))
                 .orElse(currentFor(topic));
-            case NODE_MANIFEST -> listed(payload).equals(datasets.datasetsOn(ref.node())) ? List.of() : currentFor(topic);
+            case NODE_MANIFEST -> stillTrue(listed(payload), datasets.datasetsOn(ref.node())) ? List.of() : currentFor(topic);
             case DESIRED_MODEL -> models.lookup(ref.namespace(), ref.name())
                 .map(model -> same(Json.read(payload, DesiredModel.class, "retained model"), model.getMetadata(), model.getSpec())
                     ? List.<Object>of()
                     : List.<Object>of(models.desired(model)))
                 .orElse(currentFor(topic));
-            case MODELS_MANIFEST -> listed(payload).equals(models.allModels()) ? List.of() : currentFor(topic);
+            case MODELS_MANIFEST -> stillTrue(listed(payload), models.allModels()) ? List.of() : currentFor(topic);
             default -> List.of();
         };
     }
@@ -81,6 +81,14 @@ public final class DesiredStateReconciler {
             case MODELS_MANIFEST -> List.of(ManifestDue.models());
             default -> throw new RejectedMessage("not a desired-state topic: " + topic);
         };
+    }
+
+    /**
+     * A manifest needs no correction while everything it lists still exists: what was added since is
+     * stamped after it, and edges hold that unlisted (docs/protocol.md).
+     */
+    private static boolean stillTrue(List<String> listed, List<String> existing) {
+        return new java.util.HashSet<>(existing).containsAll(listed);
     }
 
     private static boolean same(Desired retained, ObjectMeta meta, Object spec) {
@@ -107,6 +115,6 @@ public final class DesiredStateReconciler {
 
     private static List<String> listed(byte[] payload) {
         Manifest manifest = Json.read(payload, Manifest.class, "retained manifest");
-        return manifest.items() == null ? List.of() : manifest.items().stream().sorted().toList();
+        return manifest.items() == null ? List.of() : manifest.items();
     }
 }

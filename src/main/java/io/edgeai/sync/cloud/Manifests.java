@@ -6,10 +6,12 @@ import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.ResourceNames;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -17,8 +19,12 @@ import java.util.function.Supplier;
  * was issued before it, so a manifest must never be stamped later than the resource cache it lists:
  * it is stamped first and listed after (see docs/protocol.md). Manifests are computed and published
  * on one thread (the {@code manifest-publish} route), so a node receives its manifests in the order
- * of their stamps, and a manifest already waiting for its turn is not queued twice: a burst of
- * changes on a node gives one manifest, listed when its turn comes.
+ * of their stamps.
+ *
+ * <p>A manifest is only needed to take something away (a delete, a move to another node), and it is
+ * a safety net behind the tombstone, so it waits {@code delay} after it was first asked for, and a
+ * manifest already waiting is not queued twice: a burst of deletes on a node gives one manifest, not
+ * one per delete, each listing all the rest.
  */
 public final class Manifests {
     private static final String MODELS = "";
@@ -29,26 +35,44 @@ public final class Manifests {
     private final ModelDownstream models;
     private final Supplier<List<String>> nodesWithDatasets;
     private final BooleanSupplier synced;
-    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final long delayNanos;
+    private final Predicate<String> retainedAtStart;
+    /** Manifests waiting for their turn, by node ("" for the models), with when they were first asked for. */
+    private final Map<String, Long> queued = new ConcurrentHashMap<>();
 
     /**
      * @param synced waits (bounded) until the resource cache has listed everything: a manifest listed
      *               from a half-filled cache (one namespace listed, another not yet) would make nodes
      *               drop datasets that exist
+     * @param delayMillis how long a manifest waits before it is computed, so that a burst gives one
+     * @param retainedAtStart whether the broker held a message on a topic when the cloud started
      */
     public Manifests(Topics topics, LongSupplier clock, DatasetDownstream datasets, ModelDownstream models,
-                     Supplier<List<String>> nodesWithDatasets, BooleanSupplier synced) {
+                     Supplier<List<String>> nodesWithDatasets, BooleanSupplier synced, long delayMillis,
+                     Predicate<String> retainedAtStart) {
+        this.retainedAtStart = retainedAtStart;
         this.synced = synced;
         this.topics = topics;
         this.clock = clock;
         this.datasets = datasets;
         this.models = models;
         this.nodesWithDatasets = nodesWithDatasets;
+        this.delayNanos = TimeUnit.MILLISECONDS.toNanos(delayMillis);
     }
 
     /** Whether this manifest must be queued: false when it is queued already and not yet computed. */
     public boolean enqueue(ManifestDue due) {
-        return queued.add(keyOf(due));
+        return queued.putIfAbsent(keyOf(due), System.nanoTime()) == null;
+    }
+
+    /**
+     * How long this manifest still waits before it is computed. Every manifest waits the same delay
+     * and they are taken in the order they were queued, so waiting for the first never delays another
+     * past its own time.
+     */
+    public long waitMillis(ManifestDue due) {
+        Long since = queued.get(keyOf(due));
+        return since == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(since + delayNanos - System.nanoTime()));
     }
 
     /** The manifest as of now: taken off the queue first, stamped, then listed. */
@@ -66,9 +90,30 @@ public final class Manifests {
 
     /** Every manifest: each node that holds datasets, and the models (re-sent once per resync period). */
     public List<ManifestDue> all() {
+        return allExcept(topic -> false);
+    }
+
+    /**
+     * At start-up, once the resource cache has listed (however long that takes): the manifests the
+     * broker does not retain. The reconciler judges those it does; without this, a node whose manifest
+     * the broker lost would not get one until something is taken from it or the resync period ends.
+     */
+    public List<ManifestDue> notRetained() throws InterruptedException {
+        while (!synced.getAsBoolean()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("stopped before the resource cache listed");
+            }
+        }
+        return allExcept(retainedAtStart);
+    }
+
+    private List<ManifestDue> allExcept(Predicate<String> skip) {
         List<ManifestDue> all = new ArrayList<>();
-        nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted().map(ManifestDue::datasetsOf).forEach(all::add);
-        all.add(ManifestDue.models());
+        nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted()
+            .filter(node -> !skip.test(topics.nodeManifest(node))).map(ManifestDue::datasetsOf).forEach(all::add);
+        if (!skip.test(topics.modelsManifest())) {
+            all.add(ManifestDue.models());
+        }
         return all;
     }
 

@@ -49,7 +49,7 @@ public final class ModelDownstream {
         return switch (event.type()) {
             case ADDED -> {
                 Outgoing desired = desired(model);
-                yield retained.holds(desired) ? List.of() : List.of(desired, ManifestDue.models());
+                yield retained.holds(desired) ? List.of() : List.of(desired);
             }
             case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
             case UPDATED -> !DatasetDownstream.isResync(event.before(), model)

@@ -55,6 +55,16 @@ public final class RetainedSnapshot {
 
     /** Whether the broker already holds this desired object, unchanged; each topic answers once. */
     public synchronized boolean holds(Outgoing message) {
+        JsonNode retained = loaded().remove(message.topic());
+        return retained != null && retained.equals(content(message.payload()));
+    }
+
+    /** Whether the broker held anything on this topic at start-up (and {@link #holds} has not answered for it). */
+    public synchronized boolean retains(String topic) {
+        return loaded().containsKey(topic);
+    }
+
+    private Map<String, JsonNode> loaded() {
         if (byTopic == null) {
             byTopic = new HashMap<>();
             for (RetainedReader.Retained retained : awaitRead()) {
@@ -65,8 +75,7 @@ public final class RetainedSnapshot {
             }
             LOG.info("the broker retains {} desired-state messages; those that still match are not sent again", byTopic.size());
         }
-        JsonNode retained = byTopic.remove(message.topic());
-        return retained != null && retained.equals(content(message.payload()));
+        return byTopic;
     }
 
     private List<RetainedReader.Retained> awaitRead() {

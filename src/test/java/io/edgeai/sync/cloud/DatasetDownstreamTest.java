@@ -35,14 +35,14 @@ class DatasetDownstreamTest {
     }
 
     @Test
-    void anAddedDatasetGoesToItsNodeWithTheManifest() {
+    void anAddedDatasetGoesToItsNodeWithoutAManifest() {
         List<Object> out = downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("a", "edge0", 1, "u1")));
 
-        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a", "manifest of edge0");
+        assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a");
         DesiredDataset desired = Json.read(((Outgoing) out.get(0)).payload(), DesiredDataset.class, "test");
         assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
-        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1235L, downstream, null, () -> List.of("edge0"), () -> true);
-        Outgoing manifest = manifests.compute((ManifestDue) out.get(1));
+        Manifests manifests = manifests(() -> 1235L, List.of("edge0"), 0, topic -> false);
+        Outgoing manifest = manifests.compute(ManifestDue.datasetsOf("edge0"));
         assertThat(manifest.topic()).isEqualTo("edgeai/nodes/edge0/desired/manifest");
         assertThat(Json.read(manifest.payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1235L));
     }
@@ -82,7 +82,7 @@ class DatasetDownstreamTest {
             dataset("moved", "edge0", 1, "u1"), dataset("moved", "edge1", 2, "u1")));
         assertThat(topics(out)).containsExactly(
             "edgeai/nodes/edge0/desired/datasets/ns/moved (tombstone)", "manifest of edge0",
-            "edgeai/nodes/edge1/desired/datasets/ns/moved", "manifest of edge1");
+            "edgeai/nodes/edge1/desired/datasets/ns/moved");
     }
 
     @Test
@@ -93,7 +93,7 @@ class DatasetDownstreamTest {
 
     @Test
     void everyNodeGetsOneCurrentManifestOnResyncAndAWaitingOneIsNotQueuedTwice() {
-        Manifests manifests = new Manifests(new Topics("edgeai"), () -> 1L, downstream, null, () -> List.of("edge1", "edge0", "edge1"), () -> true);
+        Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge1"), 0, topic -> false);
         assertThat(manifests.all()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge1"), ManifestDue.models());
         assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).payload(), Manifest.class, "test").items())
             .containsExactly("ns/b", "ns/moved");
@@ -103,6 +103,35 @@ class DatasetDownstreamTest {
         assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge1"))).isTrue();
         manifests.compute(ManifestDue.datasetsOf("edge0"));
         assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).as("computed, so due again").isTrue();
+    }
+
+    /** Issue 7, goal 3: a burst of deletes on a node waits out the delay and gives one manifest. */
+    @Test
+    void aManifestWaitsItsDelayFromWhenItWasFirstAskedFor() {
+        Manifests manifests = manifests(() -> 1L, List.of("edge0"), 60_000, topic -> false);
+        assertThat(manifests.waitMillis(ManifestDue.datasetsOf("edge0"))).as("not queued").isZero();
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).isTrue();
+        long first = manifests.waitMillis(ManifestDue.datasetsOf("edge0"));
+        assertThat(first).isBetween(55_000L, 60_000L);
+        assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).isFalse();
+        assertThat(manifests.waitMillis(ManifestDue.datasetsOf("edge0"))).as("a second ask does not extend the wait").isLessThanOrEqualTo(first);
+        manifests.compute(ManifestDue.datasetsOf("edge0"));
+        assertThat(manifests.waitMillis(ManifestDue.datasetsOf("edge0"))).isZero();
+    }
+
+    /** Issue 7: at start-up only the nodes whose manifest the broker does not retain get one. */
+    @Test
+    void atStartOnlyManifestsTheBrokerDoesNotRetainAreSent() throws Exception {
+        Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge2"), 0,
+            topic -> topic.equals("edgeai/nodes/edge1/desired/manifest") || topic.equals("edgeai/models/manifest"));
+        assertThat(manifests.notRetained()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge2"));
+        assertThat(manifests(() -> 1L, List.of("edge0"), 0, topic -> false).notRetained())
+            .containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.models());
+    }
+
+    private Manifests manifests(java.util.function.LongSupplier clock, List<String> nodes, long delayMillis,
+                                java.util.function.Predicate<String> retained) {
+        return new Manifests(new Topics("edgeai"), clock, downstream, null, () -> nodes, () -> true, delayMillis, retained);
     }
 
     @Test
@@ -127,7 +156,7 @@ class DatasetDownstreamTest {
 
         assertThat(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same))).as("held unchanged").isEmpty();
         assertThat(topics(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, changed))))
-            .as("a newer generation").containsExactly("edgeai/nodes/edge0/desired/datasets/ns/changed", "manifest of edge0");
-        assertThat(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same))).as("each entry answers once").hasSize(2);
+            .as("a newer generation").containsExactly("edgeai/nodes/edge0/desired/datasets/ns/changed");
+        assertThat(restarted.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, same))).as("each entry answers once").hasSize(1);
     }
 }

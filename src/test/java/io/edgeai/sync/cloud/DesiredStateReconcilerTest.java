@@ -57,6 +57,17 @@ class DesiredStateReconcilerTest {
             .containsExactly("manifest of edge0");
     }
 
+    /** Issue 7: adds send no manifest, so a retained manifest that lists only what still exists stands. */
+    @Test
+    void aRetainedManifestThatListsLessThanExistsStands() {
+        cache.put("ns/a", DatasetDownstreamTest.dataset("a", "edge0", 1, "u-a"));
+        cache.put("ns/b", DatasetDownstreamTest.dataset("b", "edge0", 1, "u-b"));
+        assertThat(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of("ns/a"), 1)))).isEmpty();
+        assertThat(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of(), 1)))).isEmpty();
+        assertThat(describe(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of("ns/a", "ns/c"), 1)))))
+            .as("lists a dataset that is gone").containsExactly("manifest of edge0");
+    }
+
     @Test
     void whatFailedToPublishIsSentAgainAsTheResourcesAreThen() {
         List<Outgoing> published = new java.util.ArrayList<>();

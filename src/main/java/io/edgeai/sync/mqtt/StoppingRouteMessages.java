@@ -1,0 +1,68 @@
+package io.edgeai.sync.mqtt;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.paho.PahoEndpoint;
+import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.LoggingExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The exception handler of every MQTT consumer. Paho goes on delivering the messages it has buffered
+ * while Camel stops a route, and Camel refuses each one; logged one by one with a stack trace, a
+ * stop under load printed thousands of them. Such a message is left to the broker: every topic is
+ * retained, and the next subscription (or the status re-read) brings it back. They are counted and
+ * logged in one line at most every 10 s. Any other error goes to Camel's usual logging.
+ */
+public final class StoppingRouteMessages implements ExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StoppingRouteMessages.class);
+    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final ExceptionHandler others;
+    private final AtomicLong unlogged = new AtomicLong();
+    private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+
+    private StoppingRouteMessages(CamelContext context) {
+        this.others = new LoggingExceptionHandler(context, StoppingRouteMessages.class);
+    }
+
+    /** Gives every MQTT endpoint the context creates this handler. */
+    public static void install(CamelContext context) {
+        StoppingRouteMessages handler = new StoppingRouteMessages(context);
+        context.getCamelContextExtension().registerEndpointCallback((uri, endpoint) -> {
+            if (endpoint instanceof PahoEndpoint paho && paho.getExceptionHandler() == null) {
+                paho.setExceptionHandler(handler);
+            }
+            return endpoint;
+        });
+    }
+
+    @Override
+    public void handleException(Throwable exception) {
+        handleException(null, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Throwable exception) {
+        handleException(message, null, exception);
+    }
+
+    @Override
+    public void handleException(String message, Exchange exchange, Throwable exception) {
+        if (!(exception instanceof RejectedExecutionException)) {
+            others.handleException(message, exchange, exception);
+            return;
+        }
+        long count = unlogged.incrementAndGet();
+        long last = lastLog.get();
+        long now = System.nanoTime();
+        if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+            unlogged.addAndGet(-count);
+            LOG.info("{} MQTT message(s) arrived while their route was stopping; left to the broker, which retains them", count);
+        }
+    }
+}
