@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.paho.PahoComponent;
@@ -54,14 +55,24 @@ public final class CloudWiring {
         RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
         RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
-        RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retained).start();
-        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamps, desiredAtStart);
+        RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
+        // nothing is stamped before the retained stamps raised the clock
+        LongSupplier stamping = () -> {
+            desiredAtStart.await();
+            return stamps.getAsLong();
+        };
+        DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamping, desiredAtStart);
         ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamps, desiredAtStart);
+            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamping, desiredAtStart);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
-        DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, stamps);
+        Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
+            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
+            settings.integer("edgeai.cloud.manifest-delay-ms", 1000));
+        registry.bind("manifests", manifests);
+        DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, synced, datasetDownstream, modelDownstream, desiredAtStart,
+            manifests::all);
         registry.bind("desiredStateReconciler", reconciler);
         ProducerTemplate producer = context.createProducerTemplate();
         DesiredStateRepair repair = new DesiredStateRepair(reconciler,
@@ -79,9 +90,6 @@ public final class CloudWiring {
         registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream,
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));
-        registry.bind("manifests", new Manifests(topics, stamps, datasetDownstream, modelDownstream,
-            () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
-            settings.integer("edgeai.cloud.manifest-delay-ms", 1000), desiredAtStart::retains));
         CloseOnStop.register(context, informers, lanes);
     }
 

@@ -9,16 +9,24 @@ import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * Compares the desired state retained on the broker with the resources that exist, and corrects the
- * broker. It receives every retained desired-state message when the cloud subscribes (and each one it
- * publishes later), so a dataset or model deleted while the cloud was down gets its tombstone and a
- * fresh manifest after the restart (a manifest that lists only what still exists stands), and one changed while its message could not be published (the
- * broker was down) is sent as it is now; messages that agree with the resources produce nothing.
+ * Compares the desired state the broker retained when the cloud started with the resources that
+ * exist, and corrects the broker, once the resource cache has listed ({@link #atStart}). What a
+ * listed resource answers for is sent again only if it changed ({@link RetainedSnapshot#holds}); the
+ * rest is judged here: an object of a dataset or model deleted or moved while the cloud was down gets
+ * its tombstone and a fresh manifest, a manifest that lists something that no longer exists is sent
+ * again, and a node whose manifest the broker does not hold gets one. This used to be a live
+ * subscription to every desired-state topic, which made the cloud hear (and parse) each message it
+ * published: half of its work during a fan-out.
  */
 public final class DesiredStateReconciler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DesiredStateReconciler.class);
@@ -26,19 +34,68 @@ public final class DesiredStateReconciler {
     private final BooleanSupplier synced;
     private final DatasetDownstream datasets;
     private final ModelDownstream models;
-    private final IssueClock clock;
+    private final RetainedSnapshot retained;
+    private final Supplier<List<ManifestDue>> allManifests;
 
     /**
-     * @param datasets and {@code models} say what each node, and every node, should hold now
-     * @param clock    continues above the stamps found retained (a previous run's)
+     * @param datasets     and {@code models} say what each node, and every node, should hold now
+     * @param retained     what the broker held at start-up
+     * @param allManifests the manifest of every node that holds datasets, and the models'
      */
     public DesiredStateReconciler(Topics topics, BooleanSupplier synced, DatasetDownstream datasets, ModelDownstream models,
-                                  IssueClock clock) {
+                                  RetainedSnapshot retained, Supplier<List<ManifestDue>> allManifests) {
         this.topics = topics;
         this.synced = synced;
         this.datasets = datasets;
         this.models = models;
-        this.clock = clock;
+        this.retained = retained;
+        this.allManifests = allManifests;
+    }
+
+    /**
+     * The corrections to send, once the resource cache has listed and the broker could be read: it
+     * waits for both, however long (until the cloud stops).
+     */
+    public List<Object> atStart() throws InterruptedException {
+        Optional<List<RetainedReader.Retained>> unanswered = Optional.empty();
+        while (unanswered.isEmpty()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("stopped before the retained desired state was judged");
+            }
+            if (synced.getAsBoolean()) {
+                unanswered = retained.unanswered(this::claimedByAResource);
+                if (unanswered.isEmpty()) {
+                    TimeUnit.SECONDS.sleep(2);
+                }
+            }
+        }
+        Set<Object> out = new java.util.LinkedHashSet<>(); // a manifest asked for twice goes once
+        Set<String> judged = new HashSet<>();
+        for (RetainedReader.Retained message : unanswered.get()) {
+            try {
+                out.addAll(corrections(message.topic(), message.payload()));
+                judged.add(message.topic());
+            } catch (RejectedMessage e) {
+                LOG.warn("retained {} cannot be judged ({}); left as it is", message.topic(), e.getMessage());
+            }
+        }
+        for (ManifestDue due : allManifests.get()) {
+            String topic = due.node() == null ? topics.modelsManifest() : topics.nodeManifest(due.node());
+            if (!judged.contains(topic)) { // the broker holds no manifest there, or one that does not parse
+                out.add(due);
+            }
+        }
+        LOG.info("desired state reconciled with what the broker retained: {} message(s) to send", out.size());
+        return List.copyOf(out);
+    }
+
+    /** Whether a listed resource answers for this topic (it is the object topic of one that exists there). */
+    private boolean claimedByAResource(String topic) {
+        return topics.parse(topic).map(ref -> switch (ref.kind()) {
+            case DESIRED_DATASET -> datasets.onNode(ref.node(), ref.namespace(), ref.name()).isPresent();
+            case DESIRED_MODEL -> models.lookup(ref.namespace(), ref.name()).isPresent();
+            default -> false;
+        }).orElse(false);
     }
 
     public List<Object> corrections(String topic, byte[] payload) {
@@ -46,7 +103,6 @@ public final class DesiredStateReconciler {
             return List.of(); // a tombstone: nothing retained to correct
         }
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a desired-state topic: " + topic));
-        observeStamp(topic, payload);
         if (!synced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; cannot judge " + topic);
         }
@@ -98,19 +154,6 @@ public final class DesiredStateReconciler {
 
     private static Object specOf(Desired desired) {
         return desired instanceof DesiredDataset dataset ? dataset.spec() : ((DesiredModel) desired).spec();
-    }
-
-    /** Every stamp the broker holds raises the clock, so what this run issues orders after it. */
-    private void observeStamp(String topic, byte[] payload) {
-        Stamped stamped = Json.read(payload, Stamped.class, "retained desired state");
-        if (!clock.observe(stamped.issuedAt())) {
-            LOG.warn("{} is stamped {} ms ahead of this cloud's clock: not trusted to order anything (edges bound it too)",
-                topic, stamped.issuedAt() - System.currentTimeMillis());
-        }
-    }
-
-    /** Any desired-state payload, read for its stamp only. */
-    record Stamped(long issuedAt) {
     }
 
     private static List<String> listed(byte[] payload) {

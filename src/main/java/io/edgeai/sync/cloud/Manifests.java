@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +35,6 @@ public final class Manifests {
     private final Supplier<List<String>> nodesWithDatasets;
     private final BooleanSupplier synced;
     private final long delayNanos;
-    private final Predicate<String> retainedAtStart;
     /** Manifests waiting for their turn, by node ("" for the models), with when they were first asked for. */
     private final Map<String, Long> queued = new ConcurrentHashMap<>();
 
@@ -45,12 +43,9 @@ public final class Manifests {
      *               from a half-filled cache (one namespace listed, another not yet) would make nodes
      *               drop datasets that exist
      * @param delayMillis how long a manifest waits before it is computed, so that a burst gives one
-     * @param retainedAtStart whether the broker held a message on a topic when the cloud started
      */
     public Manifests(Topics topics, LongSupplier clock, DatasetDownstream datasets, ModelDownstream models,
-                     Supplier<List<String>> nodesWithDatasets, BooleanSupplier synced, long delayMillis,
-                     Predicate<String> retainedAtStart) {
-        this.retainedAtStart = retainedAtStart;
+                     Supplier<List<String>> nodesWithDatasets, BooleanSupplier synced, long delayMillis) {
         this.synced = synced;
         this.topics = topics;
         this.clock = clock;
@@ -90,30 +85,9 @@ public final class Manifests {
 
     /** Every manifest: each node that holds datasets, and the models (re-sent once per resync period). */
     public List<ManifestDue> all() {
-        return allExcept(topic -> false);
-    }
-
-    /**
-     * At start-up, once the resource cache has listed (however long that takes): the manifests the
-     * broker does not retain. The reconciler judges those it does; without this, a node whose manifest
-     * the broker lost would not get one until something is taken from it or the resync period ends.
-     */
-    public List<ManifestDue> notRetained() throws InterruptedException {
-        while (!synced.getAsBoolean()) {
-            if (Thread.interrupted()) {
-                throw new InterruptedException("stopped before the resource cache listed");
-            }
-        }
-        return allExcept(retainedAtStart);
-    }
-
-    private List<ManifestDue> allExcept(Predicate<String> skip) {
         List<ManifestDue> all = new ArrayList<>();
-        nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted()
-            .filter(node -> !skip.test(topics.nodeManifest(node))).map(ManifestDue::datasetsOf).forEach(all::add);
-        if (!skip.test(topics.modelsManifest())) {
-            all.add(ManifestDue.models());
-        }
+        nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted().map(ManifestDue::datasetsOf).forEach(all::add);
+        all.add(ManifestDue.models());
         return all;
     }
 

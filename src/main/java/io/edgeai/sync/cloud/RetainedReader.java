@@ -52,6 +52,22 @@ public final class RetainedReader {
      */
     public List<Retained> retained() {
         List<Retained> all = new ArrayList<>();
+        try {
+            read(all);
+        } catch (MqttException e) {
+            LOG.warn("cannot read what the broker retains under {} now ({})", String.join(", ", filters), e.getMessage());
+        }
+        return all;
+    }
+
+    /** Everything retained under the filters, or an exception if the broker could not be read to the end. */
+    public List<Retained> retainedOrFail() throws MqttException {
+        List<Retained> all = new ArrayList<>();
+        read(all);
+        return all;
+    }
+
+    private void read(List<Retained> all) throws MqttException {
         BlockingQueue<Retained> arriving = new LinkedBlockingQueue<>();
         try (MqttClient client = new MqttClient(mqtt.getBrokerUrl(), clientId, new MemoryPersistence())) {
             client.setTimeToWait(TimeUnit.SECONDS.toMillis(Math.max(1, mqtt.getConnectionTimeout())));
@@ -65,13 +81,10 @@ public final class RetainedReader {
                 all.add(next);
             }
             client.disconnect();
-        } catch (MqttException e) {
-            LOG.warn("cannot read what the broker retains under {} now ({})", String.join(", ", filters), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         LOG.debug("read {} retained messages under {}", all.size(), String.join(", ", filters));
-        return all;
     }
 
     private MqttConnectOptions options() {

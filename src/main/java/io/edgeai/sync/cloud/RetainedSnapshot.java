@@ -5,41 +5,65 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Outgoing;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.function.LongPredicate;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The desired state the broker retained when the cloud started, read once, from start-up on
- * ({@link #start()}), and awaited by the first listed resource. A restarted cloud lists every resource again; what the broker already holds unchanged
- * (same uid, generation and spec; only {@code issuedAt} may differ) is not sent again, so a restart
- * without changes sends nothing. Each entry answers once: later events are sent as usual. Manifests
- * that no longer match are corrected by the reconciler, which judges every retained message.
+ * The desired state the broker retained when the cloud started, read once with a short-lived client
+ * from start-up on ({@link #start()}), and awaited before this run stamps anything: each retained
+ * stamp is shown to the clock first, so what this run issues orders after it.
+ *
+ * <p>A restarted cloud lists every resource again; what the broker already holds unchanged (same uid,
+ * generation and spec; only {@code issuedAt} may differ) is not sent again ({@link #holds}), so a
+ * restart without changes sends nothing. What no listed resource answers for (deleted or moved while
+ * the cloud was down, manifests) goes to the reconciler ({@link #unanswered}). Each entry answers
+ * once, and only raw payloads are kept (about 200 bytes a dataset).
  */
 public final class RetainedSnapshot {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedSnapshot.class);
 
     private static final long WAIT_SECONDS = 60;
 
-    private final Supplier<List<RetainedReader.Retained>> read;
+    private final Callable<List<RetainedReader.Retained>> read;
+    private final LongPredicate observeStamp;
     private CompletableFuture<List<RetainedReader.Retained>> reading;
-    private Map<String, JsonNode> byTopic;
+    private Map<String, byte[]> byTopic;
+    private boolean complete;
+    private volatile boolean awaited;
 
-    public RetainedSnapshot(Supplier<List<RetainedReader.Retained>> read) {
+    /**
+     * @param read         reads everything retained, or throws if the broker could not be read
+     * @param observeStamp raises the clock above a retained stamp (false: too far ahead to trust)
+     */
+    public RetainedSnapshot(Callable<List<RetainedReader.Retained>> read, LongPredicate observeStamp) {
         this.read = read;
+        this.observeStamp = observeStamp;
     }
 
     /** Starts reading now, on a thread of its own, so that the first listed resource need not wait for it. */
     public synchronized RetainedSnapshot start() {
         if (reading == null) {
-            reading = CompletableFuture.supplyAsync(read, runnable -> {
+            reading = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return read.call();
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            }, runnable -> {
                 Thread thread = new Thread(runnable, "retained-snapshot");
                 thread.setDaemon(true);
                 thread.start();
@@ -50,44 +74,104 @@ public final class RetainedSnapshot {
 
     /** A snapshot that holds nothing: every message is sent. */
     public static RetainedSnapshot none() {
-        return new RetainedSnapshot(List::of);
+        return new RetainedSnapshot(List::of, stamp -> true);
+    }
+
+    /** Waits (bounded) until the snapshot is read and its stamps observed; call before stamping anything. */
+    public void await() {
+        if (!awaited) {
+            synchronized (this) {
+                loaded();
+                awaited = true;
+            }
+        }
     }
 
     /** Whether the broker already holds this desired object, unchanged; each topic answers once. */
     public synchronized boolean holds(Outgoing message) {
-        JsonNode retained = loaded().remove(message.topic());
-        return retained != null && retained.equals(content(message.payload()));
+        byte[] retained = loaded().remove(message.topic());
+        if (retained == null) {
+            return false;
+        }
+        JsonNode before = content(retained);
+        return before != null && before.equals(content(message.payload()));
     }
 
-    /** Whether the broker held anything on this topic at start-up (and {@link #holds} has not answered for it). */
-    public synchronized boolean retains(String topic) {
-        return loaded().containsKey(topic);
+    /**
+     * Takes out and returns what the broker retained that {@code answered} says no listed resource
+     * will claim; empty if the broker could not be read at start-up and cannot be read now either
+     * (call again later).
+     */
+    public synchronized Optional<List<RetainedReader.Retained>> unanswered(Predicate<String> answered) {
+        loaded();
+        if (complete) {
+            return Optional.of(takeUnanswered(answered));
+        }
+        try {
+            // the read at start-up failed (the broker was down): read again; what this run published
+            // since is answered by its resources, so it is left alone
+            store(read.call());
+            complete = true;
+            return Optional.of(takeUnanswered(answered));
+        } catch (Exception e) {
+            LOG.warn("the retained desired state still cannot be read ({}); it is judged when it can", e.toString());
+            return Optional.empty();
+        }
     }
 
-    private Map<String, JsonNode> loaded() {
+    private List<RetainedReader.Retained> takeUnanswered(Predicate<String> answered) {
+        List<RetainedReader.Retained> out = new ArrayList<>();
+        for (Iterator<Map.Entry<String, byte[]>> it = byTopic.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, byte[]> entry = it.next();
+            if (!answered.test(entry.getKey())) {
+                out.add(new RetainedReader.Retained(entry.getKey(), entry.getValue()));
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    private Map<String, byte[]> loaded() {
         if (byTopic == null) {
             byTopic = new HashMap<>();
-            for (RetainedReader.Retained retained : awaitRead()) {
-                JsonNode content = content(retained.payload());
-                if (content != null) {
-                    byTopic.put(retained.topic(), content);
-                }
+            start();
+            try {
+                store(reading.get(WAIT_SECONDS, TimeUnit.SECONDS));
+                complete = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("the retained desired state could not be read ({}); everything listed is sent", e.getCause() == null ? e : e.getCause());
             }
-            LOG.info("the broker retains {} desired-state messages; those that still match are not sent again", byTopic.size());
         }
         return byTopic;
     }
 
-    private List<RetainedReader.Retained> awaitRead() {
-        start();
+    private void store(List<RetainedReader.Retained> retained) {
+        int untrusted = 0;
+        for (RetainedReader.Retained message : retained) {
+            if (message.payload().length == 0) {
+                continue;
+            }
+            byTopic.put(message.topic(), message.payload());
+            JsonNode stamp = stampOf(message.payload());
+            if (stamp != null && !observeStamp.test(stamp.asLong())) {
+                untrusted++;
+            }
+        }
+        if (untrusted > 0) {
+            LOG.warn("{} retained desired-state messages are stamped too far ahead of this cloud's clock: not trusted to order anything "
+                + "(edges bound them too)", untrusted);
+        }
+        LOG.info("the broker retains {} desired-state messages; those that still match are not sent again", byTopic.size());
+    }
+
+    private static JsonNode stampOf(byte[] payload) {
         try {
-            return reading.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warn("the retained desired state could not be read ({}); everything listed is sent", e.toString());
-            return List.of();
+            JsonNode stamp = Json.MAPPER.readTree(payload).get("issuedAt");
+            return stamp != null && stamp.canConvertToLong() ? stamp : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

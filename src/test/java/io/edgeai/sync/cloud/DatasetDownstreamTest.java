@@ -41,7 +41,7 @@ class DatasetDownstreamTest {
         assertThat(topics(out)).containsExactly("edgeai/nodes/edge0/desired/datasets/ns/a");
         DesiredDataset desired = Json.read(((Outgoing) out.get(0)).payload(), DesiredDataset.class, "test");
         assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
-        Manifests manifests = manifests(() -> 1235L, List.of("edge0"), 0, topic -> false);
+        Manifests manifests = manifests(() -> 1235L, List.of("edge0"), 0);
         Outgoing manifest = manifests.compute(ManifestDue.datasetsOf("edge0"));
         assertThat(manifest.topic()).isEqualTo("edgeai/nodes/edge0/desired/manifest");
         assertThat(Json.read(manifest.payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1235L));
@@ -93,7 +93,7 @@ class DatasetDownstreamTest {
 
     @Test
     void everyNodeGetsOneCurrentManifestOnResyncAndAWaitingOneIsNotQueuedTwice() {
-        Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge1"), 0, topic -> false);
+        Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge1"), 0);
         assertThat(manifests.all()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge1"), ManifestDue.models());
         assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).payload(), Manifest.class, "test").items())
             .containsExactly("ns/b", "ns/moved");
@@ -108,7 +108,7 @@ class DatasetDownstreamTest {
     /** Issue 7, goal 3: a burst of deletes on a node waits out the delay and gives one manifest. */
     @Test
     void aManifestWaitsItsDelayFromWhenItWasFirstAskedFor() {
-        Manifests manifests = manifests(() -> 1L, List.of("edge0"), 60_000, topic -> false);
+        Manifests manifests = manifests(() -> 1L, List.of("edge0"), 60_000);
         assertThat(manifests.waitMillis(ManifestDue.datasetsOf("edge0"))).as("not queued").isZero();
         assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).isTrue();
         long first = manifests.waitMillis(ManifestDue.datasetsOf("edge0"));
@@ -119,19 +119,8 @@ class DatasetDownstreamTest {
         assertThat(manifests.waitMillis(ManifestDue.datasetsOf("edge0"))).isZero();
     }
 
-    /** Issue 7: at start-up only the nodes whose manifest the broker does not retain get one. */
-    @Test
-    void atStartOnlyManifestsTheBrokerDoesNotRetainAreSent() throws Exception {
-        Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge2"), 0,
-            topic -> topic.equals("edgeai/nodes/edge1/desired/manifest") || topic.equals("edgeai/models/manifest"));
-        assertThat(manifests.notRetained()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge2"));
-        assertThat(manifests(() -> 1L, List.of("edge0"), 0, topic -> false).notRetained())
-            .containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.models());
-    }
-
-    private Manifests manifests(java.util.function.LongSupplier clock, List<String> nodes, long delayMillis,
-                                java.util.function.Predicate<String> retained) {
-        return new Manifests(new Topics("edgeai"), clock, downstream, null, () -> nodes, () -> true, delayMillis, retained);
+    private Manifests manifests(java.util.function.LongSupplier clock, List<String> nodes, long delayMillis) {
+        return new Manifests(new Topics("edgeai"), clock, downstream, null, () -> nodes, () -> true, delayMillis);
     }
 
     @Test
@@ -150,7 +139,7 @@ class DatasetDownstreamTest {
             new ResourceEvent<>(ResourceEvent.Type.ADDED, null, dataset("changed", "edge0", 1, "u2"))).get(0)).payload();
         RetainedSnapshot snapshot = new RetainedSnapshot(() -> List.of(
             new RetainedReader.Retained("edgeai/nodes/edge0/desired/datasets/ns/same", retainedSame),
-            new RetainedReader.Retained("edgeai/nodes/edge0/desired/datasets/ns/changed", retainedOld)));
+            new RetainedReader.Retained("edgeai/nodes/edge0/desired/datasets/ns/changed", retainedOld)), stamp -> true);
         DatasetDownstream restarted = new DatasetDownstream(new Topics("edgeai"), node -> onNode.getOrDefault(node, List.of()),
             (ns, name) -> java.util.Optional.empty(), () -> 99_999L, snapshot);
 

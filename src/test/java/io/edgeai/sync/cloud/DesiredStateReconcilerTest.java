@@ -23,7 +23,13 @@ class DesiredStateReconcilerTest {
         node -> cache.values().stream().filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList(),
         (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none());
     private final ModelDownstream models = new ModelDownstream(topics, List::of, (ns, name) -> Optional.empty(), clock, RetainedSnapshot.none());
-    private final DesiredStateReconciler reconciler = new DesiredStateReconciler(topics, () -> true, datasets, models, clock);
+    private final DesiredStateReconciler reconciler = reconciler(RetainedSnapshot.none());
+
+    private DesiredStateReconciler reconciler(RetainedSnapshot retained) {
+        Manifests manifests = new Manifests(topics, clock, datasets, models,
+            () -> cache.values().stream().map(DatasetDownstream::nodeOf).toList(), () -> true, 0);
+        return new DesiredStateReconciler(topics, () -> true, datasets, models, retained, manifests::all);
+    }
 
     private static List<String> describe(List<Object> messages) {
         return messages.stream().map(m -> m instanceof Outgoing o
@@ -66,6 +72,46 @@ class DesiredStateReconcilerTest {
         assertThat(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of(), 1)))).isEmpty();
         assertThat(describe(reconciler.corrections(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of("ns/a", "ns/c"), 1)))))
             .as("lists a dataset that is gone").containsExactly("manifest of edge0");
+    }
+
+    /**
+     * Issue 7: the reconciler judges the start-up snapshot instead of hearing every message the cloud
+     * publishes. A listed resource answers for its own topic; the rest is judged, and a node the broker
+     * holds no manifest for gets one. The retained stamps raise the clock before anything is stamped.
+     */
+    @Test
+    void atStartWhatNoResourceAnswersForIsJudgedAndMissingManifestsAreSent() throws Exception {
+        cache.put("ns/kept", DatasetDownstreamTest.dataset("kept", "edge0", 1, "u-kept"));
+        cache.put("ns/other", DatasetDownstreamTest.dataset("other", "edge1", 1, "u-other"));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        List<RetainedReader.Retained> broker = List.of(
+            new RetainedReader.Retained(topics.desiredDataset("edge0", "ns", "kept"), stamped(retained("kept", 1), 5_000)),
+            new RetainedReader.Retained(topics.desiredDataset("edge0", "ns", "gone"), stamped(retained("gone", 1), 7_000)),
+            new RetainedReader.Retained(topics.nodeManifest("edge0"), Json.bytes(new Manifest(List.of("ns/kept", "ns/gone"), 7_000))),
+            new RetainedReader.Retained(topics.modelsManifest(), Json.bytes(new Manifest(List.of(), 7_000))));
+        RetainedSnapshot snapshot = new RetainedSnapshot(() -> {
+            if (reads.incrementAndGet() == 1) {
+                throw new java.io.IOException("broker down at start-up");
+            }
+            return broker;
+        }, clock::observe).start();
+        snapshot.await();
+        assertThat(clock.getAsLong()).as("nothing retained could be read yet").isLessThan(5_000);
+
+        List<Object> out = reconciler(snapshot).atStart(); // reads again, now that the broker answers
+        assertThat(reads).hasValue(2);
+        assertThat(describe(out)).containsExactlyInAnyOrder(
+            "edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "manifest of edge0", // gone, and listed by the manifest
+            "manifest of edge1"); // the broker holds none for edge1; the models manifest lists nothing gone
+        assertThat(clock.getAsLong()).as("above every retained stamp").isGreaterThan(7_000);
+        assertThat(snapshot.holds(datasets.desired(cache.get("ns/kept")))).as("kept is left to its listed resource").isTrue();
+    }
+
+    private static byte[] stamped(byte[] payload, long issuedAt) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.valueToTree(
+            Json.read(payload, java.util.Map.class, "test"));
+        node.put("issuedAt", issuedAt);
+        return Json.bytes(node);
     }
 
     @Test
