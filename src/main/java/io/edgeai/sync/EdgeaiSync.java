@@ -3,7 +3,7 @@ package io.edgeai.sync;
 import io.edgeai.sync.local.LocalMode;
 import java.util.Arrays;
 
-/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e]}; local is the default. */
+/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale]}; local is the default. */
 public final class EdgeaiSync {
     private EdgeaiSync() {
     }
@@ -15,8 +15,9 @@ public final class EdgeaiSync {
             case SyncApp.CLOUD, SyncApp.EDGE -> SyncApp.create(mode, null, null).run();
             case "bench" -> io.edgeai.sync.counting.bench.CountingBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-e2e" -> io.edgeai.sync.local.FileToStatusBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            case "bench-scale" -> io.edgeai.sync.local.ScaleBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             default -> {
-                System.err.println("usage: java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e]");
+                System.err.println("usage: java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale]");
                 System.exit(2);
             }
         }

@@ -24,6 +24,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.setProperty("persistence_enabled", "false");
         config.setProperty("telemetry_enabled", "false");
         config.setProperty("websocket_port", "disabled");
+        // commands a session may have queued (default 1,024); past that Moquette drops publishes, which
+        // a burst of 100,000 statuses from 8 connections reached
+        config.setProperty("session_queue_size", "65536");
         server.startServer(config);
     }
 

@@ -1,0 +1,297 @@
+package io.edgeai.sync.local;
+
+import io.edgeai.sync.mqtt.Json;
+import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.Readiness;
+import io.edgeai.sync.mqtt.Topics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * The cloud at fleet scale, as it runs in production: its own JVM started by {@code bin/edgeai-sync
+ * cloud} (the launcher's JVM flags), against the embedded broker and a stub API server
+ * ({@link StubApiServer}) that answers at once, so that the cloud is what is measured. {@code nodes}
+ * simulated edges are MQTT topics served by a few connections of this process, not JVMs.
+ *
+ * <ol>
+ *   <li>Fan-out: the cloud starts with {@code datasets} Datasets to list; timed until a subscriber
+ *   holds every dataset's desired object and every node's manifest.</li>
+ *   <li>Statuses: every dataset's edge reports a count (retained, QoS 1); timed until the API
+ *   server has received one status PATCH per dataset. The cloud's client-side rate limit is off.</li>
+ * </ol>
+ * The cloud's CPU time and resident memory are read from /proc after each phase.
+ */
+public final class ScaleBenchmark {
+    private static final Path LAUNCHER = Path.of("bin/edgeai-sync");
+    private static final int PUBLISHERS = 8;
+    private static final int EDGE_DATASETS = 1000;
+    /** Status reports published and not yet acknowledged, across the publishing connections. */
+    private static final int IN_FLIGHT = 2_000;
+    private static final String EDGE_NODE = "edge-bench";
+    private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private ScaleBenchmark() {
+    }
+
+    /** Arguments: {@code datasets:nodes} pairs; by default 1,000:100, 10,000:1,000 and 100,000:10,000. */
+    public static void main(String[] args) throws Exception {
+        if (!Files.isExecutable(LAUNCHER)) {
+            System.err.println("run from the project directory: " + LAUNCHER + " starts the cloud");
+            System.exit(2);
+        }
+        List<String> sizes = args.length > 0 ? List.of(args) : List.of("1000:100", "10000:1000", "100000:10000");
+        List<String> rows = new ArrayList<>();
+        for (String size : sizes) {
+            String[] parts = size.split(":");
+            rows.add(run(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
+        }
+        String edge = edge(EDGE_DATASETS);
+        System.out.printf(Locale.ROOT, "%n| datasets | nodes | first status written | fan-out | cloud CPU | RSS after | statuses absorbed | writes/s "
+            + "| cloud CPU per status | RSS after | peak RSS |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
+        rows.forEach(System.out::println);
+        System.out.printf(Locale.ROOT, "%n| edge | idle RSS | %,d datasets counted in | RSS with them | peak RSS |%n|---|---|---|---|---|%n%s%n",
+            EDGE_DATASETS, edge);
+        System.exit(0);
+    }
+
+    static String run(int datasets, int nodes) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== the cloud at scale: %,d datasets on %,d nodes ==%n", datasets, nodes);
+        Topics topics = new Topics("edgeai");
+        Path dir = Files.createTempDirectory("edgeai-scale");
+        try (EmbeddedBroker broker = new EmbeddedBroker(0); StubApiServer api = new StubApiServer(datasets(datasets, nodes))) {
+            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: stub, cluster: {server: "%s"}}]
+                users: [{name: bench, user: {token: bench}}]
+                contexts: [{name: stub, context: {cluster: stub, user: bench}}]
+                current-context: stub
+                """.formatted(api.url()));
+            Set<String> objects = ConcurrentHashMap.newKeySet();
+            Set<String> manifests = ConcurrentHashMap.newKeySet();
+            try (MqttClient edges = new MqttClient(broker.url(), "scale-edges", new MemoryPersistence())) {
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setMaxInflight(65_535);
+                edges.connect(options);
+                edges.subscribe("edgeai/nodes/+/desired/#", 1, (topic, message) -> {
+                    if (topic.endsWith("/manifest")) {
+                        manifests.add(topic);
+                    } else if (message.getPayload().length > 0) {
+                        objects.add(topic);
+                    }
+                });
+                ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "cloud").redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("cloud.log").toFile());
+                launch.environment().put("KUBECONFIG", kubeconfig.toString());
+                launch.environment().put("EDGEAI_MQTT_URL", broker.url());
+                launch.environment().put("EDGEAI_CLOUD_API_QPS", "0");
+                long start = System.nanoTime();
+                Process cloud = launch.start();
+                try {
+                    reportStatuses(broker.url(), topics, 1, nodes, 41); // an edge that reports while the cloud starts
+                    awaitOrFail(cloud, dir.resolve("cloud.log"), () -> api.statusPatches() >= 1, "first status");
+                    double firstStatus = (System.nanoTime() - start) / 1e9;
+                    System.out.printf(Locale.ROOT, "a status reported at start-up is written %.1f s after the cloud was started%n", firstStatus);
+                    awaitOrFail(cloud, dir.resolve("cloud.log"), () -> objects.size() >= datasets && manifests.size() >= nodes, "fan-out");
+                    double fanOut = (System.nanoTime() - start) / 1e9;
+                    double cpuFanOut = cpuSeconds(cloud.pid());
+                    long rssFanOut = statusKib(cloud.pid(), "VmRSS");
+                    System.out.printf(Locale.ROOT, "fan-out: %.1f s to every desired object and manifest at the edges; cloud CPU %.1f s, RSS %,d MiB%n",
+                        fanOut, cpuFanOut, rssFanOut >> 10);
+
+                    long publishing = System.nanoTime();
+                    reportStatuses(broker.url(), topics, datasets, nodes, 42);
+                    awaitOrFail(cloud, dir.resolve("cloud.log"), () -> api.statusPatches() >= datasets + 1, "statuses"); // ds-0 twice: 41, then 42
+                    double absorb = (System.nanoTime() - publishing) / 1e9;
+                    double cpuStatuses = cpuSeconds(cloud.pid()) - cpuFanOut;
+                    long rss = statusKib(cloud.pid(), "VmRSS");
+                    long peak = statusKib(cloud.pid(), "VmHWM");
+                    System.out.printf(Locale.ROOT, "statuses: %,d written in %.1f s (%,.0f/s); cloud CPU %.2f ms per status, RSS %,d MiB, peak %,d MiB%n",
+                        api.statusPatches(), absorb, datasets / absorb, cpuStatuses * 1000 / datasets, rss >> 10, peak >> 10);
+                    return String.format(Locale.ROOT, "| %,d | %,d | %.1f s | %.1f s | %.1f s | %,d MiB | %.1f s | %,.0f | %.2f ms | %,d MiB | %,d MiB |",
+                        datasets, nodes, firstStatus, fanOut, cpuFanOut, rssFanOut >> 10, absorb, datasets / absorb, cpuStatuses * 1000 / datasets, rss >> 10, peak >> 10);
+                } finally {
+                    cloud.destroy();
+                    if (!cloud.waitFor(30, TimeUnit.SECONDS)) {
+                        cloud.destroyForcibly();
+                    }
+                    edges.disconnect();
+                }
+            }
+        }
+    }
+
+    /** Each Dataset's JSON as the informers receive it: {@code datasets} over {@code nodes} nodes, in namespace default. */
+    private static List<byte[]> datasets(int datasets, int nodes) {
+        List<byte[]> items = new ArrayList<>(datasets);
+        for (int i = 0; i < datasets; i++) {
+            items.add(("{\"apiVersion\":\"edgeai.io/v1alpha1\",\"kind\":\"Dataset\",\"metadata\":{\"name\":\"ds-" + i
+                + "\",\"namespace\":\"default\",\"uid\":\"uid-" + i + "\",\"generation\":1,\"resourceVersion\":\"1\"},"
+                + "\"spec\":{\"dataUrl\":\"/data/ds-" + i + "/index.txt\",\"format\":\"txt\",\"nodeName\":\"node-" + (i % nodes) + "\"}}")
+                .getBytes(StandardCharsets.UTF_8));
+        }
+        return items;
+    }
+
+    /** One retained count for each of the first {@code datasets} from its node, over a few connections, at most {@link #IN_FLIGHT} unacknowledged. */
+    private static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
+        List<MqttAsyncClient> publishers = new ArrayList<>();
+        Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        AtomicLong failed = new AtomicLong();
+        IMqttActionListener release = new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                inFlight.release();
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable exception) {
+                failed.incrementAndGet();
+                inFlight.release();
+            }
+        };
+        try {
+            for (int p = 0; p < PUBLISHERS; p++) {
+                MqttAsyncClient client = new MqttAsyncClient(url, "scale-edges-" + p, new MemoryPersistence());
+                MqttConnectOptions options = new MqttConnectOptions();
+                options.setMaxInflight(10_000);
+                client.connect(options).waitForCompletion();
+                publishers.add(client);
+            }
+            String now = Instant.now().toString();
+            for (int i = 0; i < datasets; i++) {
+                byte[] report = Json.bytes(new DatasetReport("default", "ds-" + i, "uid-" + i, 1, count, now,
+                    new Readiness(true, "Counted", "counted")));
+                MqttMessage message = new MqttMessage(report);
+                message.setQos(1);
+                message.setRetained(true);
+                inFlight.acquire();
+                publishers.get(i % PUBLISHERS).publish(topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i), message, null, release);
+            }
+            inFlight.acquire(IN_FLIGHT);
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " status reports were not published");
+            }
+        } finally {
+            for (MqttAsyncClient client : publishers) {
+                try {
+                    client.disconnect().waitForCompletion();
+                } catch (MqttException e) {
+                    // everything was acknowledged: a connection lost while leaving changes nothing
+                }
+                client.close();
+            }
+        }
+    }
+
+    /**
+     * The edge as an edge box runs it ({@code bin/edgeai-sync edge}): resident memory idle, then with
+     * {@code datasets} datasets (files of 10 lines under its data root) sent to it and counted.
+     */
+    public static String edge(int datasets) throws Exception {
+        System.out.printf(Locale.ROOT, "%n== the edge with %,d datasets ==%n", datasets);
+        Topics topics = new Topics("edgeai");
+        Path dir = Files.createTempDirectory("edgeai-scale-edge");
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 0; i < datasets; i++) {
+            Files.writeString(data.resolve("ds-" + i + ".txt"), "sample\n".repeat(10));
+        }
+        try (EmbeddedBroker broker = new EmbeddedBroker(0); MqttClient cloud = new MqttClient(broker.url(), "scale-cloud", new MemoryPersistence())) {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setMaxInflight(65_535);
+            cloud.connect(options);
+            Set<String> online = ConcurrentHashMap.newKeySet();
+            Set<String> counted = ConcurrentHashMap.newKeySet();
+            cloud.subscribe(topics.online(EDGE_NODE), 1, (topic, message) -> online.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+            cloud.subscribe(topics.prefix() + "/nodes/" + EDGE_NODE + "/status/#", 1, (topic, message) -> {
+                if (message.getPayload().length > 0 && Json.read(message.getPayload(), DatasetReport.class, "status").numberOfSamples() == 10L) {
+                    counted.add(topic);
+                }
+            });
+            ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "edge").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("edge.log").toFile());
+            launch.environment().put("EDGEAI_MQTT_URL", broker.url());
+            launch.environment().put("EDGEAI_NODE_NAME", EDGE_NODE);
+            launch.environment().put("EDGEAI_EDGE_DATA_ROOTS", data.toString());
+            launch.environment().put("EDGEAI_EDGE_STATE_DIR", dir.resolve("state").toString());
+            Process edge = launch.start();
+            try {
+                awaitOrFail(edge, dir.resolve("edge.log"), () -> online.contains("online"), "edge start");
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // let start-up work settle: idle is what is measured
+                long idle = statusKib(edge.pid(), "VmRSS");
+                System.out.printf(Locale.ROOT, "idle: RSS %,d MiB%n", idle >> 10);
+                long start = System.nanoTime();
+                for (int i = 0; i < datasets; i++) {
+                    MqttMessage desired = new MqttMessage(Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, "uid-" + i, 1,
+                        new io.edgeai.sync.resources.DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
+                    desired.setQos(1);
+                    desired.setRetained(true);
+                    cloud.publish(topics.desiredDataset(EDGE_NODE, "default", "ds-" + i), desired);
+                }
+                awaitOrFail(edge, dir.resolve("edge.log"), () -> counted.size() >= datasets, "edge counts");
+                double seconds = (System.nanoTime() - start) / 1e9;
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
+                long with = statusKib(edge.pid(), "VmRSS");
+                long peak = statusKib(edge.pid(), "VmHWM");
+                System.out.printf(Locale.ROOT, "%,d datasets sent and counted in %.1f s; RSS %,d MiB, peak %,d MiB%n", datasets, seconds, with >> 10, peak >> 10);
+                return String.format(Locale.ROOT, "| `bin/edgeai-sync edge` | %,d MiB | %.1f s | %,d MiB | %,d MiB |", idle >> 10, seconds, with >> 10, peak >> 10);
+            } finally {
+                edge.destroy();
+                if (!edge.waitFor(30, TimeUnit.SECONDS)) {
+                    edge.destroyForcibly();
+                }
+                cloud.disconnect();
+            }
+        }
+    }
+
+    private static void awaitOrFail(Process process, Path log, BooleanSupplier done, String phase) throws IOException {
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!done.getAsBoolean()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                List<String> lines = Files.readAllLines(log);
+                throw new IllegalStateException(phase + " did not complete" + (process.isAlive() ? "" : ": the process exited") + "; its log ends with:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+            }
+            LockSupport.parkNanos(2_000_000);
+        }
+    }
+
+    /** User and system CPU seconds of a process so far (clock ticks of 1/100 s). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    /** A field of /proc/PID/status, in KiB. */
+    private static long statusKib(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IllegalStateException("no " + field + " for process " + pid);
+    }
+}
