@@ -78,6 +78,8 @@ public final class CloudWiring {
         DesiredStateRepair repair = new DesiredStateRepair(reconciler,
             message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message))));
         registry.bind("desiredStateRepair", repair);
+        // a list is handed over faster than the broker takes it: the backlog waits here as messages (about
+        // 300 bytes each), not as the informer's queued notifications, which hold whole resources
         TopicLanes lanes = new TopicLanes("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000, repair::publish);
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);

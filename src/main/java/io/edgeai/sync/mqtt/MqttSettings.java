@@ -18,11 +18,7 @@ public final class MqttSettings {
     /** @param willTopic where the broker announces this client's loss, or null for none */
     public static void configure(CamelContext context, Settings settings, String willTopic) {
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
-        String url = settings.get("edgeai.mqtt.url", "tcp://localhost:1883");
-        config.setBrokerUrl(url);
-        if (url.startsWith("tcp://")) {
-            config.setSocketFactory(new NoDelaySockets());
-        }
+        config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
         config.setQos(1);
         config.setCleanSession(true);
         config.setAutomaticReconnect(true);
