@@ -16,9 +16,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns a Dataset event into what its edge node must be told: the desired state on the node's own
- * topic ({@link Outgoing}), and the node's manifest when the set of its datasets changed
- * ({@link ManifestDue}, computed later in order by {@link Manifests}). A move to another node
- * removes it from the old node and adds it to the new one. Status-only updates produce nothing; an
+ * topic ({@link Outgoing}), and, when a dataset is taken from a node, its tombstone and the node's
+ * manifest ({@link ManifestDue}, computed later in order by {@link Manifests}). A move to another
+ * node removes it from the old node and adds it to the new one. Status-only updates produce nothing; an
  * informer resync (the same resourceVersion again) re-sends the desired state, so a message lost to a
  * long broker outage is repaired within one resync period (retained messages make this idempotent).
  */

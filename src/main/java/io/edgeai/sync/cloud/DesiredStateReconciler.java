@@ -10,11 +10,12 @@ import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -69,7 +70,7 @@ public final class DesiredStateReconciler {
                 }
             }
         }
-        Set<Object> out = new java.util.LinkedHashSet<>(); // a manifest asked for twice goes once
+        Set<Object> out = new LinkedHashSet<>(); // a manifest asked for twice goes once
         Set<String> judged = new HashSet<>();
         for (RetainedReader.Retained message : unanswered.get()) {
             try {
@@ -144,7 +145,7 @@ public final class DesiredStateReconciler {
      * stamped after it, and edges hold that unlisted (docs/protocol.md).
      */
     private static boolean stillTrue(List<String> listed, List<String> existing) {
-        return new java.util.HashSet<>(existing).containsAll(listed);
+        return new HashSet<>(existing).containsAll(listed);
     }
 
     private static boolean same(Desired retained, ObjectMeta meta, Object spec) {

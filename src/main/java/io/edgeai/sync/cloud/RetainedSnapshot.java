@@ -108,11 +108,13 @@ public final class RetainedSnapshot {
             return Optional.of(takeUnanswered(answered));
         }
         try {
-            // the read at start-up failed (the broker was down): read again; what this run published
-            // since is answered by its resources, so it is left alone
+            // the read at start-up failed (the broker was down), so everything listed was sent: read
+            // again, judge what no resource answers for, and keep nothing else
             store(read.call());
             complete = true;
-            return Optional.of(takeUnanswered(answered));
+            List<RetainedReader.Retained> unanswered = takeUnanswered(answered);
+            byTopic.clear();
+            return Optional.of(unanswered);
         } catch (Exception e) {
             LOG.warn("the retained desired state still cannot be read ({}); it is judged when it can", e.toString());
             return Optional.empty();

@@ -104,7 +104,13 @@ class DesiredStateReconcilerTest {
             "edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "manifest of edge0", // gone, and listed by the manifest
             "manifest of edge1"); // the broker holds none for edge1; the models manifest lists nothing gone
         assertThat(clock.getAsLong()).as("above every retained stamp").isGreaterThan(7_000);
-        assertThat(snapshot.holds(datasets.desired(cache.get("ns/kept")))).as("kept is left to its listed resource").isTrue();
+        assertThat(snapshot.holds(datasets.desired(cache.get("ns/kept"))))
+            .as("the first read failed, so everything listed was sent: nothing of the second read is kept").isFalse();
+
+        RetainedSnapshot readAtOnce = new RetainedSnapshot(() -> broker, clock::observe).start();
+        assertThat(describe(reconciler(readAtOnce).atStart())).containsExactlyInAnyOrder(
+            "edgeai/nodes/edge0/desired/datasets/ns/gone (tombstone)", "manifest of edge0", "manifest of edge1");
+        assertThat(readAtOnce.holds(datasets.desired(cache.get("ns/kept")))).as("kept is left to its listed resource").isTrue();
     }
 
     private static byte[] stamped(byte[] payload, long issuedAt) {
