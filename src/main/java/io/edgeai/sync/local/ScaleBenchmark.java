@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
@@ -154,8 +155,19 @@ public final class ScaleBenchmark {
         return items;
     }
 
-    /** One retained count for each of the first {@code datasets} from its node, over a few connections, at most {@link #IN_FLIGHT} unacknowledged. */
+    /** One retained count for each of the first {@code datasets} from its node. */
     private static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
+        String now = Instant.now().toString();
+        publishAll(url, "scale-edges", PUBLISHERS, datasets, i -> topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i),
+            i -> Json.bytes(new DatasetReport("default", "ds-" + i, "uid-" + i, 1, count, now, new Readiness(true, "Counted", "counted"))));
+    }
+
+    /**
+     * Publishes {@code count} retained QoS 1 messages over {@code connections} connections, at most
+     * {@link #IN_FLIGHT} unacknowledged, and returns when the broker acknowledged them all.
+     */
+    private static void publishAll(String url, String clientId, int connections, int count, IntFunction<String> topic,
+                                   IntFunction<byte[]> payload) throws Exception {
         List<MqttAsyncClient> publishers = new ArrayList<>();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
         AtomicLong failed = new AtomicLong();
@@ -172,26 +184,23 @@ public final class ScaleBenchmark {
             }
         };
         try {
-            for (int p = 0; p < PUBLISHERS; p++) {
-                MqttAsyncClient client = new MqttAsyncClient(url, "scale-edges-" + p, new MemoryPersistence());
+            for (int p = 0; p < connections; p++) {
+                MqttAsyncClient client = new MqttAsyncClient(url, clientId + "-" + p, new MemoryPersistence());
                 MqttConnectOptions options = new MqttConnectOptions();
                 options.setMaxInflight(10_000);
                 client.connect(options).waitForCompletion();
                 publishers.add(client);
             }
-            String now = Instant.now().toString();
-            for (int i = 0; i < datasets; i++) {
-                byte[] report = Json.bytes(new DatasetReport("default", "ds-" + i, "uid-" + i, 1, count, now,
-                    new Readiness(true, "Counted", "counted")));
-                MqttMessage message = new MqttMessage(report);
+            for (int i = 0; i < count; i++) {
+                MqttMessage message = new MqttMessage(payload.apply(i));
                 message.setQos(1);
                 message.setRetained(true);
                 inFlight.acquire();
-                publishers.get(i % PUBLISHERS).publish(topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i), message, null, release);
+                publishers.get(i % connections).publish(topic.apply(i), message, null, release);
             }
             inFlight.acquire(IN_FLIGHT);
             if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " status reports were not published");
+                throw new IllegalStateException(failed.get() + " messages were not published");
             }
         } finally {
             for (MqttAsyncClient client : publishers) {
@@ -242,13 +251,9 @@ public final class ScaleBenchmark {
                 long idle = statusKib(edge.pid(), "VmRSS");
                 System.out.printf(Locale.ROOT, "idle: RSS %,d MiB%n", idle >> 10);
                 long start = System.nanoTime();
-                for (int i = 0; i < datasets; i++) {
-                    MqttMessage desired = new MqttMessage(Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, "uid-" + i, 1,
+                publishAll(broker.url(), "scale-desired", 1, datasets, i -> topics.desiredDataset(EDGE_NODE, "default", "ds-" + i),
+                    i -> Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, "uid-" + i, 1,
                         new io.edgeai.sync.resources.DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
-                    desired.setQos(1);
-                    desired.setRetained(true);
-                    cloud.publish(topics.desiredDataset(EDGE_NODE, "default", "ds-" + i), desired);
-                }
                 awaitOrFail(edge, dir.resolve("edge.log"), () -> counted.size() >= datasets, "edge counts");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
