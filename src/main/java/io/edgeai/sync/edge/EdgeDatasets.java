@@ -9,6 +9,7 @@ import io.edgeai.sync.mqtt.Messages.DesiredDataset;
 import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -31,12 +32,20 @@ import org.slf4j.LoggerFactory;
 public final class EdgeDatasets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeDatasets.class);
     static final String KIND = "datasets";
+    /** Statuses published at once (each topic in order on its lane). */
+    private static final int STATUS_LANES = 8;
 
     private final String node;
     private final Topics topics;
     private final DataRoots roots;
     private final SampleCounter counter;
     private final Predicate<Outgoing> publisher;
+    /**
+     * Statuses on their way to the broker: counting threads hand them over and go on, and the lanes
+     * await many QoS 1 acknowledgements at once, each topic in order. Published on the counting
+     * threads, at most count-threads statuses were in flight.
+     */
+    private final TopicLanes statuses;
     private final Clock clock;
     private final Coalescer recounts;
     private final DesiredSet<DesiredDataset> desired;
@@ -55,6 +64,7 @@ public final class EdgeDatasets implements AutoCloseable {
         this.roots = roots;
         this.counter = counter;
         this.publisher = publisher;
+        this.statuses = new TopicLanes("edge-status-publish", STATUS_LANES, 10_000, this::deliver);
         this.clock = clock;
         this.recounts = new Coalescer("edge-recount", settings.countThreads(), settings.coalesceDelay(), settings.slowCount(), this::recount);
         this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class,
@@ -133,12 +143,29 @@ public final class EdgeDatasets implements AutoCloseable {
             watched.put(key, new Watched(counted.path, before.published));
             return;
         }
-        boolean delivered = publisher.test(Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
-        watched.put(key, new Watched(counted.path, delivered ? report : null));
-        if (!delivered) {
-            LOG.warn("status of {} not delivered; counting and sending again", key);
-            recounts.request(key, false);
+        watched.put(key, new Watched(counted.path, report));
+        send(key, Outgoing.json(topics.datasetStatus(node, dataset.namespace(), dataset.name()), report));
+    }
+
+    private void send(String key, Outgoing status) {
+        try {
+            statuses.publish(status);
+        } catch (InterruptedException | IllegalStateException e) {
+            notDelivered(key); // stopping
         }
+    }
+
+    /** On a publishing lane: one status to the broker; one it did not take is counted and sent again. */
+    private void deliver(Outgoing status) {
+        if (!publisher.test(status)) {
+            topics.parse(status.topic()).ifPresent(ref -> notDelivered(ref.namespace() + "/" + ref.name()));
+        }
+    }
+
+    private void notDelivered(String key) {
+        watched.computeIfPresent(key, (k, was) -> new Watched(was.path, null));
+        LOG.warn("status of {} not delivered; counting and sending again", key);
+        recounts.request(key, false);
     }
 
     /** The dataset is gone: stop matching its files and clear its retained status (again, if need be). */
@@ -149,9 +176,7 @@ public final class EdgeDatasets implements AutoCloseable {
             counter.forget(gone.path);
         }
         int slash = key.indexOf('/');
-        if (!publisher.test(Outgoing.tombstone(topics.datasetStatus(node, key.substring(0, slash), key.substring(slash + 1))))) {
-            recounts.request(key, false);
-        }
+        send(key, Outgoing.tombstone(topics.datasetStatus(node, key.substring(0, slash), key.substring(slash + 1))));
     }
 
     private static boolean sameContent(Watched before, DatasetReport report) {
@@ -194,7 +219,7 @@ public final class EdgeDatasets implements AutoCloseable {
 
     /** Whether no recount is waiting or running: the statuses published are final. */
     boolean idle() {
-        return recounts.idle();
+        return recounts.idle() && statuses.pending() == 0;
     }
 
     /** Saves what the state directory refused before (it was full or read-only). */
@@ -205,5 +230,6 @@ public final class EdgeDatasets implements AutoCloseable {
     @Override
     public void close() {
         recounts.close();
+        statuses.close();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ public final class TopicLanes implements AutoCloseable {
     private final List<BlockingQueue<Outgoing>> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final Consumer<Outgoing> publish;
+    /** Handed over and not yet through {@code publish}: waiting in a lane or being published. */
+    private final AtomicInteger unpublished = new AtomicInteger();
     private volatile boolean closed;
 
     /** @param publish publishes one message and deals with its failure itself */
@@ -42,12 +45,18 @@ public final class TopicLanes implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("publishing lanes are closed");
         }
-        lanes.get(Math.floorMod(message.topic().hashCode(), lanes.size())).put(message);
+        unpublished.incrementAndGet();
+        try {
+            lanes.get(Math.floorMod(message.topic().hashCode(), lanes.size())).put(message);
+        } catch (InterruptedException e) {
+            unpublished.decrementAndGet();
+            throw e;
+        }
     }
 
-    /** Messages handed over and not published yet. */
+    /** Messages handed over and not published yet (waiting, or being published). */
     public int pending() {
-        return lanes.stream().mapToInt(BlockingQueue::size).sum();
+        return unpublished.get();
     }
 
     private void drain(BlockingQueue<Outgoing> queue) {
@@ -63,6 +72,8 @@ public final class TopicLanes implements AutoCloseable {
                     publish.accept(next);
                 } catch (RuntimeException e) {
                     LOG.warn("publishing to {} failed: {}", next.topic(), e.toString());
+                } finally {
+                    unpublished.decrementAndGet();
                 }
             }
         }

@@ -37,6 +37,8 @@ class EdgeDatasetsTest {
     private final Map<String, DatasetReport> published = new ConcurrentHashMap<>();
     /** Runs inside each publish, as the broker's round trip would take time there. */
     private volatile java.util.function.Consumer<String> duringPublish = name -> { };
+    /** Whether the broker takes a status for this dataset name (false: the publish failed). */
+    private volatile java.util.function.Predicate<String> brokerTakes = name -> true;
 
     @TempDir
     Path dir;
@@ -51,17 +53,27 @@ class EdgeDatasetsTest {
         outside = Files.createDirectories(dir.resolve("outside")).toRealPath();
         DataRoots roots = new DataRoots(List.of(root));
         counter = new SampleCounter(1, new ConfinedFiles(roots.roots()));
-        datasets = new EdgeDatasets(NODE, topics, roots, new DesiredStateStore(dir.resolve("state")), counter,
-            new EdgeSettings(2, Duration.ofMillis(5), Duration.ofMillis(200), Duration.ofMinutes(10)), message -> {
-                String name = message.topic().substring(message.topic().lastIndexOf('/') + 1);
-                duringPublish.accept(name);
-                if (message.isTombstone()) {
-                    published.remove(name);
-                } else {
-                    published.put(name, Json.read(message.payload(), DatasetReport.class, "report"));
-                }
-                return true;
-            }, Clock.systemUTC());
+        datasets = edge(roots, Duration.ofMillis(200));
+    }
+
+    /** @param slowCount after this long a count stops counting against the 2 count threads */
+    private EdgeDatasets edge(DataRoots roots, Duration slowCount) {
+        return new EdgeDatasets(NODE, topics, roots, new DesiredStateStore(dir.resolve("state")), counter,
+            new EdgeSettings(2, Duration.ofMillis(5), slowCount, Duration.ofMinutes(10)), this::publish, Clock.systemUTC());
+    }
+
+    private boolean publish(io.edgeai.sync.mqtt.Outgoing message) {
+        String name = message.topic().substring(message.topic().lastIndexOf('/') + 1);
+        duringPublish.accept(name);
+        if (!brokerTakes.test(name)) {
+            return false;
+        }
+        if (message.isTombstone()) {
+            published.remove(name);
+        } else {
+            published.put(name, Json.read(message.payload(), DatasetReport.class, "report"));
+        }
+        return true;
     }
 
     @AfterEach
@@ -237,5 +249,41 @@ class EdgeDatasetsTest {
         Process process = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
         assertThat(process.waitFor()).isZero();
         return path;
+    }
+
+    /**
+     * Issue 7: statuses go out on lanes, so a slow broker does not hold the counting threads and many
+     * acknowledgements are awaited at once (published on the 2 counting threads, at most 2 were).
+     */
+    @Test
+    void manyStatusesAreInFlightAtOnceAndOneTheBrokerRefusedIsSentAgain() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostInFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch crowd = new java.util.concurrent.CountDownLatch(4);
+        duringPublish = name -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            crowd.countDown();
+            try {
+                crowd.await(5, java.util.concurrent.TimeUnit.SECONDS); // an acknowledgement that waits for company
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+        };
+        datasets.close();
+        datasets = edge(new DataRoots(List.of(root)), Duration.ofMinutes(1)); // no count is ever slow: 2 count threads
+        java.util.Set<String> refusedOnce = ConcurrentHashMap.newKeySet();
+        brokerTakes = name -> !name.equals("flaky") || !refusedOnce.add(name);
+        for (int i = 0; i < 24; i++) {
+            Files.writeString(root.resolve("d" + i + ".txt"), "a\nb\n");
+            place("d" + i, root.resolve("d" + i + ".txt").toString());
+        }
+        Files.writeString(root.resolve("flaky.txt"), "a\n");
+        place("flaky", root.resolve("flaky.txt").toString());
+
+        eventually().until(() -> published.size() == 25 && datasets.idle());
+        assertThat(mostInFlight.get()).as("statuses awaiting the broker at once").isGreaterThan(2);
+        assertThat(published.get("flaky").numberOfSamples()).isEqualTo(1L);
+        assertThat(refusedOnce).containsExactly("flaky");
     }
 }
