@@ -81,8 +81,7 @@ public final class DesiredStateReconciler {
             }
         }
         for (ManifestDue due : allManifests.get()) {
-            String topic = due.node() == null ? topics.modelsManifest() : topics.nodeManifest(due.node());
-            if (!judged.contains(topic)) { // the broker holds no manifest there, or one that does not parse
+            if (!judged.contains(due.topic(topics))) { // the broker holds no manifest there, or one that does not parse
                 out.add(due);
             }
         }

@@ -12,4 +12,9 @@ public record ManifestDue(String node) {
     public static ManifestDue datasetsOf(String node) {
         return new ManifestDue(node);
     }
+
+    /** The topic this manifest goes to. */
+    public String topic(io.edgeai.sync.mqtt.Topics topics) {
+        return node == null ? topics.modelsManifest() : topics.nodeManifest(node);
+    }
 }

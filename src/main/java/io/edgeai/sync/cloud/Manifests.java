@@ -77,10 +77,8 @@ public final class Manifests {
             throw new IllegalStateException("the resource cache has not listed yet; the manifest of " + keyOf(due) + " will be retried");
         }
         long issuedAt = clock.getAsLong();
-        if (due.node() == null) {
-            return Outgoing.json(topics.modelsManifest(), new Manifest(models.allModels(), issuedAt));
-        }
-        return Outgoing.json(topics.nodeManifest(due.node()), new Manifest(datasets.datasetsOn(due.node()), issuedAt));
+        List<String> items = due.node() == null ? models.allModels() : datasets.datasetsOn(due.node());
+        return Outgoing.json(due.topic(topics), new Manifest(items, issuedAt));
     }
 
     /** Every manifest: each node that holds datasets, and the models (re-sent once per resync period). */

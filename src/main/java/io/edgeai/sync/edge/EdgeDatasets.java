@@ -92,7 +92,7 @@ public final class EdgeDatasets implements AutoCloseable {
         switch (ref.kind()) {
             case NODE_MANIFEST -> desired.receiveManifest(payload);
             case DESIRED_DATASET -> {
-                String key = ref.namespace() + "/" + ref.name();
+                String key = ref.key();
                 desired.receive(key, payload, bytes -> {
                     DesiredDataset dataset = Json.read(bytes, DesiredDataset.class, "desired dataset " + key);
                     if (dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
@@ -158,7 +158,7 @@ public final class EdgeDatasets implements AutoCloseable {
     /** On a publishing lane: one status to the broker; one it did not take is counted and sent again. */
     private void deliver(Outgoing status) {
         if (!publisher.test(status)) {
-            topics.parse(status.topic()).ifPresent(ref -> notDelivered(ref.namespace() + "/" + ref.name()));
+            topics.parse(status.topic()).map(Topics.Ref::key).ifPresent(this::notDelivered);
         }
     }
 

@@ -81,7 +81,7 @@ public final class EdgeModels implements AutoCloseable {
         switch (ref.kind()) {
             case MODELS_MANIFEST -> desired.receiveManifest(payload);
             case DESIRED_MODEL -> {
-                String key = ref.namespace() + "/" + ref.name();
+                String key = ref.key();
                 desired.receive(key, payload, bytes -> {
                     DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
                     if (model.spec() == null) {

@@ -53,6 +53,10 @@ public final class Topics {
 
     /** A parsed topic; fields a kind does not have are null. */
     public record Ref(Kind kind, String node, String namespace, String name) {
+        /** The {@code namespace/name} key of the resource the topic is about. */
+        public String key() {
+            return namespace + "/" + name;
+        }
     }
 
     public Optional<Ref> parse(String topic) {
