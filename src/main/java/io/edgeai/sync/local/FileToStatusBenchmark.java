@@ -1,5 +1,6 @@
 package io.edgeai.sync.local;
 
+import io.edgeai.sync.edge.bench.AppendToStatusBenchmark;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.DatasetSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -14,7 +15,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code java -jar target/edgeai-sync.jar bench-e2e [datasets] [appends] [statuses] [fan-out datasets] [nodes]}: the whole path a user sees,
@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  * fan-out from an informer list ({@link FanOutBenchmark}).
  */
 public final class FileToStatusBenchmark {
+    private static final long TIMEOUT_NANOS = 60_000_000_000L;
+    private static final long POLL_NANOS = 100_000;
     private FileToStatusBenchmark() {
     }
 
@@ -58,7 +60,7 @@ public final class FileToStatusBenchmark {
                 }
                 long created = System.nanoTime();
                 for (int i = 0; i < datasets; i++) {
-                    await(seen, "e2e-" + i, 100);
+                    AppendToStatusBenchmark.awaitCount(seen, "e2e-" + i, 100, TIMEOUT_NANOS, POLL_NANOS);
                 }
                 System.out.printf(Locale.ROOT, "%n== file -> status, end to end in local mode (%d datasets) ==%n", datasets);
                 System.out.printf(Locale.ROOT, "%d datasets created -> all counted in the API: %.0f ms%n", datasets,
@@ -69,7 +71,7 @@ public final class FileToStatusBenchmark {
                     long expected = 100 + n / datasets + 1;
                     long start = System.nanoTime();
                     Files.writeString(files[i], "images/appended.jpg 1\n", StandardOpenOption.APPEND);
-                    await(seen, "e2e-" + i, expected);
+                    AppendToStatusBenchmark.awaitCount(seen, "e2e-" + i, expected, TIMEOUT_NANOS, POLL_NANOS);
                     micros[n] = (System.nanoTime() - start) / 1000;
                 }
                 Arrays.sort(micros);
@@ -80,15 +82,5 @@ public final class FileToStatusBenchmark {
         io.edgeai.sync.cloud.StatusWriteBenchmark.run(args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
         FanOutBenchmark.run(args.length > 3 ? Integer.parseInt(args[3]) : 10_000, args.length > 4 ? Integer.parseInt(args[4]) : 1_000);
         System.exit(0);
-    }
-
-    private static void await(Map<String, Long> seen, String name, long expected) {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!Long.valueOf(expected).equals(seen.get(name))) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " never showed " + expected + " (at " + seen.get(name) + ")");
-            }
-            LockSupport.parkNanos(100_000);
-        }
     }
 }

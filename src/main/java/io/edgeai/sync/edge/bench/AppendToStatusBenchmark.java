@@ -43,6 +43,8 @@ import org.apache.camel.support.ResourceHelper;
  * root, against the counter alone (the "absorbing one appended line" figure of the same run).
  */
 public final class AppendToStatusBenchmark {
+    private static final long TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long POLL_NANOS = 50_000;
     private static final String NODE = "bench";
     private static final int DATASETS = 50;
     private static final int APPENDS = 200;
@@ -95,7 +97,7 @@ public final class AppendToStatusBenchmark {
                 datasets.onDesired(topics.desiredDataset(NODE, "default", "d" + i), Json.bytes(desired));
             }
             for (int i = 0; i < DATASETS; i++) {
-                awaitCount(published, "d" + i, 1000);
+                awaitCount(published, "d" + i, 1000, TIMEOUT_NANOS, POLL_NANOS);
             }
             long[] plain = appends(files, published, 0);
             report("append -> status", plain);
@@ -117,20 +119,24 @@ public final class AppendToStatusBenchmark {
             long expected = 1000 + (done + n) / files.length + 1;
             long start = System.nanoTime();
             Files.writeString(files[i], "images/appended.jpg 1\n", StandardOpenOption.APPEND);
-            awaitCount(published, "d" + i, expected);
+            awaitCount(published, "d" + i, expected, TIMEOUT_NANOS, POLL_NANOS);
             micros[n] = (System.nanoTime() - start) / 1000;
         }
         Arrays.sort(micros);
         return micros;
     }
 
-    private static void awaitCount(Map<String, Long> published, String name, long expected) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Long.valueOf(expected).equals(published.get(name))) {
+    /**
+     * Spins until {@code counts} shows {@code expected} for {@code name}, looking every
+     * {@code pollNanos} (the benchmarks' timing resolution); fails after {@code timeoutNanos}.
+     */
+    public static void awaitCount(Map<String, Long> counts, String name, long expected, long timeoutNanos, long pollNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!Long.valueOf(expected).equals(counts.get(name))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " never reached " + expected + " (at " + published.get(name) + ")");
+                throw new IllegalStateException(name + " never reached " + expected + " (at " + counts.get(name) + ")");
             }
-            LockSupport.parkNanos(50_000);
+            LockSupport.parkNanos(pollNanos);
         }
     }
 
