@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -143,23 +144,39 @@ public final class ScaleBenchmark {
         }
     }
 
-    /** Each Dataset's JSON as the informers receive it: {@code datasets} over {@code nodes} nodes, in namespace default. */
+    /**
+     * Each Dataset's JSON as the informers receive it from kube-apiserver after a {@code kubectl apply}:
+     * {@code datasets} over {@code nodes} nodes, in namespace default, with what the API server and
+     * kubectl add (uid, creation time, the last applied configuration, managed fields).
+     */
     private static List<byte[]> datasets(int datasets, int nodes) {
         List<byte[]> items = new ArrayList<>(datasets);
         for (int i = 0; i < datasets; i++) {
+            String spec = "{\"dataUrl\":\"/data/ds-" + i + "/index.txt\",\"format\":\"txt\",\"nodeName\":\"node-" + (i % nodes) + "\"}";
+            String applied = "{\"apiVersion\":\"edgeai.io/v1alpha1\",\"kind\":\"Dataset\",\"metadata\":{\"annotations\":{},\"name\":\"ds-" + i
+                + "\",\"namespace\":\"default\"},\"spec\":" + spec + "}\n";
             items.add(("{\"apiVersion\":\"edgeai.io/v1alpha1\",\"kind\":\"Dataset\",\"metadata\":{\"name\":\"ds-" + i
-                + "\",\"namespace\":\"default\",\"uid\":\"uid-" + i + "\",\"generation\":1,\"resourceVersion\":\"1\"},"
-                + "\"spec\":{\"dataUrl\":\"/data/ds-" + i + "/index.txt\",\"format\":\"txt\",\"nodeName\":\"node-" + (i % nodes) + "\"}}")
-                .getBytes(StandardCharsets.UTF_8));
+                + "\",\"namespace\":\"default\",\"uid\":\"" + uid(i) + "\",\"generation\":1,\"resourceVersion\":\"1\","
+                + "\"creationTimestamp\":\"2026-11-30T00:00:00Z\",\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":"
+                + Json.string(applied) + "},\"managedFields\":[{\"manager\":\"kubectl-client-side-apply\",\"operation\":\"Update\","
+                + "\"apiVersion\":\"edgeai.io/v1alpha1\",\"time\":\"2026-11-30T00:00:00Z\",\"fieldsType\":\"FieldsV1\",\"fieldsV1\":"
+                + "{\"f:metadata\":{\"f:annotations\":{\".\":{},\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}},"
+                + "\"f:spec\":{\".\":{},\"f:dataUrl\":{},\"f:format\":{},\"f:nodeName\":{}}}}]},"
+                + "\"spec\":" + spec + "}").getBytes(StandardCharsets.UTF_8));
         }
         return items;
+    }
+
+    /** Dataset {@code i}'s uid, as the API server would give it (a UUID). */
+    private static String uid(int i) {
+        return new UUID(0x5eed, i).toString();
     }
 
     /** One retained count for each of the first {@code datasets} from its node. */
     private static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
         String now = Instant.now().toString();
         publishAll(url, "scale-edges", PUBLISHERS, datasets, i -> topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i),
-            i -> Json.bytes(new DatasetReport("default", "ds-" + i, "uid-" + i, 1, count, now, new Readiness(true, "Counted", "counted"))));
+            i -> Json.bytes(new DatasetReport("default", "ds-" + i, uid(i), 1, count, now, new Readiness(true, "Counted", "counted"))));
     }
 
     /**
@@ -252,7 +269,7 @@ public final class ScaleBenchmark {
                 System.out.printf(Locale.ROOT, "idle: RSS %,d MiB%n", idle >> 10);
                 long start = System.nanoTime();
                 publishAll(broker.url(), "scale-desired", 1, datasets, i -> topics.desiredDataset(EDGE_NODE, "default", "ds-" + i),
-                    i -> Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, "uid-" + i, 1,
+                    i -> Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, uid(i), 1,
                         new io.edgeai.sync.resources.DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
                 awaitOrFail(edge, dir.resolve("edge.log"), () -> counted.size() >= datasets, "edge counts");
                 double seconds = (System.nanoTime() - start) / 1e9;
