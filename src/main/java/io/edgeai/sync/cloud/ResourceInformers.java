@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * fabric8 shared informers for the custom resources: list, then watch, re-list when the watch ends or
- * the API answers 410 Gone, and a local cache that the cloud beans read instead of the API server.
+ * the API answers 410 Gone, and a local cache ({@link LeanItemStore}) that the cloud beans read instead
+ * of the API server.
  * One informer per kind across all namespaces, or one per configured namespace.
  */
 public final class ResourceInformers implements AutoCloseable {
@@ -57,10 +58,12 @@ public final class ResourceInformers implements AutoCloseable {
         List<SharedIndexInformer<?>> list = informers.computeIfAbsent(kind, k -> {
             List<SharedIndexInformer<?>> created = new ArrayList<>();
             if (namespaces.isEmpty()) {
-                created.add(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(resyncMillis));
+                created.add(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(resyncMillis)
+                    .itemStore(new LeanItemStore<>()));
             } else {
                 for (String namespace : namespaces) {
-                    created.add(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE).runnableInformer(resyncMillis));
+                    created.add(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE).runnableInformer(resyncMillis)
+                        .itemStore(new LeanItemStore<>()));
                 }
             }
             return created;
