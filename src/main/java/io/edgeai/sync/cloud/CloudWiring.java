@@ -9,7 +9,9 @@ import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +85,8 @@ public final class CloudWiring {
         TopicLanes lanes = new TopicLanes("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000, repair::publish);
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
+        informers.subscribe(Dataset.class, cached(statusUpstream));
+        informers.subscribe(Model.class, cached(statusUpstream));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
@@ -93,6 +97,26 @@ public final class CloudWiring {
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));
         CloseOnStop.register(context, informers, lanes);
+    }
+
+    /** Tells the status path what the cache now holds (this starts the informers' list). */
+    private static <T extends HasMetadata> ResourceEventHandler<T> cached(StatusUpstream statusUpstream) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T resource) {
+                statusUpstream.cached(resource);
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                statusUpstream.cached(after);
+            }
+
+            @Override
+            public void onDelete(T resource, boolean finalStateUnknown) {
+                // what was written for it is forgotten when it is no longer trusted
+            }
+        };
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {

@@ -106,6 +106,11 @@ public final class StatusUpstream {
         written.wrote(patch, resourceVersion);
     }
 
+    /** The resource cache added or updated {@code resource}: the writes it shows need not be remembered. */
+    public void cached(HasMetadata resource) {
+        written.cached(resource);
+    }
+
     /** A merge patch for one resource's status subresource. */
     public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,25 +13,49 @@ import java.util.function.LongSupplier;
  * server's watch and lags behind our own writes by a little; judging a report against it alone could
  * skip a write that is needed (a count going 10, 11, 10: the second 10 looks unchanged against a cache
  * that still says 10, and 11 would stay). A write is trusted over the cache until the cache reaches
- * the resourceVersion the write returned, or for {@link #TRUST_NANOS} at most.
+ * the resourceVersion the write returned, or for {@link #TRUST_NANOS} at most. A write is forgotten
+ * as soon as the cache shows it, and one the cache never shows (the object was changed again by
+ * someone else, or deleted) once it is no longer trusted, so that what is kept here is the writes of
+ * the last moments, not one per object ever written.
  */
 final class WrittenStatuses {
     static final long TRUST_NANOS = 30_000_000_000L;
+    private static final long SWEEP_NANOS = 1_000_000_000L;
 
     private record Written(String resourceVersion, Object status, long atNanos) {
     }
 
     private final Map<String, Written> written = new ConcurrentHashMap<>();
     private final LongSupplier nanoTime;
+    private final AtomicLong lastSweep;
 
     WrittenStatuses(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.lastSweep = new AtomicLong(nanoTime.getAsLong());
     }
 
     /** @param resourceVersion what the API server answered to the write (null if it did not say) */
     void wrote(StatusUpstream.StatusPatch patch, String resourceVersion) {
-        written.put(key(patch.kind(), patch.namespace(), patch.name()),
-            new Written(resourceVersion, patch.body().get("status"), nanoTime.getAsLong()));
+        long now = nanoTime.getAsLong();
+        written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion, patch.body().get("status"), now));
+        long last = lastSweep.get();
+        if (now - last > SWEEP_NANOS && lastSweep.compareAndSet(last, now)) {
+            written.values().removeIf(write -> now - write.atNanos > TRUST_NANOS);
+        }
+    }
+
+    /** The cache now holds {@code cached}: a write it shows is forgotten. */
+    void cached(HasMetadata cached) {
+        String key = key(cached.getClass(), cached.getMetadata().getNamespace(), cached.getMetadata().getName());
+        Written last = written.get(key);
+        if (last != null && last.resourceVersion != null && last.resourceVersion.equals(cached.getMetadata().getResourceVersion())) {
+            written.remove(key, last);
+        }
+    }
+
+    /** Writes remembered now. */
+    int size() {
+        return written.size();
     }
 
     /** The status to judge a report against: the last one written, unless the cache has caught up with it. */
