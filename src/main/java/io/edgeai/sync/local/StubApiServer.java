@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * Nothing here validates anything: benchmark only.
  */
 final class StubApiServer implements AutoCloseable {
-    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC11B85";
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final byte[] NOT_FOUND = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}"
         .getBytes(StandardCharsets.UTF_8);
 
