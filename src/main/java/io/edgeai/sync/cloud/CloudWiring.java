@@ -4,6 +4,7 @@ import io.edgeai.sync.CloseOnStop;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
+import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
@@ -82,7 +83,8 @@ public final class CloudWiring {
         registry.bind("desiredStateRepair", repair);
         // a list is handed over faster than the broker takes it: the backlog waits here as messages (about
         // 300 bytes each), not as the informer's queued notifications, which hold whole resources
-        TopicLanes lanes = new TopicLanes("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000, repair::publish);
+        TopicLanes<Outgoing> lanes = new TopicLanes<>("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000,
+            Outgoing::topic, repair::publish);
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
         informers.subscribe(Dataset.class, cached(statusUpstream));

@@ -7,31 +7,35 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes on several threads at once while keeping the order of each topic: a topic always goes
- * through the same lane (by its hash), and a lane publishes one message at a time, in the order it
- * was given them. A broker keeps the order of one topic only, so this is all the order there is; the
- * lanes let many QoS 1 acknowledgements be awaited at once instead of one after another. A full lane
- * makes the caller wait (back-pressure), so memory stays bounded.
+ * Works on messages on several threads at once while keeping the order of each topic: a topic always
+ * goes through the same lane (by its hash), and a lane takes one message at a time, in the order it
+ * was given them. A broker keeps the order of one topic only, so this is all the order there is. For
+ * publishing, the lanes let many QoS 1 acknowledgements be awaited at once instead of one after
+ * another; for receiving, messages on different topics are handled at once. A full lane makes the
+ * caller wait (back-pressure), so memory stays bounded.
  */
-public final class TopicLanes implements AutoCloseable {
+public final class TopicLanes<T> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicLanes.class);
 
-    private final List<BlockingQueue<Outgoing>> lanes = new ArrayList<>();
+    private final List<BlockingQueue<T>> lanes = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final Consumer<Outgoing> publish;
-    /** Handed over and not yet through {@code publish}: waiting in a lane or being published. */
-    private final AtomicInteger unpublished = new AtomicInteger();
+    private final Function<T, String> topicOf;
+    private final Consumer<T> work;
+    /** Handed over and not yet through {@code work}: waiting in a lane or being worked on. */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private volatile boolean closed;
 
-    /** @param publish publishes one message and deals with its failure itself */
-    public TopicLanes(String name, int lanes, int capacity, Consumer<Outgoing> publish) {
-        this.publish = publish;
+    /** @param work publishes (or handles) one message and deals with its failure itself */
+    public TopicLanes(String name, int lanes, int capacity, Function<T, String> topicOf, Consumer<T> work) {
+        this.topicOf = topicOf;
+        this.work = work;
         for (int i = 0; i < lanes; i++) {
-            BlockingQueue<Outgoing> queue = new ArrayBlockingQueue<>(capacity);
+            BlockingQueue<T> queue = new ArrayBlockingQueue<>(capacity);
             this.lanes.add(queue);
             Thread thread = new Thread(() -> drain(queue), name + "-" + i);
             thread.setDaemon(true);
@@ -41,27 +45,27 @@ public final class TopicLanes implements AutoCloseable {
     }
 
     /** Hands a message to its topic's lane; waits while that lane is full. */
-    public void publish(Outgoing message) throws InterruptedException {
+    public void handOff(T message) throws InterruptedException {
         if (closed) {
-            throw new IllegalStateException("publishing lanes are closed");
+            throw new IllegalStateException("lanes are closed");
         }
-        unpublished.incrementAndGet();
+        unfinished.incrementAndGet();
         try {
-            lanes.get(Math.floorMod(message.topic().hashCode(), lanes.size())).put(message);
+            lanes.get(Math.floorMod(topicOf.apply(message).hashCode(), lanes.size())).put(message);
         } catch (InterruptedException e) {
-            unpublished.decrementAndGet();
+            unfinished.decrementAndGet();
             throw e;
         }
     }
 
-    /** Messages handed over and not published yet (waiting, or being published). */
+    /** Messages handed over and not through yet (waiting, or being worked on). */
     public int pending() {
-        return unpublished.get();
+        return unfinished.get();
     }
 
-    private void drain(BlockingQueue<Outgoing> queue) {
+    private void drain(BlockingQueue<T> queue) {
         while (!closed) {
-            Outgoing next;
+            T next;
             try {
                 next = queue.poll(100, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -69,11 +73,11 @@ public final class TopicLanes implements AutoCloseable {
             }
             if (next != null) {
                 try {
-                    publish.accept(next);
+                    work.accept(next);
                 } catch (RuntimeException e) {
-                    LOG.warn("publishing to {} failed: {}", next.topic(), e.toString());
+                    LOG.warn("a message on {} failed: {}", topicOf.apply(next), e.toString());
                 } finally {
-                    unpublished.decrementAndGet();
+                    unfinished.decrementAndGet();
                 }
             }
         }

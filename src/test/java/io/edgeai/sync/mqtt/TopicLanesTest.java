@@ -19,7 +19,7 @@ class TopicLanesTest {
         Map<String, List<Integer>> received = new ConcurrentHashMap<>();
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
-        try (TopicLanes lanes = new TopicLanes("test", 8, 100, message -> {
+        try (TopicLanes<Outgoing> lanes = new TopicLanes<>("test", 8, 100, Outgoing::topic, message -> {
             mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
             java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a broker's acknowledgement
             received.computeIfAbsent(message.topic(), t -> new CopyOnWriteArrayList<>())
@@ -27,7 +27,7 @@ class TopicLanesTest {
             inFlight.decrementAndGet();
         })) {
             for (int i = 0; i < 2000; i++) {
-                lanes.publish(new Outgoing("t/" + (i % 50), String.valueOf(i).getBytes(StandardCharsets.UTF_8)));
+                lanes.handOff(new Outgoing("t/" + (i % 50), String.valueOf(i).getBytes(StandardCharsets.UTF_8)));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> received.values().stream().mapToInt(List::size).sum() == 2000);
         }
