@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is held in memory is what counts: a state directory that is full or read-only delays
  * saving a change, never the change itself. Unsaved changes are saved again by {@link #retryUnsaved}.
+ *
+ * <p>Changes are decided one at a time (under this set's lock, in memory), and saved after the lock
+ * is let go, so messages for different objects are taken in at once and a slow state directory
+ * (an SD card) does not make each wait for the others' writes. A save writes what is held for its
+ * key at that moment, under that key's own lock: whichever save of a key runs last writes its
+ * latest state.
  */
 final class DesiredSet<T extends Desired> {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredSet.class);
@@ -67,11 +73,13 @@ final class DesiredSet<T extends Desired> {
         }
     };
     /** Keys whose saved state differs from what is held (a write or a delete that failed). */
-    private final Set<String> unsaved = new java.util.LinkedHashSet<>();
+    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
+    /** Locks for saving, by key hash: two saves of one key never run at once. */
+    private final Object[] saveLocks = new Object[64];
     private Set<String> manifestItems;
     private long manifestStamp;
     private long lastSkewLog = System.nanoTime() - LOG_EVERY_NANOS;
-    private long lastSaveLog = System.nanoTime() - LOG_EVERY_NANOS;
+    private volatile long lastSaveLog = System.nanoTime() - LOG_EVERY_NANOS;
 
     DesiredSet(DesiredStateStore store, String kind, Class<T> type, Listener<T> listener, LongSupplier clock, long maxAheadMillis) {
         this.store = store;
@@ -79,6 +87,7 @@ final class DesiredSet<T extends Desired> {
         this.listener = listener;
         this.clock = clock;
         this.maxAheadMillis = maxAheadMillis;
+        java.util.Arrays.setAll(saveLocks, i -> new Object());
         for (T saved : store.readAll(kind, type)) {
             held.put(saved.key(), new Copy<>(saved, trusted(saved.issuedAt(), saved.key())));
         }
@@ -116,41 +125,60 @@ final class DesiredSet<T extends Desired> {
         }
     }
 
-    synchronized void put(T desired) {
+    void put(T desired) {
+        saveAll(decidePut(desired));
+    }
+
+    void remove(String key) {
+        saveAll(decideRemove(key));
+    }
+
+    void apply(Manifest manifest) {
+        saveAll(decideApply(manifest));
+    }
+
+    /** @return the keys whose saved state must follow */
+    private synchronized List<String> decidePut(T desired) {
         String key = desired.key();
         Copy<T> copy = new Copy<>(desired, trusted(desired.issuedAt(), key));
         Copy<T> known = held.containsKey(key) ? held.get(key) : parked.get(key);
         if (known != null && known.stamp > copy.stamp) {
-            return; // an older copy arriving late
+            return List.of(); // an older copy arriving late
         }
+        List<String> changed = new ArrayList<>(1);
         if (excluded(copy)) {
             parked.put(key, copy);
-            drop(key);
-            return;
+            drop(key, changed);
+            return changed;
         }
         parked.remove(key);
-        hold(copy);
+        hold(copy, changed);
+        return changed;
     }
 
-    synchronized void remove(String key) {
+    private synchronized List<String> decideRemove(String key) {
         parked.remove(key);
-        drop(key);
+        List<String> changed = new ArrayList<>(1);
+        drop(key, changed);
+        return changed;
     }
 
-    synchronized void apply(Manifest manifest) {
+    private synchronized List<String> decideApply(Manifest manifest) {
         manifestItems = new HashSet<>(manifest.items());
         manifestStamp = trusted(manifest.issuedAt(), kind + " manifest");
+        List<String> changed = new ArrayList<>();
         for (Copy<T> copy : new ArrayList<>(held.values())) {
             if (excluded(copy)) {
                 parked.put(copy.value.key(), copy);
-                drop(copy.value.key());
+                drop(copy.value.key(), changed);
             }
         }
         List<Copy<T>> listedAgain = parked.values().stream().filter(copy -> !excluded(copy)).toList();
         for (Copy<T> copy : listedAgain) {
             parked.remove(copy.value.key());
-            hold(copy);
+            hold(copy, changed);
         }
+        return changed;
     }
 
     Optional<T> get(String key) {
@@ -165,32 +193,40 @@ final class DesiredSet<T extends Desired> {
         return manifestItems != null && copy.stamp < manifestStamp && !manifestItems.contains(copy.value.key());
     }
 
-    private void hold(Copy<T> copy) {
+    private void hold(Copy<T> copy, List<String> changed) {
         T desired = copy.value;
         Copy<T> previous = held.put(desired.key(), copy);
         if (previous == null || !desired.sameAs(previous.value)) {
             listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
         }
-        save(desired.key());
+        changed.add(desired.key());
     }
 
-    private void drop(String key) {
+    private void drop(String key, List<String> changed) {
         Copy<T> gone = held.remove(key);
         if (gone != null) {
             listener.removed(gone.value);
-            save(key);
+            changed.add(key);
         }
+    }
+
+    private void saveAll(List<String> keys) {
+        keys.forEach(this::save);
     }
 
     /** Saves again what could not be saved (the state directory was full or read-only); what still fails waits for the next retry. */
-    synchronized void retryUnsaved() {
-        for (String key : List.copyOf(unsaved)) {
-            save(key);
+    void retryUnsaved() {
+        saveAll(List.copyOf(unsaved));
+    }
+
+    /** Brings the saved state of one key to what is held now; false (and noted) if the state directory refused. */
+    private boolean save(String key) {
+        synchronized (saveLocks[Math.floorMod(key.hashCode(), saveLocks.length)]) {
+            return saveHeld(key);
         }
     }
 
-    /** Brings the saved state of one key to what is held; false (and noted) if the state directory refused. */
-    private boolean save(String key) {
+    private boolean saveHeld(String key) {
         Copy<T> copy = held.get(key);
         try {
             if (copy != null) {

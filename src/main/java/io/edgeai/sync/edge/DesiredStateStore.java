@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * (255 bytes); a longer name (resource names go up to 253 characters) is stored under a hash of
  * itself. The files hold the whole object, namespace and name included, so names are never parsed.
  */
-public final class DesiredStateStore {
+public class DesiredStateStore {
     private static final Logger LOG = LoggerFactory.getLogger(DesiredStateStore.class);
     private static final int MAX_FILE_NAME = 255;
     private static final String SUFFIX = ".json";

@@ -45,7 +45,7 @@ public final class EdgeDatasets implements AutoCloseable {
      * await many QoS 1 acknowledgements at once, each topic in order. Published on the counting
      * threads, at most count-threads statuses were in flight.
      */
-    private final TopicLanes statuses;
+    private final TopicLanes<Outgoing> statuses;
     private final Clock clock;
     private final Coalescer recounts;
     private final DesiredSet<DesiredDataset> desired;
@@ -64,7 +64,7 @@ public final class EdgeDatasets implements AutoCloseable {
         this.roots = roots;
         this.counter = counter;
         this.publisher = publisher;
-        this.statuses = new TopicLanes("edge-status-publish", STATUS_LANES, 10_000, this::deliver);
+        this.statuses = new TopicLanes<>("edge-status-publish", STATUS_LANES, 10_000, Outgoing::topic, this::deliver);
         this.clock = clock;
         this.recounts = new Coalescer("edge-recount", settings.countThreads(), settings.coalesceDelay(), settings.slowCount(), this::recount);
         this.desired = new DesiredSet<>(store, KIND, DesiredDataset.class,
@@ -149,7 +149,7 @@ public final class EdgeDatasets implements AutoCloseable {
 
     private void send(String key, Outgoing status) {
         try {
-            statuses.publish(status);
+            statuses.handOff(status);
         } catch (InterruptedException | IllegalStateException e) {
             notDelivered(key); // stopping
         }

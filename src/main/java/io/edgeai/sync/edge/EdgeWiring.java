@@ -7,6 +7,8 @@ import io.edgeai.sync.counting.SampleCounter;
 import io.edgeai.sync.mqtt.Delivery;
 import io.edgeai.sync.mqtt.MqttSettings;
 import io.edgeai.sync.mqtt.Outgoing;
+import io.edgeai.sync.mqtt.Received;
+import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.ResourceNames;
 import java.nio.file.Path;
@@ -18,11 +20,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.component.paho.PahoConstants;
 
 /** The beans the edge routes (routes/edge) call, built from settings. */
 public final class EdgeWiring {
     /** Where the edge beans hand their status messages to the routes. */
     public static final String STATUS_UPSTREAM = "direct:status-upstream";
+    /** Where each desired-state lane hands its messages (routes/edge/dataset-downstream.yaml). */
+    private static final String DATASET_DESIRED = "direct:dataset-desired";
+    /** Desired-state messages taken in at once (each topic in order). */
+    private static final int DESIRED_LANES = 4;
 
     private EdgeWiring() {
     }
@@ -49,7 +56,13 @@ public final class EdgeWiring {
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
         context.getRegistry().bind("edgeModels", models);
-        CloseOnStop.register(context, datasets, models, counter);
+        TopicLanes<Received> desiredLanes = new TopicLanes<>("edge-desired", DESIRED_LANES, 1_000, Received::topic,
+            received -> producer.send(DATASET_DESIRED, exchange -> {
+                exchange.getMessage().setHeader(PahoConstants.MQTT_TOPIC, received.topic());
+                exchange.getMessage().setBody(received.payload());
+            }));
+        context.getRegistry().bind("desiredDatasetLanes", desiredLanes);
+        CloseOnStop.register(context, desiredLanes, datasets, models, counter);
         context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
         context.addStartupListener(new ExtendedStartupListener() {
             @Override

@@ -1,24 +1,38 @@
 package io.edgeai.sync.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.edgeai.sync.mqtt.Messages.DesiredDataset;
 import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.resources.DatasetSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DesiredSetTest {
     @TempDir
     Path state;
-    private final List<String> events = new ArrayList<>();
-    private long now = 1_000;
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private volatile long now = 1_000;
 
     private DesiredSet<DesiredDataset> set() {
-        return new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class,
+        return set(new DesiredStateStore(state));
+    }
+
+    private DesiredSet<DesiredDataset> set(DesiredStateStore store) {
+        return new DesiredSet<>(store, "datasets", DesiredDataset.class,
             new DesiredSet.Listener<>() {
                 @Override
                 public void placed(DesiredDataset d) {
@@ -34,6 +48,101 @@ class DesiredSetTest {
 
     private static DesiredDataset dataset(String name, long issuedAt) {
         return new DesiredDataset("ns", name, "uid-" + name, 1, new DatasetSpec("/d/" + name, "txt", "edge0"), issuedAt);
+    }
+
+    @Test
+    void aSlowSaveOfOneDatasetHoldsUpNoOther() throws Exception {
+        CountDownLatch writingA = new CountDownLatch(1);
+        CountDownLatch diskAnswers = new CountDownLatch(1);
+        DesiredSet<DesiredDataset> set = set(new DesiredStateStore(state) {
+            @Override
+            public void write(String kind, String key, Object value) {
+                if (key.equals("ns/a")) { // an SD card that takes its time
+                    writingA.countDown();
+                    try {
+                        diskAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(kind, key, value);
+            }
+        });
+        Thread first = new Thread(() -> set.put(dataset("a", 10)));
+        first.start();
+        assertThat(writingA.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> set.put(dataset("b", 11)), "b waited for a's write");
+
+        assertThat(events).contains("placed ns/a@10", "placed ns/b@11");
+        assertThat(set(new DesiredStateStore(state)).get("ns/b")).as("b is saved").isPresent();
+        diskAnswers.countDown();
+        first.join();
+        assertThat(set(new DesiredStateStore(state)).get("ns/a")).as("a is saved").isPresent();
+    }
+
+    @Test
+    void aSaveThatStartedEarlierCannotOverwriteALaterChange() throws Exception {
+        CountDownLatch writingFirst = new CountDownLatch(1);
+        CountDownLatch diskAnswers = new CountDownLatch(1);
+        DesiredSet<DesiredDataset> set = set(new DesiredStateStore(state) {
+            @Override
+            public void write(String kind, String key, Object value) {
+                if (((DesiredDataset) value).issuedAt() == 10) { // the first copy's write stalls after it read what to write
+                    writingFirst.countDown();
+                    try {
+                        diskAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(kind, key, value);
+            }
+        });
+        Thread first = new Thread(() -> set.put(dataset("a", 10)));
+        first.start();
+        assertThat(writingFirst.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread second = new Thread(() -> set.put(dataset("a", 20)));
+        second.start();
+        // the later save either waits for the stalled one or (wrongly) finishes before it
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.BLOCKED || !second.isAlive());
+        diskAnswers.countDown();
+        first.join();
+        second.join();
+
+        assertThat(set(new DesiredStateStore(state)).get("ns/a")).map(DesiredDataset::issuedAt).as("saved copy").contains(20L);
+    }
+
+    @Test
+    void whatIsSavedIsWhatIsHeldAfterConcurrentChangesToTheSameObjects() throws Exception {
+        DesiredSet<DesiredDataset> set = set();
+        ExecutorService lanes = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                done.add(lanes.submit(() -> {
+                    Random random = new Random(seed);
+                    for (int i = 0; i < 2500; i++) {
+                        String name = "d" + random.nextInt(8);
+                        if (random.nextInt(3) == 0) {
+                            set.remove("ns/" + name);
+                        } else {
+                            set.put(dataset(name, 10 + random.nextInt(1000)));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> lane : done) {
+                lane.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            lanes.shutdownNow();
+        }
+        DesiredSet<DesiredDataset> restarted = set();
+        for (int i = 0; i < 8; i++) {
+            assertThat(restarted.get("ns/d" + i)).as("saved d" + i).isEqualTo(set.get("ns/d" + i));
+        }
     }
 
     @Test
