@@ -87,8 +87,8 @@ public final class CloudWiring {
             Outgoing::topic, repair::publish);
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
-        informers.subscribe(Dataset.class, cached(statusUpstream));
-        informers.subscribe(Model.class, cached(statusUpstream));
+        informers.listen(Dataset.class, cached(statusUpstream));
+        informers.listen(Model.class, cached(statusUpstream));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
@@ -101,7 +101,7 @@ public final class CloudWiring {
         CloseOnStop.register(context, informers, lanes);
     }
 
-    /** Tells the status path what the cache now holds (this starts the informers' list). */
+    /** Tells the status path what the cache now holds. */
     private static <T extends HasMetadata> ResourceEventHandler<T> cached(StatusUpstream statusUpstream) {
         return new ResourceEventHandler<>() {
             @Override

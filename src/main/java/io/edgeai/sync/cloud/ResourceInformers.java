@@ -43,6 +43,11 @@ public final class ResourceInformers implements AutoCloseable {
         return client;
     }
 
+    /** Adds a handler that hears the informers of that kind once something {@link #subscribe}s to start them. */
+    public synchronized <T extends HasMetadata> void listen(Class<T> kind, ResourceEventHandler<T> handler) {
+        informersOf(kind).forEach(informer -> informer.addEventHandler(handler));
+    }
+
     /** Adds a handler and starts the informers of that kind if they are not running yet. */
     public synchronized <T extends HasMetadata> void subscribe(Class<T> kind, ResourceEventHandler<T> handler) {
         for (SharedIndexInformer<T> informer : informersOf(kind)) {
