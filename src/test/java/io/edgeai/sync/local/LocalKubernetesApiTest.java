@@ -1,0 +1,155 @@
+package io.edgeai.sync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetSpec;
+import io.edgeai.sync.resources.DatasetStatus;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory API's optimistic concurrency, as kube-apiserver's: a write based on a stale resourceVersion is a 409 Conflict. */
+class LocalKubernetesApiTest {
+    private static LocalKubernetesApi api;
+    private static KubernetesClient kube;
+
+    @BeforeAll
+    static void start() throws Exception {
+        api = new LocalKubernetesApi();
+        kube = api.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    private static Dataset created(String name) {
+        Dataset dataset = new Dataset();
+        dataset.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName(name).build());
+        dataset.setSpec(new DatasetSpec("/data/" + name, "txt", "edge0"));
+        return kube.resource(dataset).create();
+    }
+
+    private static Dataset copyAt(Dataset dataset, String resourceVersion, String dataUrl) {
+        Dataset copy = new Dataset();
+        copy.setMetadata(new ObjectMetaBuilder(dataset.getMetadata()).withResourceVersion(resourceVersion).build());
+        copy.setSpec(new DatasetSpec(dataUrl, "txt", "edge0"));
+        return copy;
+    }
+
+    private static int codeOf(Runnable write) {
+        try {
+            write.run();
+            return 200;
+        } catch (KubernetesClientException e) {
+            return e.getCode();
+        }
+    }
+
+    @Test
+    void anUpdateFromAStaleReadIsAConflict() {
+        Dataset read = created("stale-update");
+        String first = read.getMetadata().getResourceVersion();
+
+        Dataset updated = kube.resource(copyAt(read, first, "/data/v2")).update();
+        assertThat(updated.getMetadata().getResourceVersion()).isNotEqualTo(first);
+
+        assertThatThrownBy(() -> kube.resource(copyAt(read, first, "/data/v3")).update())
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                assertThat(e.getCode()).isEqualTo(409);
+                assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+                assertThat(e.getStatus().getMessage()).contains("the object has been modified");
+            });
+        assertThat(kube.resources(Dataset.class).inNamespace("default").withName("stale-update").get().getSpec().getDataUrl())
+            .as("the stale write changed nothing").isEqualTo("/data/v2");
+    }
+
+    @Test
+    void aStatusWriteFromAStaleReadIsAConflict() {
+        Dataset read = created("stale-status");
+        DatasetStatus status = new DatasetStatus();
+        status.setNumberOfSamples(3L);
+        Dataset withStatus = copyAt(read, read.getMetadata().getResourceVersion(), "/data/stale-status");
+        withStatus.setStatus(status);
+        kube.resource(withStatus).updateStatus();
+
+        assertThat(codeOf(() -> kube.resource(withStatus).updateStatus())).isEqualTo(409);
+    }
+
+    @Test
+    void aMergePatchNamingAStaleResourceVersionIsAConflictAndOneNamingNoneIsNot() {
+        Dataset read = created("stale-patch");
+        String stale = read.getMetadata().getResourceVersion();
+        kube.resource(copyAt(read, stale, "/data/moved")).update();
+        PatchContext merge = PatchContext.of(PatchType.JSON_MERGE);
+
+        assertThat(codeOf(() -> kube.resources(Dataset.class).inNamespace("default").withName("stale-patch")
+            .patch(merge, "{\"metadata\":{\"resourceVersion\":\"" + stale + "\"},\"spec\":{\"format\":\"csv\"}}"))).isEqualTo(409);
+        assertThat(codeOf(() -> kube.resources(Dataset.class).inNamespace("default").withName("stale-patch")
+            .patch(merge, "{\"spec\":{\"format\":\"csv\"}}"))).isEqualTo(200);
+    }
+
+    @Test
+    void ofManyLeaseWritersFromTheSameReadExactlyOneWins() throws Exception {
+        Lease lease = kube.resource(new LeaseBuilder().withNewMetadata().withNamespace("default").withName("race").endMetadata()
+            .withNewSpec().withHolderIdentity("nobody").endSpec().build()).create();
+        String read = lease.getMetadata().getResourceVersion();
+        assertThat(race(i -> () -> kube.resource(new LeaseBuilder(lease).editMetadata().withResourceVersion(read).endMetadata()
+            .editSpec().withHolderIdentity("replica-" + i).endSpec().build()).update()))
+            .as("one lease holder, the others told to read again").containsOnlyOnce(200).containsOnly(200, 409);
+    }
+
+    @Test
+    void ofManyStatusWritersFromTheSameReadExactlyOneWins() throws Exception {
+        Dataset read = created("status-race");
+        assertThat(race(i -> () -> {
+            Dataset mine = copyAt(read, read.getMetadata().getResourceVersion(), "/data/status-race");
+            DatasetStatus status = new DatasetStatus();
+            status.setNumberOfSamples((long) i);
+            mine.setStatus(status);
+            kube.resource(mine).updateStatus();
+        })).containsOnlyOnce(200).containsOnly(200, 409);
+    }
+
+    /** The answers to 8 writes started at once. */
+    private static List<Integer> race(java.util.function.IntFunction<Runnable> write) throws Exception {
+        int writers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                Runnable mine = write.apply(i);
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return codeOf(mine);
+                }));
+            }
+            go.countDown();
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> result : results) {
+                codes.add(result.get(30, TimeUnit.SECONDS));
+            }
+            return codes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
