@@ -2,6 +2,7 @@ package io.edgeai.sync.cloud;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -62,18 +63,24 @@ public final class ResourceInformers implements AutoCloseable {
     private synchronized <T extends HasMetadata> List<SharedIndexInformer<T>> informersOf(Class<T> kind) {
         List<SharedIndexInformer<?>> list = informers.computeIfAbsent(kind, k -> {
             List<SharedIndexInformer<?>> created = new ArrayList<>();
+            String plural = HasMetadata.getPlural(kind);
             if (namespaces.isEmpty()) {
-                created.add(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE).runnableInformer(resyncMillis)
-                    .itemStore(new LeanItemStore<>()));
+                created.add(informer(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE), plural + " in all namespaces"));
             } else {
                 for (String namespace : namespaces) {
-                    created.add(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE).runnableInformer(resyncMillis)
-                        .itemStore(new LeanItemStore<>()));
+                    created.add(informer(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE), plural + " in namespace " + namespace));
                 }
             }
             return created;
         });
         return (List<SharedIndexInformer<T>>) (List<?>) list;
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> informer(Informable<T> resources, String what) {
+        InformerFailures failures = new InformerFailures(what, client.getMasterUrl().toString());
+        SharedIndexInformer<T> informer = resources.runnableInformer(resyncMillis).itemStore(new LeanItemStore<>()).exceptionHandler(failures);
+        informer.addEventHandler(failures.listener());
+        return informer;
     }
 
     /**

@@ -35,8 +35,13 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final NamespacedKubernetesClient client;
 
     public LocalKubernetesApi() throws IOException {
+        this(0);
+    }
+
+    /** @param port on loopback; 0 for any free one */
+    public LocalKubernetesApi(int port) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
+        server.init(InetAddress.getLoopbackAddress(), port);
         List<CustomResourceDefinition> crds = loadCrds();
         stubDiscovery(crds);
         client = server.createClient();
