@@ -28,6 +28,15 @@ public record Settings(CamelContext context) {
         return Integer.parseInt(get(key, Integer.toString(fallback)));
     }
 
+    /** true or false; anything else is a configuration error. */
+    public boolean bool(String key, boolean fallback) {
+        String value = get(key, Boolean.toString(fallback));
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalStateException(key + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     public List<String> list(String key) {
         return Arrays.stream(get(key, "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }

@@ -35,6 +35,8 @@ public final class SyncApp {
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
+        // lowest precedence: a setting or EDGEAI_CLOUD_INSTANCE names the replica otherwise
+        main.addInitialProperty("edgeai.cloud.instance", defaultInstance());
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void afterConfigure(BaseMainSupport support) {
@@ -53,5 +55,23 @@ public final class SyncApp {
             }
         });
         return main;
+    }
+
+    /**
+     * This process among the cloud's replicas: the pod name in Kubernetes (its host name), else the
+     * host name and process id, so that two clouds on one host differ too.
+     */
+    static String defaultInstance() {
+        String pod = System.getenv("HOSTNAME");
+        if (pod != null && !pod.isBlank() && System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+            return pod;
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 }

@@ -48,6 +48,7 @@ public final class CloudWiring {
         });
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
+        Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"));
         registry.bind("informer", new InformerComponent(informers));
         int maxClockSkew = settings.integer("edgeai.max-clock-skew-ms", 600_000);
         IssueClock stamps = new IssueClock(clock::millis, maxClockSkew);

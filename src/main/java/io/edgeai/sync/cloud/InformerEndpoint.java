@@ -31,8 +31,9 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
         return new InformerConsumer(processor);
     }
 
-    private final class InformerConsumer extends DefaultConsumer implements ResourceEventHandler<T> {
-        private volatile boolean active;
+    private final class InformerConsumer extends DefaultConsumer {
+        /** The handler of the current start; null while stopped. */
+        private volatile Handler current;
 
         InformerConsumer(Processor processor) {
             super(InformerEndpoint.this, processor);
@@ -41,33 +42,38 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
         @Override
         protected void doStart() throws Exception {
             super.doStart();
-            active = true;
-            informers.subscribe(kind, this);
+            // a handler of its own per start: fabric8 hands a new handler every cached object first, so
+            // a route started again (this replica leads again) hears what changed while it was stopped
+            Handler handler = new Handler();
+            current = handler;
+            informers.subscribe(kind, handler);
         }
 
         @Override
         protected void doStop() throws Exception {
-            active = false; // fabric8 has no handler removal in this version: go quiet instead
+            current = null; // fabric8 has no handler removal in this version: the stopped one goes quiet
             super.doStop();
         }
 
-        @Override
-        public void onAdd(T object) {
-            emit(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
+        private final class Handler implements ResourceEventHandler<T> {
+            @Override
+            public void onAdd(T object) {
+                emit(this, new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                emit(this, new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after));
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                emit(this, new ResourceEvent<>(ResourceEvent.Type.DELETED, object, null));
+            }
         }
 
-        @Override
-        public void onUpdate(T before, T after) {
-            emit(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after));
-        }
-
-        @Override
-        public void onDelete(T object, boolean finalStateUnknown) {
-            emit(new ResourceEvent<>(ResourceEvent.Type.DELETED, object, null));
-        }
-
-        private void emit(ResourceEvent<T> event) {
-            if (!active) {
+        private void emit(Handler from, ResourceEvent<T> event) {
+            if (from != current) {
                 return;
             }
             Exchange exchange = createExchange(false);

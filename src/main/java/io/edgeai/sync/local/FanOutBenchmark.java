@@ -102,6 +102,7 @@ public final class FanOutBenchmark {
                 });
                 Properties props = new Properties();
                 props.setProperty("edgeai.mqtt.url", broker.url());
+                props.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
                 Main cloud = SyncApp.create(SyncApp.CLOUD, props, kube);
                 long start = System.nanoTime();
                 cloud.start();

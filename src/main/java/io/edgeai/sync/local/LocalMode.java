@@ -35,6 +35,7 @@ public final class LocalMode implements AutoCloseable {
 
         Properties cloudProps = new Properties();
         cloudProps.setProperty("edgeai.mqtt.url", broker.url());
+        cloudProps.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, whatever the host
         cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
 
         Properties edgeProps = new Properties();

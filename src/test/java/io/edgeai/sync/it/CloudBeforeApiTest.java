@@ -48,6 +48,7 @@ class CloudBeforeApiTest {
             edge.subscribe("edgeai/nodes/edge0/desired/#", 1, (topic, message) -> desired.add(topic));
             Properties props = new Properties();
             props.setProperty("edgeai.mqtt.url", broker.url());
+            props.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
             Main cloud = SyncApp.create(SyncApp.CLOUD, props, client);
             cloud.start();
             try {

@@ -29,6 +29,7 @@ class RoutesAsShippedTest {
         try (EmbeddedBroker broker = new EmbeddedBroker(0); LocalKubernetesApi api = new LocalKubernetesApi()) {
             Properties cloudProps = new Properties();
             cloudProps.setProperty("edgeai.mqtt.url", broker.url());
+            cloudProps.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
             Main cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
             Properties edgeProps = new Properties();
             edgeProps.setProperty("edgeai.mqtt.url", broker.url());

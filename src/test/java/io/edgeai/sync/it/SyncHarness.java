@@ -44,6 +44,7 @@ final class SyncHarness implements AutoCloseable {
     void startCloud() throws Exception {
         Properties props = new Properties();
         props.setProperty("edgeai.mqtt.url", broker.url());
+        props.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
         // give up on a publish quickly: what the broker did not take is repaired, not retried for long
         props.setProperty("edgeai.mqtt.publish-retries", "1");
         props.setProperty("edgeai.cloud.repair-period-ms", "500");

@@ -1,0 +1,62 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.Settings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kubernetes.KubernetesConfiguration;
+import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
+import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
+import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.RoutePolicySupport;
+
+/**
+ * Which cloud replica does the work: the routes that consume or write (routes/cloud, marked
+ * {@code routePolicy: leaderOnly}) run only in the replica that holds a Kubernetes Lease, through
+ * Camel's {@link KubernetesClusterService}; the others wait and take over when the holder stops
+ * renewing it. Timing as client-go's leader election: a lease of 15 s, renewed within 10 s, tried
+ * every 2 s ({@code edgeai.cloud.lease-*}). The cluster service counts as members the pods of the
+ * lease's namespace labelled {@value #POD_LABEL}={@value #POD_LABEL_VALUE}, and only a member may
+ * lead: the replicas run as pods, and it is on by default where the process runs in a pod.
+ */
+final class Leadership {
+    static final String POLICY = "leaderOnly";
+    /** The cluster view (and the Lease's name suffix) the cloud replicas share. */
+    static final String GROUP = "edgeai-sync-cloud";
+    static final String POD_LABEL = "app.kubernetes.io/name";
+    static final String POD_LABEL_VALUE = "edgeai-sync-cloud";
+
+    private Leadership() {
+    }
+
+    /**
+     * Binds {@value #POLICY}: leader election (by default in a pod), or, with
+     * {@code edgeai.cloud.leader-election=false}, a policy that lets every route run.
+     */
+    static void bind(CamelContext context, Settings settings, KubernetesClient client, String instance) throws Exception {
+        RoutePolicy policy;
+        if (settings.bool("edgeai.cloud.leader-election", System.getenv("KUBERNETES_SERVICE_HOST") != null)) {
+            KubernetesConfiguration api = new KubernetesConfiguration();
+            api.setKubernetesClient(client); // the cloud's own client: the same API server and credentials
+            KubernetesClusterService cluster = new KubernetesClusterService(context, api);
+            cluster.setId("edgeai-cloud-leadership");
+            cluster.setLeaseResourceType(LeaseResourceType.Lease);
+            // the Lease and the member pods: in the cloud's own namespace
+            cluster.setKubernetesResourcesNamespace(settings.get("edgeai.cloud.lease-namespace",
+                client.getNamespace() != null ? client.getNamespace() : "default"));
+            cluster.setKubernetesResourceName(settings.get("edgeai.cloud.lease-name", "edgeai-sync"));
+            cluster.setPodName(instance);
+            cluster.setClusterLabels(Map.of(POD_LABEL, POD_LABEL_VALUE));
+            cluster.setLeaseDurationMillis(settings.integer("edgeai.cloud.lease-duration-ms", 15_000));
+            cluster.setRenewDeadlineMillis(settings.integer("edgeai.cloud.lease-renew-deadline-ms", 10_000));
+            cluster.setRetryPeriodMillis(settings.integer("edgeai.cloud.lease-retry-period-ms", 2_000));
+            context.addService(cluster);
+            policy = ClusteredRoutePolicy.forNamespace(cluster, GROUP);
+        } else {
+            policy = new RoutePolicySupport() {
+            };
+        }
+        context.getRegistry().bind(POLICY, policy);
+    }
+}
