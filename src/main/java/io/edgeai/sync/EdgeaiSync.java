@@ -10,6 +10,16 @@ public final class EdgeaiSync {
 
     public static void main(String[] args) throws Exception {
         String mode = args.length == 0 ? "local" : args[0];
+        try {
+            run(mode, args);
+        } catch (Exception e) {
+            ConfigurationError error = ConfigurationError.in(e).orElseThrow(() -> e);
+            System.err.println("edgeai-sync " + mode + ": " + error.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String mode, String[] args) throws Exception {
         switch (mode) {
             case "local" -> LocalMode.run();
             case SyncApp.CLOUD, SyncApp.EDGE -> SyncApp.create(mode, null, null).run();

@@ -18,21 +18,26 @@ public record Settings(CamelContext context) {
     public String required(String key) {
         String value = get(key, null);
         if (value == null) {
-            throw new IllegalStateException("set " + key + " (or the environment variable "
+            throw new ConfigurationError("set " + key + " (or the environment variable "
                 + key.toUpperCase().replace('.', '_').replace('-', '_') + ")");
         }
         return value;
     }
 
     public int integer(String key, int fallback) {
-        return Integer.parseInt(get(key, Integer.toString(fallback)));
+        String value = get(key, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationError(key + " must be a whole number, not '" + value + "'");
+        }
     }
 
     /** true or false; anything else is a configuration error. */
     public boolean bool(String key, boolean fallback) {
         String value = get(key, Boolean.toString(fallback));
         if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalStateException(key + " must be true or false, not '" + value + "'");
+            throw new ConfigurationError(key + " must be true or false, not '" + value + "'");
         }
         return Boolean.parseBoolean(value);
     }

@@ -1,6 +1,7 @@
 package io.edgeai.sync.edge;
 
 import io.edgeai.sync.CloseOnStop;
+import io.edgeai.sync.ConfigurationError;
 import io.edgeai.sync.Settings;
 import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.counting.SampleCounter;
@@ -37,7 +38,7 @@ public final class EdgeWiring {
     public static void bind(CamelContext context, Settings settings) throws Exception {
         String node = settings.required("edgeai.node-name");
         if (!ResourceNames.valid(node)) {
-            throw new IllegalArgumentException("edgeai.node-name '" + node + "' is not a valid Kubernetes node name");
+            throw new ConfigurationError("edgeai.node-name '" + node + "' is not a valid Kubernetes node name");
         }
         Topics topics = new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai"));
         MqttSettings.configure(context, settings, topics.online(node));
