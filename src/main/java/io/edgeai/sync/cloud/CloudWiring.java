@@ -48,7 +48,7 @@ public final class CloudWiring {
         });
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
-        Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"));
+        BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"));
         registry.bind("informer", new InformerComponent(informers));
         int maxClockSkew = settings.integer("edgeai.max-clock-skew-ms", 600_000);
         IssueClock stamps = new IssueClock(clock::millis, maxClockSkew);
@@ -85,7 +85,11 @@ public final class CloudWiring {
         // a list is handed over faster than the broker takes it: the backlog waits here as messages (about
         // 300 bytes each), not as the informer's queued notifications, which hold whole resources
         TopicLanes<Outgoing> lanes = new TopicLanes<>("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000,
-            Outgoing::topic, repair::publish);
+            Outgoing::topic, message -> {
+                if (leading.getAsBoolean()) { // a replica that lost the lease publishes nothing more
+                    repair.publish(message);
+                }
+            });
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
         informers.listen(Dataset.class, cached(statusUpstream));
@@ -96,7 +100,7 @@ public final class CloudWiring {
             (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
         registry.bind("statusInbox", inbox);
         registry.bind("statusReread", statusReread);
-        registry.bind("statusWrites", new StatusWrites(inbox, statusUpstream,
+        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream,
             new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
             refusals));
         CloseOnStop.register(context, informers, lanes);

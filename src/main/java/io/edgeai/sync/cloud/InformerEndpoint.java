@@ -51,7 +51,11 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
 
         @Override
         protected void doStop() throws Exception {
-            current = null; // fabric8 has no handler removal in this version: the stopped one goes quiet
+            Handler stopped = current;
+            current = null;
+            if (stopped != null) {
+                informers.unsubscribe(kind, stopped);
+            }
             super.doStop();
         }
 

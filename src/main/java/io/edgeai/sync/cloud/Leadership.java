@@ -3,6 +3,7 @@ package io.edgeai.sync.cloud;
 import io.edgeai.sync.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
@@ -33,9 +34,14 @@ final class Leadership {
     /**
      * Binds {@value #POLICY}: leader election (by default in a pod), or, with
      * {@code edgeai.cloud.leader-election=false}, a policy that lets every route run.
+     *
+     * @return whether this replica leads now: work queued before it lost the lease (statuses to
+     *         write, desired state to publish) is dropped rather than written from a cache that may be
+     *         stale; the new leader does it again from its own
      */
-    static void bind(CamelContext context, Settings settings, KubernetesClient client, String instance) throws Exception {
+    static BooleanSupplier bind(CamelContext context, Settings settings, KubernetesClient client, String instance) throws Exception {
         RoutePolicy policy;
+        BooleanSupplier leading;
         if (settings.bool("edgeai.cloud.leader-election", System.getenv("KUBERNETES_SERVICE_HOST") != null)) {
             KubernetesConfiguration api = new KubernetesConfiguration();
             api.setKubernetesClient(client); // the cloud's own client: the same API server and credentials
@@ -52,11 +58,15 @@ final class Leadership {
             cluster.setRenewDeadlineMillis(settings.integer("edgeai.cloud.lease-renew-deadline-ms", 10_000));
             cluster.setRetryPeriodMillis(settings.integer("edgeai.cloud.lease-retry-period-ms", 2_000));
             context.addService(cluster);
-            policy = ClusteredRoutePolicy.forNamespace(cluster, GROUP);
+            ClusteredRoutePolicy clustered = ClusteredRoutePolicy.forNamespace(cluster, GROUP);
+            policy = clustered;
+            leading = clustered::isLeader;
         } else {
             policy = new RoutePolicySupport() {
             };
+            leading = () -> true;
         }
         context.getRegistry().bind(POLICY, policy);
+        return leading;
     }
 }

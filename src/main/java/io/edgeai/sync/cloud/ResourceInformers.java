@@ -44,6 +44,11 @@ public final class ResourceInformers implements AutoCloseable {
         return client;
     }
 
+    /** Removes a handler added with {@link #subscribe}; the informers keep running (and their cache). */
+    public synchronized <T extends HasMetadata> void unsubscribe(Class<T> kind, ResourceEventHandler<T> handler) {
+        informersOf(kind).forEach(informer -> informer.removeEventHandler(handler));
+    }
+
     /** Adds a handler that hears the informers of that kind once something {@link #subscribe}s to start them. */
     public synchronized <T extends HasMetadata> void listen(Class<T> kind, ResourceEventHandler<T> handler) {
         informersOf(kind).forEach(informer -> informer.addEventHandler(handler));

@@ -3,6 +3,7 @@ package io.edgeai.sync.cloud;
 import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +20,15 @@ public final class StatusWrites {
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final StatusInbox inbox;
+    private final BooleanSupplier leading;
     private final StatusUpstream upstream;
     private final StatusWriter writer;
     private final Refusals refusals;
 
-    public StatusWrites(StatusInbox inbox, StatusUpstream upstream, StatusWriter writer, Refusals refusals) {
+    /** @param leading whether this replica leads: one that lost the lease drops what waits, unwritten */
+    public StatusWrites(StatusInbox inbox, BooleanSupplier leading, StatusUpstream upstream, StatusWriter writer, Refusals refusals) {
         this.inbox = inbox;
+        this.leading = leading;
         this.upstream = upstream;
         this.writer = writer;
         this.refusals = refusals;
@@ -39,6 +43,9 @@ public final class StatusWrites {
             StatusInbox.Report report = next.get();
             boolean retry = false;
             try {
+                if (!leading.getAsBoolean()) {
+                    continue; // the leader has it from the broker, which retains every status
+                }
                 StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
                 if (patch != null) {
                     upstream.wrote(patch, writer.apply(patch));
