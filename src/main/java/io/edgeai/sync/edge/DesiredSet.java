@@ -126,47 +126,57 @@ final class DesiredSet<T extends Desired> {
     }
 
     void put(T desired) {
-        saveAll(decidePut(desired));
+        List<String> changed = new ArrayList<>(1);
+        try {
+            decidePut(desired, changed);
+        } finally {
+            saveAll(changed); // what changed is saved even if a listener failed half-way
+        }
     }
 
     void remove(String key) {
-        saveAll(decideRemove(key));
+        List<String> changed = new ArrayList<>(1);
+        try {
+            decideRemove(key, changed);
+        } finally {
+            saveAll(changed);
+        }
     }
 
     void apply(Manifest manifest) {
-        saveAll(decideApply(manifest));
+        List<String> changed = new ArrayList<>();
+        try {
+            decideApply(manifest, changed);
+        } finally {
+            saveAll(changed);
+        }
     }
 
-    /** @return the keys whose saved state must follow */
-    private synchronized List<String> decidePut(T desired) {
+    /** Adds to {@code changed} the keys whose saved state must follow. */
+    private synchronized void decidePut(T desired, List<String> changed) {
         String key = desired.key();
         Copy<T> copy = new Copy<>(desired, trusted(desired.issuedAt(), key));
         Copy<T> known = held.containsKey(key) ? held.get(key) : parked.get(key);
         if (known != null && known.stamp > copy.stamp) {
-            return List.of(); // an older copy arriving late
+            return; // an older copy arriving late
         }
-        List<String> changed = new ArrayList<>(1);
         if (excluded(copy)) {
             parked.put(key, copy);
             drop(key, changed);
-            return changed;
+            return;
         }
         parked.remove(key);
         hold(copy, changed);
-        return changed;
     }
 
-    private synchronized List<String> decideRemove(String key) {
+    private synchronized void decideRemove(String key, List<String> changed) {
         parked.remove(key);
-        List<String> changed = new ArrayList<>(1);
         drop(key, changed);
-        return changed;
     }
 
-    private synchronized List<String> decideApply(Manifest manifest) {
+    private synchronized void decideApply(Manifest manifest, List<String> changed) {
         manifestItems = new HashSet<>(manifest.items());
         manifestStamp = trusted(manifest.issuedAt(), kind + " manifest");
-        List<String> changed = new ArrayList<>();
         for (Copy<T> copy : new ArrayList<>(held.values())) {
             if (excluded(copy)) {
                 parked.put(copy.value.key(), copy);
@@ -178,7 +188,6 @@ final class DesiredSet<T extends Desired> {
             parked.remove(copy.value.key());
             hold(copy, changed);
         }
-        return changed;
     }
 
     Optional<T> get(String key) {
@@ -196,17 +205,17 @@ final class DesiredSet<T extends Desired> {
     private void hold(Copy<T> copy, List<String> changed) {
         T desired = copy.value;
         Copy<T> previous = held.put(desired.key(), copy);
+        changed.add(desired.key());
         if (previous == null || !desired.sameAs(previous.value)) {
             listener.placed(desired); // a re-sent copy (a resync, a reconnect) changes nothing but its time
         }
-        changed.add(desired.key());
     }
 
     private void drop(String key, List<String> changed) {
         Copy<T> gone = held.remove(key);
         if (gone != null) {
-            listener.removed(gone.value);
             changed.add(key);
+            listener.removed(gone.value);
         }
     }
 

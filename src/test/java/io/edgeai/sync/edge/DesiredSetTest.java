@@ -146,6 +146,27 @@ class DesiredSetTest {
     }
 
     @Test
+    void whatIsHeldIsSavedEvenWhenAListenerFails() {
+        DesiredSet<DesiredDataset> stopping = new DesiredSet<>(new DesiredStateStore(state), "datasets", DesiredDataset.class,
+            new DesiredSet.Listener<>() {
+                @Override
+                public void placed(DesiredDataset d) {
+                    throw new java.util.concurrent.RejectedExecutionException("counting has shut down");
+                }
+
+                @Override
+                public void removed(DesiredDataset d) {
+                }
+            }, () -> now, 100);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stopping.put(dataset("a", 10)))
+            .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+
+        assertThat(stopping.get("ns/a")).as("held").isPresent();
+        assertThat(set().get("ns/a")).as("and so saved").isPresent();
+    }
+
+    @Test
     void aResentCopyRefreshesItsTimeButIsNotPlacedAgain() {
         DesiredSet<DesiredDataset> set = set();
         set.put(dataset("a", 10));
