@@ -48,7 +48,6 @@ public final class CloudWiring {
         });
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
-        BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"));
         registry.bind("informer", new InformerComponent(informers));
         int maxClockSkew = settings.integer("edgeai.max-clock-skew-ms", 600_000);
         IssueClock stamps = new IssueClock(clock::millis, maxClockSkew);
@@ -60,6 +59,7 @@ public final class CloudWiring {
         RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
         RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
+        BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"), desiredAtStart);
         // nothing is stamped before the retained stamps raised the clock
         LongSupplier stamping = () -> {
             desiredAtStart.await();

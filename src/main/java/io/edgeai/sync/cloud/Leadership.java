@@ -2,9 +2,11 @@ package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.Settings;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterEventListener;
 import org.apache.camel.component.kubernetes.KubernetesConfiguration;
 import org.apache.camel.component.kubernetes.cluster.KubernetesClusterService;
 import org.apache.camel.component.kubernetes.cluster.LeaseResourceType;
@@ -39,7 +41,8 @@ final class Leadership {
      *         write, desired state to publish) is dropped rather than written from a cache that may be
      *         stale; the new leader does it again from its own
      */
-    static BooleanSupplier bind(CamelContext context, Settings settings, KubernetesClient client, String instance) throws Exception {
+    static BooleanSupplier bind(CamelContext context, Settings settings, KubernetesClient client, String instance,
+                                RetainedSnapshot retained) throws Exception {
         RoutePolicy policy;
         BooleanSupplier leading;
         if (settings.bool("edgeai.cloud.leader-election", System.getenv("KUBERNETES_SERVICE_HOST") != null)) {
@@ -58,6 +61,13 @@ final class Leadership {
             cluster.setRenewDeadlineMillis(settings.integer("edgeai.cloud.lease-renew-deadline-ms", 10_000));
             cluster.setRetryPeriodMillis(settings.integer("edgeai.cloud.lease-retry-period-ms", 2_000));
             context.addService(cluster);
+            // heard before the policy starts the leader's routes (listeners in the order they were added)
+            Duration fresh = Duration.ofMillis(2L * settings.integer("edgeai.cloud.lease-duration-ms", 15_000));
+            cluster.getView(GROUP).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+                if (leader != null && leader.isLocal()) {
+                    retained.refreshIfOlderThan(fresh);
+                }
+            });
             ClusteredRoutePolicy clustered = ClusteredRoutePolicy.forNamespace(cluster, GROUP);
             policy = clustered;
             leading = clustered::isLeader;

@@ -41,6 +41,7 @@ public final class RetainedSnapshot {
     private final Callable<List<RetainedReader.Retained>> read;
     private final LongPredicate observeStamp;
     private CompletableFuture<List<RetainedReader.Retained>> reading;
+    private long readSince;
     private Map<String, byte[]> byTopic;
     private boolean complete;
     private volatile boolean awaited;
@@ -57,6 +58,7 @@ public final class RetainedSnapshot {
     /** Starts reading now, on a thread of its own, so that the first listed resource need not wait for it. */
     public synchronized RetainedSnapshot start() {
         if (reading == null) {
+            readSince = System.nanoTime();
             reading = CompletableFuture.supplyAsync(() -> {
                 try {
                     return read.call();
@@ -70,6 +72,22 @@ public final class RetainedSnapshot {
             });
         }
         return this;
+    }
+
+    /**
+     * Reads the broker again if the last read is older than {@code maxAge}: a replica that takes over
+     * the lease long after it started judges and stamps against what the broker holds now (what the
+     * old leader published since, and its stamps), not against what it held at this process's start.
+     * Stamping waits for the new read ({@link #await}).
+     */
+    public synchronized void refreshIfOlderThan(java.time.Duration maxAge) {
+        if (reading != null && System.nanoTime() - readSince > maxAge.toNanos()) {
+            reading = null;
+            byTopic = null;
+            complete = false;
+            awaited = false;
+            start();
+        }
     }
 
     /** A snapshot that holds nothing: every message is sent. */
