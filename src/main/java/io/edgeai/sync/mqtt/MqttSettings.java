@@ -19,6 +19,7 @@ public final class MqttSettings {
     public static void configure(CamelContext context, Settings settings, String willTopic) {
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
         config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
+        context.getManagementStrategy().addEventNotifier(new BrokerOutage(config.getBrokerUrl()));
         config.setQos(1);
         config.setCleanSession(true);
         config.setAutomaticReconnect(true);

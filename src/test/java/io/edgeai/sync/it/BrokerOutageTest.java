@@ -1,0 +1,80 @@
+package io.edgeai.sync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.edgeai.sync.SyncApp;
+import io.edgeai.sync.local.EmbeddedBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An edge started while its broker is down says so once, naming the broker, stops at once when told to, and says when the broker is back. */
+class BrokerOutageTest {
+
+    @Test
+    void anUnreachableBrokerIsOneWarningPerOutage(@TempDir Path home) throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String url = "tcp://127.0.0.1:" + port;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        System.setErr(new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                stderr.write(b);
+                synchronized (log) {
+                    log.write(b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8));
+        try {
+            Properties props = new Properties();
+            props.setProperty("edgeai.mqtt.url", url);
+            props.setProperty("edgeai.mqtt.username", "edge0");
+            props.setProperty("edgeai.mqtt.password", "s3cret-password");
+            props.setProperty("edgeai.node-name", "edge0");
+            props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());
+            props.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
+            props.setProperty("edgeai.edge.presence-period-ms", "200");
+            Main edge = SyncApp.create(SyncApp.EDGE, props, null);
+            edge.start();
+            String warning = "cannot reach the MQTT broker at " + url;
+            await().atMost(Duration.ofSeconds(20)).until(() -> text(log).contains(warning));
+            // several routes retry every 2 s: still one warning after a few rounds
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> count(text(log), warning) == 1);
+
+            try (EmbeddedBroker broker = new EmbeddedBroker(port)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> text(log).contains("the MQTT broker at " + url + " is reachable again"));
+            }
+            // the broker is gone again: told to stop, the edge stops at once, its publishes given up
+            assertTimeoutPreemptively(Duration.ofSeconds(8), edge::stop, "stopping while the broker is down");
+            assertThat(text(log)).doesNotContain("s3cret-password");
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private static String text(ByteArrayOutputStream log) {
+        synchronized (log) {
+            return log.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static long count(String text, String what) {
+        return text.lines().filter(line -> line.contains(what)).count();
+    }
+}
