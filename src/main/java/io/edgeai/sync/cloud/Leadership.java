@@ -17,11 +17,12 @@ import org.apache.camel.support.RoutePolicySupport;
 /**
  * Which cloud replica does the work: the routes that consume or write (routes/cloud, marked
  * {@code routePolicy: leaderOnly}) run only in the replica that holds a Kubernetes Lease, through
- * Camel's {@link KubernetesClusterService}; the others wait and take over when the holder stops
- * renewing it. Timing as client-go's leader election: a lease of 15 s, renewed within 10 s, tried
- * every 2 s ({@code edgeai.cloud.lease-*}). The cluster service counts as members the pods of the
- * lease's namespace labelled {@value #POD_LABEL}={@value #POD_LABEL_VALUE}, and only a member may
- * lead: the replicas run as pods, and it is on by default where the process runs in a pod.
+ * Camel's {@link KubernetesClusterService}; the others wait. The cluster service counts as members
+ * the running, ready pods of the lease's namespace labelled {@value #POD_LABEL}={@value #POD_LABEL_VALUE};
+ * only a member may lead, and a leader stays valid while its pod is a member, so another replica
+ * takes over when the leader's pod is gone or not ready, and the lease has run out. Timing as
+ * client-go's leader election: a lease of 15 s, renewed within 10 s, tried every 2 s
+ * ({@code edgeai.cloud.lease-*}). On by default where the process runs in a pod.
  */
 final class Leadership {
     static final String POLICY = "leaderOnly";
@@ -57,12 +58,13 @@ final class Leadership {
             cluster.setKubernetesResourceName(settings.get("edgeai.cloud.lease-name", "edgeai-sync"));
             cluster.setPodName(instance);
             cluster.setClusterLabels(Map.of(POD_LABEL, POD_LABEL_VALUE));
-            cluster.setLeaseDurationMillis(settings.integer("edgeai.cloud.lease-duration-ms", 15_000));
+            int leaseMillis = settings.integer("edgeai.cloud.lease-duration-ms", 15_000);
+            cluster.setLeaseDurationMillis(leaseMillis);
             cluster.setRenewDeadlineMillis(settings.integer("edgeai.cloud.lease-renew-deadline-ms", 10_000));
             cluster.setRetryPeriodMillis(settings.integer("edgeai.cloud.lease-retry-period-ms", 2_000));
             context.addService(cluster);
             // heard before the policy starts the leader's routes (listeners in the order they were added)
-            Duration fresh = Duration.ofMillis(2L * settings.integer("edgeai.cloud.lease-duration-ms", 15_000));
+            Duration fresh = Duration.ofMillis(2L * leaseMillis);
             cluster.getView(GROUP).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
                 if (leader != null && leader.isLocal()) {
                     retained.refreshIfOlderThan(fresh);

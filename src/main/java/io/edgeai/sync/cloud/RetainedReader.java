@@ -90,6 +90,7 @@ public final class RetainedReader {
     private MqttConnectOptions options() {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
+        options.setMqttVersion(mqtt.getMqttVersion());
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout(mqtt.getConnectionTimeout());
         options.setKeepAliveInterval(mqtt.getKeepAliveInterval());

@@ -12,6 +12,8 @@ import org.apache.camel.component.paho.PahoConfiguration;
  * reconnects. Credentials come from settings, never from route URIs, so they do not show in logs.
  */
 public final class MqttSettings {
+    private static final int MQTT_3_1_1 = org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1;
+
     private MqttSettings() {
     }
 
@@ -21,6 +23,9 @@ public final class MqttSettings {
         config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
         context.getManagementStrategy().addEventNotifier(new BrokerOutage(config.getBrokerUrl()));
         config.setQos(1);
+        // 3.1.1 only: Paho falls back to 3.1 when a 3.1.1 connect fails (a broker restarting), and 3.1
+        // refuses client ids over 23 characters, which replica names make the cloud's
+        config.setMqttVersion(MQTT_3_1_1);
         config.setCleanSession(true);
         config.setAutomaticReconnect(true);
         config.setMaxReconnectDelay(settings.integer("edgeai.mqtt.max-reconnect-delay-ms", 2000));
