@@ -6,17 +6,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.paho.PahoEndpoint;
+import org.apache.camel.component.timer.TimerEndpoint;
 import org.apache.camel.spi.ExceptionHandler;
+import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The exception handler of every MQTT consumer. Paho goes on delivering the messages it has buffered
- * while Camel stops a route, and Camel refuses each one; logged one by one with a stack trace, a
- * stop under load printed thousands of them. Such a message is left to the broker: every topic is
- * retained, and the next subscription (or the status re-read) brings it back. They are counted and
- * logged in one line at most every 10 s. Any other error goes to Camel's usual logging.
+ * The exception handler of every consumer (MQTT and timers). Paho goes on delivering the messages it
+ * has buffered while Camel stops a route, and Camel refuses each one; logged one by one with a stack
+ * trace, a stop under load printed thousands of them. Such a message is left to the broker: every
+ * topic is retained, and the next subscription (or the status re-read) brings it back. A timer's
+ * exchange whose retries a stopping process gives up (the broker is down) fires again at the next
+ * start. They are counted and logged in one line at most every 10 s. Any other error goes to Camel's
+ * usual logging.
  */
 public final class StoppingRouteMessages implements ExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(StoppingRouteMessages.class);
@@ -30,12 +34,13 @@ public final class StoppingRouteMessages implements ExceptionHandler {
         this.others = new LoggingExceptionHandler(context, StoppingRouteMessages.class);
     }
 
-    /** Gives every MQTT endpoint the context creates this handler. */
+    /** Gives every MQTT and timer endpoint the context creates this handler. */
     public static void install(CamelContext context) {
         StoppingRouteMessages handler = new StoppingRouteMessages(context);
         context.getCamelContextExtension().registerEndpointCallback((uri, endpoint) -> {
-            if (endpoint instanceof PahoEndpoint paho && paho.getExceptionHandler() == null) {
-                paho.setExceptionHandler(handler);
+            if ((endpoint instanceof PahoEndpoint || endpoint instanceof TimerEndpoint)
+                && endpoint instanceof DefaultEndpoint consumed && consumed.getExceptionHandler() == null) {
+                consumed.setExceptionHandler(handler);
             }
             return endpoint;
         });
@@ -62,7 +67,8 @@ public final class StoppingRouteMessages implements ExceptionHandler {
         long now = System.nanoTime();
         if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
             unlogged.addAndGet(-count);
-            LOG.info("{} MQTT message(s) arrived while their route was stopping; left to the broker, which retains them", count);
+            LOG.info("{} message(s) refused while their route was stopping; MQTT messages are left to the broker, which retains them, "
+                + "timers fire again at the next start", count);
         }
     }
 }

@@ -35,7 +35,7 @@ class StoppingRouteMessagesTest {
                 System.setErr(original);
             }
             String log = captured.toString(StandardCharsets.UTF_8);
-            assertThat(log.lines().filter(line -> line.contains("arrived while their route was stopping"))).hasSize(1);
+            assertThat(log.lines().filter(line -> line.contains("refused while their route was stopping"))).hasSize(1);
             assertThat(log).doesNotContain("RejectedExecutionException").contains("a real failure");
         }
     }
