@@ -50,63 +50,61 @@ class DesiredSetTest {
         return new DesiredDataset("ns", name, "uid-" + name, 1, new DatasetSpec("/d/" + name, "txt", "edge0"), issuedAt);
     }
 
+    /** A state directory whose writes of the chosen copies stall until {@code answer} is counted down. */
+    private static final class StallingStore extends DesiredStateStore {
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+        private final java.util.function.Predicate<DesiredDataset> stalls;
+
+        StallingStore(Path directory, java.util.function.Predicate<DesiredDataset> stalls) {
+            super(directory);
+            this.stalls = stalls;
+        }
+
+        @Override
+        public void write(String kind, String key, Object value) {
+            if (stalls.test((DesiredDataset) value)) {
+                stalled.countDown();
+                try {
+                    answer.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.write(kind, key, value);
+        }
+    }
+
     @Test
     void aSlowSaveOfOneDatasetHoldsUpNoOther() throws Exception {
-        CountDownLatch writingA = new CountDownLatch(1);
-        CountDownLatch diskAnswers = new CountDownLatch(1);
-        DesiredSet<DesiredDataset> set = set(new DesiredStateStore(state) {
-            @Override
-            public void write(String kind, String key, Object value) {
-                if (key.equals("ns/a")) { // an SD card that takes its time
-                    writingA.countDown();
-                    try {
-                        diskAnswers.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                super.write(kind, key, value);
-            }
-        });
+        StallingStore disk = new StallingStore(state, copy -> copy.key().equals("ns/a")); // an SD card that takes its time
+        DesiredSet<DesiredDataset> set = set(disk);
         Thread first = new Thread(() -> set.put(dataset("a", 10)));
         first.start();
-        assertThat(writingA.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(disk.stalled.await(10, TimeUnit.SECONDS)).isTrue();
 
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> set.put(dataset("b", 11)), "b waited for a's write");
 
         assertThat(events).contains("placed ns/a@10", "placed ns/b@11");
         assertThat(set(new DesiredStateStore(state)).get("ns/b")).as("b is saved").isPresent();
-        diskAnswers.countDown();
+        disk.answer.countDown();
         first.join();
         assertThat(set(new DesiredStateStore(state)).get("ns/a")).as("a is saved").isPresent();
     }
 
     @Test
     void aSaveThatStartedEarlierCannotOverwriteALaterChange() throws Exception {
-        CountDownLatch writingFirst = new CountDownLatch(1);
-        CountDownLatch diskAnswers = new CountDownLatch(1);
-        DesiredSet<DesiredDataset> set = set(new DesiredStateStore(state) {
-            @Override
-            public void write(String kind, String key, Object value) {
-                if (((DesiredDataset) value).issuedAt() == 10) { // the first copy's write stalls after it read what to write
-                    writingFirst.countDown();
-                    try {
-                        diskAnswers.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                super.write(kind, key, value);
-            }
-        });
+        // the first copy's write stalls after it read what to write
+        StallingStore disk = new StallingStore(state, copy -> copy.issuedAt() == 10);
+        DesiredSet<DesiredDataset> set = set(disk);
         Thread first = new Thread(() -> set.put(dataset("a", 10)));
         first.start();
-        assertThat(writingFirst.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(disk.stalled.await(10, TimeUnit.SECONDS)).isTrue();
         Thread second = new Thread(() -> set.put(dataset("a", 20)));
         second.start();
         // the later save either waits for the stalled one or (wrongly) finishes before it
         await().atMost(Duration.ofSeconds(10)).until(() -> second.getState() == Thread.State.BLOCKED || !second.isAlive());
-        diskAnswers.countDown();
+        disk.answer.countDown();
         first.join();
         second.join();
 

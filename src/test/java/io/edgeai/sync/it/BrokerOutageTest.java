@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.edgeai.sync.CapturedConsole;
+import io.edgeai.sync.LoopbackPorts;
 import io.edgeai.sync.SyncApp;
 import io.edgeai.sync.local.EmbeddedBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,23 +21,9 @@ class BrokerOutageTest {
 
     @Test
     void anUnreachableBrokerIsOneWarningPerOutage(@TempDir Path home) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         String url = "tcp://127.0.0.1:" + port;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                stderr.write(b);
-                synchronized (log) {
-                    log.write(b);
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
-        try {
+        try (CapturedConsole log = new CapturedConsole()) {
             Properties props = new Properties();
             props.setProperty("edgeai.mqtt.url", url);
             props.setProperty("edgeai.mqtt.username", "edge0");
@@ -53,29 +35,17 @@ class BrokerOutageTest {
             Main edge = SyncApp.create(SyncApp.EDGE, props, null);
             edge.start();
             String warning = "cannot reach the MQTT broker at " + url;
-            await().atMost(Duration.ofSeconds(20)).until(() -> text(log).contains(warning));
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.text().contains(warning));
             // several routes retry every 2 s: still one warning after a few rounds
-            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> count(text(log), warning) == 1);
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(7)).until(() -> log.linesWith(warning) == 1);
 
             try (EmbeddedBroker broker = new EmbeddedBroker(port)) {
-                await().atMost(Duration.ofSeconds(20)).until(() -> text(log).contains("the MQTT broker at " + url + " is reachable again"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.text().contains("the MQTT broker at " + url + " is reachable again"));
             }
             // the broker is gone again: told to stop, the edge stops at once, its publishes given up
             assertTimeoutPreemptively(Duration.ofSeconds(8), edge::stop, "stopping while the broker is down");
-            assertThat(text(log)).doesNotContain("s3cret-password")
+            assertThat(log.text()).doesNotContain("s3cret-password")
                 .as("no stack trace for what a stop refuses").doesNotContain("RejectedExecutionException");
-        } finally {
-            System.setErr(stderr);
         }
-    }
-
-    private static String text(ByteArrayOutputStream log) {
-        synchronized (log) {
-            return log.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static long count(String text, String what) {
-        return text.lines().filter(line -> line.contains(what)).count();
     }
 }

@@ -3,6 +3,8 @@ package io.edgeai.sync.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.edgeai.sync.CapturedConsole;
+import io.edgeai.sync.LoopbackPorts;
 import io.edgeai.sync.SyncApp;
 import io.edgeai.sync.local.EmbeddedBroker;
 import io.edgeai.sync.local.LocalKubernetesApi;
@@ -12,11 +14,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
@@ -31,16 +28,11 @@ class CloudBeforeApiTest {
 
     @Test
     void aCloudStartedBeforeItsApiServerSaysSoAndConvergesWhenItComes() throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
+        int port = LoopbackPorts.free();
         String apiUrl = "http://127.0.0.1:" + port;
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        PrintStream stderr = System.err;
-        System.setErr(new PrintStream(new TeeStream(stderr, log), true, StandardCharsets.UTF_8));
         Set<String> desired = ConcurrentHashMap.newKeySet();
-        try (EmbeddedBroker broker = new EmbeddedBroker(0);
+        try (CapturedConsole log = new CapturedConsole();
+             EmbeddedBroker broker = new EmbeddedBroker(0);
              KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(apiUrl)
                  .withRequestRetryBackoffLimit(0).build()).build();
              MqttClient edge = new MqttClient(broker.url(), "watching-edge", new MemoryPersistence())) {
@@ -52,9 +44,9 @@ class CloudBeforeApiTest {
             Main cloud = SyncApp.create(SyncApp.CLOUD, props, client);
             cloud.start();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> log.toString(StandardCharsets.UTF_8).lines()
+                await().atMost(Duration.ofSeconds(30)).until(() -> log.text().lines()
                     .anyMatch(line -> line.contains("ERROR") && line.contains("cannot list datasets") && line.contains(apiUrl)));
-                assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("cannot list datasets")))
+                assertThat(log.text().lines().filter(line -> line.contains("cannot list datasets")))
                     .as("once per outage, not per retry").hasSize(1);
 
                 try (LocalKubernetesApi api = new LocalKubernetesApi(port)) {
@@ -64,41 +56,12 @@ class CloudBeforeApiTest {
                     api.client().resource(dataset).create();
 
                     await().atMost(Duration.ofSeconds(60)).until(() -> desired.contains("edgeai/nodes/edge0/desired/datasets/default/late"));
-                    await().atMost(Duration.ofSeconds(10)).until(() -> log.toString(StandardCharsets.UTF_8)
+                    await().atMost(Duration.ofSeconds(10)).until(() -> log.text()
                         .contains("datasets in all namespaces are listed and watched again at " + apiUrl));
                 }
             } finally {
                 cloud.stop();
                 edge.disconnect();
-            }
-        } finally {
-            System.setErr(stderr);
-        }
-    }
-
-    /** Writes to the console as before and keeps a copy to read. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final PrintStream console;
-        private final ByteArrayOutputStream copy;
-
-        TeeStream(PrintStream console, ByteArrayOutputStream copy) {
-            this.console = console;
-            this.copy = copy;
-        }
-
-        @Override
-        public void write(int b) {
-            console.write(b);
-            synchronized (copy) {
-                copy.write(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            console.write(bytes, offset, length);
-            synchronized (copy) {
-                copy.write(bytes, offset, length);
             }
         }
     }

@@ -2,7 +2,6 @@ package io.edgeai.sync.it;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +23,7 @@ final class MosquittoBroker implements Broker {
     private final int port;
 
     MosquittoBroker(Path workDir, String extraConfig) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        port = io.edgeai.sync.LoopbackPorts.free();
         this.workDir = workDir;
         this.config = workDir.resolve("mosquitto.conf");
         Files.writeString(config, "listener " + port + " 127.0.0.1\npersistence false\n"

@@ -2,9 +2,7 @@ package io.edgeai.sync.mqtt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.edgeai.sync.CapturedConsole;
 import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.paho.PahoEndpoint;
@@ -23,18 +21,14 @@ class StoppingRouteMessagesTest {
             ExceptionHandler handler = endpoint.getExceptionHandler();
             assertThat(handler).isInstanceOf(StoppingRouteMessages.class);
 
-            PrintStream original = System.err;
-            ByteArrayOutputStream captured = new ByteArrayOutputStream();
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            try {
+            String log;
+            try (CapturedConsole console = new CapturedConsole()) {
                 for (int i = 0; i < 5_000; i++) {
                     handler.handleException("Error processing exchange", null, new RejectedExecutionException());
                 }
                 handler.handleException("Error processing exchange", null, new IllegalStateException("a real failure"));
-            } finally {
-                System.setErr(original);
+                log = console.text();
             }
-            String log = captured.toString(StandardCharsets.UTF_8);
             assertThat(log.lines().filter(line -> line.contains("refused while their route was stopping"))).hasSize(1);
             assertThat(log).doesNotContain("RejectedExecutionException").contains("a real failure");
         }
