@@ -8,11 +8,6 @@ public final class ConfigurationError extends IllegalStateException {
 
     /** The configuration error behind {@code failure}, if that is what it is. */
     static java.util.Optional<ConfigurationError> in(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConfigurationError error) {
-                return java.util.Optional.of(error);
-            }
-        }
-        return java.util.Optional.empty();
+        return Causes.find(failure, ConfigurationError.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.Causes;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,10 +72,7 @@ final class InformerFailures implements ExceptionHandler {
     }
 
     private static String rootCause(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Causes.root(failure);
         String message = cause.getMessage();
         return cause == failure || message == null ? String.valueOf(failure.getMessage() != null ? failure.getMessage() : failure)
             : cause.getClass().getSimpleName() + ": " + message;

@@ -1,5 +1,6 @@
 package io.edgeai.sync.mqtt;
 
+import io.edgeai.sync.Causes;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +36,7 @@ public final class BrokerOutage extends EventNotifierSupport {
 
     @Override
     public void notify(CamelEvent event) {
-        if (event instanceof CamelEvent.RouteRestartingFailureEvent failure && unreachable(failure.getCause())) {
+        if (event instanceof CamelEvent.RouteRestartingFailureEvent failure && Causes.find(failure.getCause(), MqttException.class).isPresent()) {
             boolean first = waiting.isEmpty();
             if (waiting.add(failure.getRoute().getRouteId()) && first) {
                 LOG.warn("cannot reach the MQTT broker at {}: {}; trying again", broker, rootMessage(failure.getCause()));
@@ -46,20 +47,8 @@ public final class BrokerOutage extends EventNotifierSupport {
         }
     }
 
-    private static boolean unreachable(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof MqttException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static String rootMessage(Throwable failure) {
-        Throwable cause = failure;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
+        Throwable cause = Causes.root(failure);
         return cause.getMessage() != null ? cause.getMessage() : cause.toString();
     }
 
