@@ -98,7 +98,8 @@ public final class CloudWiring {
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
-            (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers, refusals);
+            (long) settings.integer("edgeai.cloud.max-status-mib", 256) << 20, writers,
+            settings.integer("edgeai.cloud.status-min-interval-ms", 100), refusals);
         registry.bind("statusInbox", inbox);
         registry.bind("statusReread", statusReread);
         registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream,

@@ -9,7 +9,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * node gets its share, no more), and a node may have at most {@code maxPerNode} objects waiting:
  * past that, its new objects are dropped and logged once until it drains. A report for an object
  * being written waits until that write is done, so one object is never written twice at once and
- * an older report never overtakes a newer one. Taking a report never blocks the MQTT client's
+ * an older report never overtakes a newer one. An object is written at most once per
+ * {@code minInterval}: a report that comes sooner is held until then ({@link #releaseDue}), so a
+ * flood of one object costs the API server a bounded rate of writes, however fast the API server
+ * answers, and the latest report still wins. Taking a report never blocks the MQTT client's
  * thread: the broker is read as fast as it sends. What waits is bounded in bytes too: a report over
  * the size the cloud accepts, or on a topic that is no status, is refused at the door.
  */
@@ -34,13 +39,18 @@ public final class StatusInbox {
         final LinkedHashMap<String, byte[]> waiting = new LinkedHashMap<>();
         /** Reports for topics being written, waiting for that write to finish. */
         final Map<String, byte[]> afterWrite = new HashMap<>();
+        /** Reports for topics written less than the minimum interval ago, waiting for it to pass. */
+        final Map<String, byte[]> held = new HashMap<>();
         int beingWritten;
         boolean inTurn;
         boolean overLimitLogged;
 
         int size() {
-            return waiting.size() + afterWrite.size();
+            return waiting.size() + afterWrite.size() + held.size();
         }
+    }
+
+    private record Due(long at, String node, String topic) {
     }
 
     private final Topics topics;
@@ -56,14 +66,27 @@ public final class StatusInbox {
     private final ArrayDeque<String> turns = new ArrayDeque<>();
     /** Topics being written now. */
     private final Set<String> writing = new HashSet<>();
+    /** When each topic's last write began, oldest first; only those less than the interval ago. */
+    private final LinkedHashMap<String, Long> lastWriteStarted = new LinkedHashMap<>();
+    private final PriorityQueue<Due> heldUntil = new PriorityQueue<>((a, b) -> Long.compare(a.at() - b.at(), 0));
+    private final long minIntervalNanos;
+    private final LongSupplier nanoTime;
     private long dropped;
 
     /**
      * @param topics   reports are attributed to the node named in their topic
      * @param maxBytes the payload bytes that may wait in all
      * @param writers  how many writers drain the inbox at once (so how many wake-ups are useful)
+     * @param minIntervalMillis the least time between two writes of one object; 0 for none
      */
-    public StatusInbox(Topics topics, int maxPerNode, long maxBytes, int writers, Refusals refusals) {
+    public StatusInbox(Topics topics, int maxPerNode, long maxBytes, int writers, long minIntervalMillis, Refusals refusals) {
+        this(topics, maxPerNode, maxBytes, writers, minIntervalMillis, refusals, System::nanoTime);
+    }
+
+    StatusInbox(Topics topics, int maxPerNode, long maxBytes, int writers, long minIntervalMillis, Refusals refusals,
+                LongSupplier nanoTime) {
+        this.minIntervalNanos = minIntervalMillis * 1_000_000;
+        this.nanoTime = nanoTime;
         this.topics = topics;
         this.maxPerNode = maxPerNode;
         this.maxBytes = maxBytes;
@@ -96,6 +119,10 @@ public final class StatusInbox {
             bytes += payload.length - queue.waiting.put(topic, payload).length;
             return false;
         }
+        if (queue.held.containsKey(topic)) {
+            bytes += payload.length - queue.held.put(topic, payload).length;
+            return false;
+        }
         if (bytes + payload.length > maxBytes) {
             dropped++;
             if (!overBytesLogged) {
@@ -118,14 +145,31 @@ public final class StatusInbox {
             }
             return false;
         }
-        queue.waiting.put(topic, payload);
         bytes += payload.length;
-        takeTurn(node, queue);
-        if (wakeUpsQueued >= writers) {
+        if (holdIfTooSoon(node, queue, topic, payload)) {
             return false;
         }
-        wakeUpsQueued++;
-        return true;
+        queue.waiting.put(topic, payload);
+        takeTurn(node, queue);
+        return wakeUpUseful();
+    }
+
+    /**
+     * Lets the held reports whose interval is over be written.
+     *
+     * @return whether a writer must be woken
+     */
+    public synchronized boolean releaseDue() {
+        long now = nanoTime.getAsLong();
+        boolean released = false;
+        while (!heldUntil.isEmpty() && heldUntil.peek().at() - now <= 0) {
+            Due due = heldUntil.poll();
+            NodeQueue queue = nodes.get(due.node());
+            queue.waiting.put(due.topic(), queue.held.remove(due.topic()));
+            takeTurn(due.node(), queue);
+            released = true;
+        }
+        return released && wakeUpUseful();
     }
 
     /** A writer took its wake-up and drains from now on. */
@@ -149,6 +193,10 @@ public final class StatusInbox {
             overBytesLogged = false;
         }
         writing.add(entry.getKey());
+        if (minIntervalNanos > 0) {
+            lastWriteStarted.remove(entry.getKey());
+            lastWriteStarted.put(entry.getKey(), nanoTime.getAsLong()); // re-inserted: the map stays oldest first
+        }
         queue.beingWritten++;
         if (!queue.waiting.isEmpty()) {
             takeTurn(node, queue);
@@ -167,11 +215,15 @@ public final class StatusInbox {
         NodeQueue queue = nodes.get(report.node());
         queue.beingWritten--;
         byte[] newer = queue.afterWrite.remove(report.topic());
-        if (newer != null || retry) {
-            byte[] again = newer != null ? newer : report.payload();
-            bytes += newer != null ? 0 : again.length; // a newer one was counted when it came
-            queue.waiting.put(report.topic(), again);
+        if (retry && newer == null) {
+            bytes += report.payload().length;
+            queue.waiting.put(report.topic(), report.payload());
             takeTurn(report.node(), queue);
+        } else if (newer != null) { // counted in bytes when it came
+            if (retry || !holdIfTooSoon(report.node(), queue, report.topic(), newer)) {
+                queue.waiting.put(report.topic(), newer);
+                takeTurn(report.node(), queue);
+            }
         } else if (queue.size() == 0 && queue.beingWritten == 0 && !queue.inTurn) {
             nodes.remove(report.node());
         }
@@ -188,6 +240,33 @@ public final class StatusInbox {
     /** Reports dropped because their node was over its limit, since start. */
     public synchronized long dropped() {
         return dropped;
+    }
+
+    /** Holds a report whose object was written less than the minimum interval ago. */
+    private boolean holdIfTooSoon(String node, NodeQueue queue, String topic, byte[] payload) {
+        if (minIntervalNanos <= 0) {
+            return false;
+        }
+        long now = nanoTime.getAsLong();
+        Iterator<Long> oldest = lastWriteStarted.values().iterator();
+        while (oldest.hasNext() && now - oldest.next() >= minIntervalNanos) {
+            oldest.remove();
+        }
+        Long started = lastWriteStarted.get(topic);
+        if (started == null) {
+            return false;
+        }
+        queue.held.put(topic, payload);
+        heldUntil.add(new Due(started + minIntervalNanos, node, topic));
+        return true;
+    }
+
+    private boolean wakeUpUseful() {
+        if (wakeUpsQueued >= writers) {
+            return false;
+        }
+        wakeUpsQueued++;
+        return true;
     }
 
     private void takeTurn(String node, NodeQueue queue) {

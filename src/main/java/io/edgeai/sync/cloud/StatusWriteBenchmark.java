@@ -92,7 +92,7 @@ public final class StatusWriteBenchmark {
         Refusals refusals = new Refusals(20);
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.of(dataset(name)),
             (ns, name) -> Optional.empty(), Clock.systemUTC(), 600_000);
-        StatusInbox inbox = new StatusInbox(topics, n, 1L << 30, WRITERS, refusals);
+        StatusInbox inbox = new StatusInbox(topics, n, 1L << 30, WRITERS, 0, refusals);
         StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(client, new RateLimiter(0, 1)), refusals);
         for (int i = 0; i < n; i++) {
             DatasetReport report = new DatasetReport("default", "d-" + i, "u-d-" + i, 1, (long) i, "2026-11-29T00:00:00Z",

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Issue 6, item 10: statuses coalesced per object, fair across nodes, bounded per node. */
 class StatusInboxTest {
     private final io.edgeai.sync.mqtt.Refusals refusals = new io.edgeai.sync.mqtt.Refusals(100);
-    private final StatusInbox inbox = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, refusals);
+    private final StatusInbox inbox = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 0, refusals);
 
     private static String topic(String node, String name) {
         return "edgeai/nodes/" + node + "/status/datasets/ns/" + name;
@@ -104,11 +104,56 @@ class StatusInboxTest {
 
     @Test
     void theBytesWaitingAreBounded() {
-        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, refusals);
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, 0, refusals);
         for (int i = 0; i < 10; i++) {
             small.offer(topic("n" + i, "d"), new byte[30_000]);
         }
         assertThat(small.pending()).as("three of 30,000 bytes fit in 100,000").isEqualTo(3);
         assertThat(small.dropped()).isEqualTo(7);
+    }
+
+    @Test
+    void anObjectIsWrittenAtMostOncePerIntervalAndTheLatestReportWins() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        StatusInbox spaced = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 100, refusals, now::get);
+        spaced.offer(topic("n", "d"), bytes("1"));
+        StatusInbox.Report first = spaced.next().orElseThrow();
+        now.addAndGet(5_000_000);
+        spaced.done(first, false);
+        now.addAndGet(5_000_000);
+        assertThat(spaced.offer(topic("n", "d"), bytes("2"))).as("10 ms after the write began: held").isFalse();
+        assertThat(spaced.offer(topic("n", "d"), bytes("3"))).isFalse();
+        assertThat(spaced.offer(topic("n", "e"), bytes("e"))).as("another object is not held").isTrue();
+        assertThat(spaced.next().orElseThrow().topic()).endsWith("/e");
+        assertThat(spaced.next()).isEmpty();
+        assertThat(spaced.pending()).as("held, not lost").isEqualTo(2);
+
+        now.addAndGet(89_000_000);
+        assertThat(spaced.releaseDue()).as("99 ms after").isFalse();
+        now.addAndGet(1_000_000);
+        assertThat(spaced.releaseDue()).as("100 ms after").isTrue();
+        StatusInbox.Report latest = spaced.next().orElseThrow();
+        assertThat(new String(latest.payload(), StandardCharsets.UTF_8)).isEqualTo("3");
+
+        assertThat(spaced.offer(topic("n", "d"), bytes("4"))).as("came while its write runs").isFalse();
+        now.addAndGet(150_000_000);
+        spaced.done(latest, false);
+        assertThat(spaced.next()).as("the interval passed while writing: written at once")
+            .hasValueSatisfying(report -> assertThat(report.payload()).isEqualTo(bytes("4")));
+    }
+
+    @Test
+    void aReportThatCameDuringAQuickWriteIsHeldForTheRestOfTheInterval() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        StatusInbox spaced = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 100, refusals, now::get);
+        spaced.offer(topic("n", "d"), bytes("1"));
+        StatusInbox.Report writing = spaced.next().orElseThrow();
+        spaced.offer(topic("n", "d"), bytes("2"));
+        now.addAndGet(2_000_000);
+        spaced.done(writing, false);
+        assertThat(spaced.next()).isEmpty();
+        now.addAndGet(98_000_000);
+        assertThat(spaced.releaseDue()).isTrue();
+        assertThat(spaced.next()).hasValueSatisfying(report -> assertThat(report.payload()).isEqualTo(bytes("2")));
     }
 }
