@@ -59,7 +59,9 @@ public final class CloudWiring {
         RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
         RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
-        BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"), desiredAtStart);
+        Presence presence = new Presence(topics, clock::millis, settings.integer("edgeai.cloud.node-grace-ms", 60_000));
+        BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"), desiredAtStart,
+            presence);
         // nothing is stamped before the retained stamps raised the clock
         LongSupplier stamping = () -> {
             desiredAtStart.await();
@@ -92,7 +94,7 @@ public final class CloudWiring {
                 }
             });
         registry.bind("desiredStateLanes", lanes);
-        StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, clock, maxClockSkew);
+        StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, presence, clock, maxClockSkew);
         informers.listen(Dataset.class, cached(statusUpstream));
         informers.listen(Model.class, cached(statusUpstream));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
@@ -102,9 +104,12 @@ public final class CloudWiring {
             settings.integer("edgeai.cloud.status-min-interval-ms", 100), refusals);
         registry.bind("statusInbox", inbox);
         registry.bind("statusReread", statusReread);
-        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream,
-            new StatusWriter(client, new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400))),
-            refusals));
+        StatusWriter statusWriter = new StatusWriter(client,
+            new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400)));
+        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals));
+        registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
+            node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
+            statusWriter, refusals));
         CloseOnStop.register(context, informers, lanes);
     }
 

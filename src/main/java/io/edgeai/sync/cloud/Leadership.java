@@ -43,7 +43,7 @@ final class Leadership {
      *         stale; the new leader does it again from its own
      */
     static BooleanSupplier bind(CamelContext context, Settings settings, KubernetesClient client, String instance,
-                                RetainedSnapshot retained) throws Exception {
+                                RetainedSnapshot retained, Presence presence) throws Exception {
         RoutePolicy policy;
         BooleanSupplier leading;
         if (settings.bool("edgeai.cloud.leader-election", System.getenv("KUBERNETES_SERVICE_HOST") != null)) {
@@ -68,6 +68,7 @@ final class Leadership {
             cluster.getView(GROUP).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
                 if (leader != null && leader.isLocal()) {
                     retained.refreshIfOlderThan(fresh);
+                    presence.listenAgain();
                 }
             });
             ClusteredRoutePolicy clustered = ClusteredRoutePolicy.forNamespace(cluster, GROUP);

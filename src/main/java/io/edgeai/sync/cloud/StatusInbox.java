@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusInbox {
     private static final Logger LOG = LoggerFactory.getLogger(StatusInbox.class);
+    private static final byte[] NOTHING_NEW = new byte[0];
 
     /** One report to write: the latest received for its topic. */
     public record Report(String node, String topic, byte[] payload) {
@@ -152,6 +153,21 @@ public final class StatusInbox {
         queue.waiting.put(topic, payload);
         takeTurn(node, queue);
         return wakeUpUseful();
+    }
+
+    /**
+     * Asks for a status to be judged again with nothing new from its node (the node's presence
+     * changed): an empty report, unless one for the topic waits already, which will be judged as
+     * things are then.
+     *
+     * @return whether a writer must be woken
+     */
+    public synchronized boolean rejudge(String node, String topic) {
+        NodeQueue queue = nodes.get(node);
+        if (queue != null && (queue.waiting.containsKey(topic) || queue.held.containsKey(topic) || queue.afterWrite.containsKey(topic))) {
+            return false;
+        }
+        return offer(topic, NOTHING_NEW);
     }
 
     /**

@@ -9,8 +9,10 @@ import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.DatasetStatus;
 import io.edgeai.sync.resources.Model;
 import io.edgeai.sync.resources.ModelStatus;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,6 +33,7 @@ public final class StatusUpstream {
     private final Clock clock;
     private final long maxAheadMillis;
     private final WrittenStatuses written = new WrittenStatuses(System::nanoTime);
+    private final Presence presence;
 
     /**
      * @param cacheSynced waits (bounded) until the resource cache has listed: the retained statuses
@@ -40,7 +43,8 @@ public final class StatusUpstream {
      *                    cloud's own time replaces it
      */
     public StatusUpstream(Topics topics, BooleanSupplier cacheSynced, BiFunction<String, String, Optional<Dataset>> datasets,
-                          BiFunction<String, String, Optional<Model>> models, Clock clock, long maxAheadMillis) {
+                          BiFunction<String, String, Optional<Model>> models, Presence presence, Clock clock, long maxAheadMillis) {
+        this.presence = presence;
         this.topics = topics;
         this.cacheSynced = cacheSynced;
         this.datasets = datasets;
@@ -49,16 +53,21 @@ public final class StatusUpstream {
         this.maxAheadMillis = maxAheadMillis;
     }
 
-    /** A patch to write, or null when the status is already what the report says. */
+    /**
+     * A patch to write, or null when the status is already what the report says. An empty payload
+     * brings nothing new from the node (it cleared its retained status, or the cloud asks for the
+     * status to be judged again because the node's presence changed): Ready is made to agree with the
+     * node's presence, nothing else changes.
+     */
     public StatusPatch patchFor(String topic, byte[] payload) {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a status topic: " + topic));
-        if (payload == null || payload.length == 0) {
-            return null; // the node cleared its own retained status: nothing to write
-        }
-        ReportChecks.checkSize(payload, "status on " + topic);
         if (!cacheSynced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
+        if (payload == null || payload.length == 0) {
+            return ref.kind() == Topics.Kind.DATASET_STATUS ? presencePatch(ref) : null;
+        }
+        ReportChecks.checkSize(payload, "status on " + topic);
         return switch (ref.kind()) {
             case DATASET_STATUS -> datasetPatch(ref, Json.read(payload, DatasetReport.class, "dataset status from " + ref.node()));
             case MODEL_STATUS -> modelPatch(ref, Json.read(payload, ModelReport.class, "model status from " + ref.node()));
@@ -77,9 +86,53 @@ public final class StatusUpstream {
         checkSameResource(dataset, ref, report.namespace(), report.name(), report.uid());
         DatasetReport checked = ReportChecks.dataset(report, DatasetDownstream.generation(dataset.getMetadata().getGeneration()),
             clock.instant(), maxAheadMillis);
-        return StatusPatches.dataset(written.current(dataset, dataset.getStatus(), DatasetStatus.class), checked, clock.instant())
-            .map(patch -> new StatusPatch(Dataset.class, ref.namespace(), ref.name(), patch))
+        DatasetStatus current = written.current(dataset, dataset.getStatus(), DatasetStatus.class);
+        return StatusPatches.dataset(current, checked, nodeView(dataset, owner), clock.instant())
+            .map(patch -> datasetPatch(dataset, current, patch))
             .orElse(null);
+    }
+
+    /** Ready as the node's presence has it; nothing for a dataset gone or moved to another node since. */
+    private StatusPatch presencePatch(Topics.Ref ref) {
+        Dataset dataset = datasets.apply(ref.namespace(), ref.name()).orElse(null);
+        String owner = dataset == null ? null : DatasetDownstream.nodeOf(dataset);
+        if (owner == null || !owner.equals(ref.node())) {
+            return null;
+        }
+        DatasetStatus current = written.current(dataset, dataset.getStatus(), DatasetStatus.class);
+        return StatusPatches.presence(current, nodeView(dataset, owner), DatasetDownstream.generation(dataset.getMetadata().getGeneration()),
+                clock.instant())
+            .map(patch -> datasetPatch(dataset, current, patch))
+            .orElse(null);
+    }
+
+    private StatusPatch datasetPatch(Dataset dataset, DatasetStatus before, Map<String, Object> body) {
+        Condition was = StatusPatches.find(before, StatusPatches.READY);
+        Condition now = StatusPatches.readyIn(body);
+        boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
+            || !Objects.equals(was.getReason(), now.getReason()));
+        return new StatusPatch(Dataset.class, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName(), body,
+            changed ? new ReadyChange(dataset, was, now) : null);
+    }
+
+    /** Whether the dataset's Ready, as the cache has it, disagrees with what is known of its node. */
+    public boolean presenceStale(Dataset dataset, String node) {
+        return StatusPatches.presence(dataset.getStatus(), nodeView(dataset, node),
+            DatasetDownstream.generation(dataset.getMetadata().getGeneration()), clock.instant()).isPresent();
+    }
+
+    /** What is known of the dataset's node now. */
+    StatusPatches.NodeView nodeView(Dataset dataset, String node) {
+        return new StatusPatches.NodeView(node, presence.state(node, createdMillis(dataset)), presence.graceMillis());
+    }
+
+    static long createdMillis(HasMetadata resource) {
+        String created = resource.getMetadata().getCreationTimestamp();
+        try {
+            return created == null ? 0 : Instant.parse(created).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            return 0;
+        }
     }
 
     private StatusPatch modelPatch(Topics.Ref ref, ModelReport report) {
@@ -111,7 +164,19 @@ public final class StatusUpstream {
         written.cached(resource);
     }
 
-    /** A merge patch for one resource's status subresource. */
-    public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
+    /**
+     * A merge patch for one resource's status subresource.
+     *
+     * @param readyChanged how it changes the Ready condition's status or reason, if it does
+     */
+    public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body,
+                              ReadyChange readyChanged) {
+        public StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
+            this(kind, namespace, name, body, null);
+        }
+    }
+
+    /** A resource's Ready condition turns from {@code before} (null: it had none) to {@code after}. */
+    public record ReadyChange(HasMetadata resource, Condition before, Condition after) {
     }
 }

@@ -16,17 +16,26 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.component.paho.PahoConstants;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The beans the edge routes (routes/edge) call, built from settings. */
 public final class EdgeWiring {
     /** Where the edge beans hand their status messages to the routes. */
     public static final String STATUS_UPSTREAM = "direct:status-upstream";
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeWiring.class);
+    private static final String MQTT_PUBLISH = "direct:mqtt-publish";
+    private static final long OFFLINE_WAIT_SECONDS = 2;
     /** Where each desired-state lane hands its messages (routes/edge/dataset-downstream.yaml). */
     private static final String DATASET_DESIRED = "direct:dataset-desired";
     /** Desired-state messages taken in at once (each topic in order). */
@@ -64,7 +73,23 @@ public final class EdgeWiring {
             }));
         context.getRegistry().bind("desiredDatasetLanes", desiredLanes);
         CloseOnStop.register(context, desiredLanes, datasets, models, counter);
-        context.getRegistry().bind("nodePresence", new NodePresence(topics, node));
+        NodePresence presence = new NodePresence(topics, node);
+        context.getRegistry().bind("nodePresence", presence);
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext stopping) {
+                // a node stopped on purpose says so; waited for briefly, so a broker that is down
+                // cannot hold up the stop (the flag then stays "online" until the node is back)
+                try {
+                    producer.asyncSend(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(presence.offline()))
+                        .get(OFFLINE_WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    LOG.warn("could not tell the broker that node {} stops: {}", node, e.getMessage());
+                }
+            }
+        });
         context.addStartupListener(new ExtendedStartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {

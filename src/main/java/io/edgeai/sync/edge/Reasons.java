@@ -1,6 +1,6 @@
 package io.edgeai.sync.edge;
 
-/** The reasons of a dataset's {@code Ready} condition, as users see them in kubectl. */
+/** The reasons an edge gives in its report (a dataset's {@code Counted} condition, and {@code Ready} while the node is online). */
 public final class Reasons {
     public static final String COUNTED = "Counted";
     public static final String OUTSIDE_DATA_ROOTS = "PathOutsideDataRoots";

@@ -9,6 +9,8 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class ModelStatus {
     private String updateTime;
+    /** How many edge nodes are online; every node knows every model. */
+    private Integer liveNodes;
     private List<ModelMetric> metrics = new ArrayList<>();
 
     public String getUpdateTime() {
@@ -17,6 +19,14 @@ public class ModelStatus {
 
     public void setUpdateTime(String updateTime) {
         this.updateTime = updateTime;
+    }
+
+    public Integer getLiveNodes() {
+        return liveNodes;
+    }
+
+    public void setLiveNodes(Integer liveNodes) {
+        this.liveNodes = liveNodes;
     }
 
     public List<ModelMetric> getMetrics() {

@@ -156,4 +156,20 @@ class StatusInboxTest {
         assertThat(spaced.releaseDue()).isTrue();
         assertThat(spaced.next()).hasValueSatisfying(report -> assertThat(report.payload()).isEqualTo(bytes("2")));
     }
+
+    /** Issue 8: judging a status again (the node's presence changed) never replaces a report that waits. */
+    @Test
+    void judgingAgainNeverReplacesAReport() {
+        inbox.offer(topic("n", "d"), bytes("report"));
+        assertThat(inbox.rejudge("n", topic("n", "d"))).isFalse();
+        assertThat(inbox.rejudge("n", topic("n", "e"))).as("nothing waits for e").isTrue();
+        assertThat(drainAll()).containsExactly("n/status/datasets/ns/d=report", "n/status/datasets/ns/e=");
+
+        inbox.offer(topic("n", "d"), bytes("1"));
+        StatusInbox.Report writing = inbox.next().orElseThrow();
+        inbox.offer(topic("n", "d"), bytes("2"));
+        inbox.rejudge("n", topic("n", "d"));
+        inbox.done(writing, false);
+        assertThat(drainAll()).as("the report that came during the write").containsExactly("n/status/datasets/ns/d=2");
+    }
 }

@@ -24,12 +24,34 @@ class StatusUpstreamTest {
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     private final Topics topics = new Topics("edgeai");
     private final Dataset owned = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
+    private final java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(NOW.toEpochMilli());
+    private final Presence presence = new Presence(topics, millis::get, 60_000);
     private final StatusUpstream upstream = new StatusUpstream(topics, () -> true,
-        (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), Clock.fixed(NOW, ZoneOffset.UTC), 600_000);
+        (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), presence,
+        Clock.fixed(NOW, ZoneOffset.UTC), 600_000);
 
     private static byte[] report(String uid, Long samples, boolean ready) {
         return Json.bytes(new DatasetReport("ns", "d", uid, 3, samples, "2026-11-28T11:59:00Z",
             new Readiness(ready, ready ? "Counted" : "PathNotFound", "m")));
+    }
+
+    /** Ready and Counted, both true since {@code since}, as the cloud writes them for a counted dataset. */
+    private static List<Condition> counted(Instant since) {
+        Condition ready = StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, since);
+        return List.of(ready, new io.fabric8.kubernetes.api.model.ConditionBuilder(ready).withType(StatusPatches.COUNTED).build());
+    }
+
+    private static Condition condition(StatusUpstream.StatusPatch patch, String type) {
+        for (Object condition : (List<?>) ((Map<?, ?>) patch.body().get("status")).get("conditions")) {
+            if (type.equals(((Condition) condition).getType())) {
+                return (Condition) condition;
+            }
+        }
+        return null;
+    }
+
+    private void flag(String node, String flag) {
+        presence.heard(topics.online(node), bytes(flag));
     }
 
     @Test
@@ -51,7 +73,7 @@ class StatusUpstreamTest {
         DatasetStatus current = new DatasetStatus();
         current.setNumberOfSamples(7L);
         current.setObservedGeneration(3L);
-        current.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, NOW.minusSeconds(60))));
+        current.setConditions(counted(NOW.minusSeconds(60)));
         owned.setStatus(current);
 
         assertThat(upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true))).isNull();
@@ -63,7 +85,7 @@ class StatusUpstreamTest {
         DatasetStatus current = new DatasetStatus();
         current.setNumberOfSamples(6L);
         current.setObservedGeneration(3L);
-        current.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, then)));
+        current.setConditions(counted(then));
         owned.setStatus(current);
 
         Map<?, ?> status = (Map<?, ?>) upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true)).body().get("status");
@@ -92,7 +114,7 @@ class StatusUpstreamTest {
     @Test
     void nothingIsJudgedBeforeTheCacheHasListed() {
         StatusUpstream early = new StatusUpstream(topics, () -> false, (ns, name) -> Optional.empty(), (ns, name) -> Optional.empty(),
-            Clock.systemUTC(), 600_000);
+            presence, Clock.systemUTC(), 600_000);
         assertThatThrownBy(() -> early.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true)))
             .isInstanceOf(IllegalStateException.class).isNotInstanceOf(RejectedMessage.class);
     }
@@ -150,7 +172,7 @@ class StatusUpstreamTest {
         DatasetStatus cached = new DatasetStatus();
         cached.setNumberOfSamples(10L);
         cached.setObservedGeneration(3L);
-        cached.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, NOW.minusSeconds(60))));
+        cached.setConditions(counted(NOW.minusSeconds(60)));
         owned.setStatus(cached);
         owned.getMetadata().setResourceVersion("1");
         String topic = topics.datasetStatus("edge0", "ns", "d");
@@ -165,5 +187,82 @@ class StatusUpstreamTest {
 
         owned.getMetadata().setResourceVersion("3"); // the cache caught up
         assertThat(upstream.patchFor(topic, report("uid-1", 10L, true))).isNull();
+    }
+
+    /** Issue 8, item 2: an offline node's datasets keep their count and say so in Ready; the edge's word stays in Counted. */
+    @Test
+    void whileTheNodeIsOfflineReadyIsUnknownAndTheCountStays() {
+        String topic = topics.datasetStatus("edge0", "ns", "d");
+        flag("edge0", "online");
+        owned.setStatus(new DatasetStatus());
+        owned.getStatus().setNumberOfSamples(7L);
+        owned.getStatus().setObservedGeneration(3L);
+        owned.getStatus().setConditions(counted(NOW.minusSeconds(60)));
+        assertThat(upstream.patchFor(topic, new byte[0])).as("online: Ready already agrees").isNull();
+        assertThat(upstream.presenceStale(owned, "edge0")).isFalse();
+
+        flag("edge0", "offline");
+        assertThat(upstream.presenceStale(owned, "edge0")).isTrue();
+        StatusUpstream.StatusPatch offline = upstream.patchFor(topic, new byte[0]);
+        assertThat(condition(offline, "Ready").getStatus()).isEqualTo("Unknown");
+        assertThat(condition(offline, "Ready").getReason()).isEqualTo("NodeOffline");
+        assertThat(condition(offline, "Ready").getMessage()).contains("edge0");
+        assertThat(condition(offline, "Counted").getStatus()).as("the edge's last word stays").isEqualTo("True");
+        assertThat(((Map<?, ?>) offline.body().get("status")).containsKey("numberOfSamples")).as("the count stays").isFalse();
+        assertThat(offline.readyChanged().before().getReason()).isEqualTo("Counted");
+        assertThat(offline.readyChanged().after().getReason()).isEqualTo("NodeOffline");
+
+        StatusUpstream.StatusPatch retained = upstream.patchFor(topic, report("uid-1", 8L, true));
+        assertThat(condition(retained, "Ready").getReason()).as("a report read again while offline").isEqualTo("NodeOffline");
+        assertThat(condition(retained, "Counted").getReason()).isEqualTo("Counted");
+
+        owned.getStatus().setConditions(List.of(condition(offline, "Ready"), condition(offline, "Counted")));
+        flag("edge0", "online");
+        StatusUpstream.StatusPatch back = upstream.patchFor(topic, new byte[0]);
+        assertThat(condition(back, "Ready").getStatus()).isEqualTo("True");
+        assertThat(condition(back, "Ready").getReason()).isEqualTo("Counted");
+        assertThat(back.readyChanged().after().getReason()).isEqualTo("Counted");
+    }
+
+    @Test
+    void aNodeNeverHeardOfIsNotFoundOnlyAfterTheGracePeriod() {
+        String topic = topics.datasetStatus("edge0", "ns", "d");
+        owned.getMetadata().setCreationTimestamp(NOW.minusSeconds(3600).toString());
+        assertThat(upstream.patchFor(topic, new byte[0])).as("within the grace period").isNull();
+
+        millis.addAndGet(60_000);
+        StatusUpstream.StatusPatch notFound = upstream.patchFor(topic, new byte[0]);
+        assertThat(condition(notFound, "Ready").getReason()).isEqualTo("NodeNotFound");
+        assertThat(condition(notFound, "Ready").getStatus()).isEqualTo("Unknown");
+        assertThat(condition(notFound, "Counted")).as("never counted").isNull();
+
+        owned.getMetadata().setCreationTimestamp(Instant.ofEpochMilli(millis.get()).minusSeconds(10).toString());
+        assertThat(upstream.patchFor(topic, new byte[0])).as("a dataset made 10 s ago gets its own grace").isNull();
+
+        owned.getMetadata().setCreationTimestamp(NOW.minusSeconds(3600).toString());
+        owned.setStatus(new DatasetStatus());
+        owned.getStatus().setConditions(List.of(condition(notFound, "Ready")));
+        flag("edge0", "online");
+        StatusUpstream.StatusPatch pending = upstream.patchFor(topic, new byte[0]);
+        assertThat(condition(pending, "Ready").getReason()).as("back, not counted yet: no stale NodeNotFound").isEqualTo("Pending");
+    }
+
+    @Test
+    void aStatusWrittenBeforeThereWasACountedConditionGainsOneOnTheNextReport() {
+        DatasetStatus old = new DatasetStatus();
+        old.setNumberOfSamples(7L);
+        old.setObservedGeneration(3L);
+        old.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, NOW.minusSeconds(60))));
+        owned.setStatus(old);
+        StatusUpstream.StatusPatch patch = upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true));
+        assertThat(condition(patch, "Counted").getLastTransitionTime()).isEqualTo(NOW.minusSeconds(60).toString());
+        assertThat(patch.readyChanged()).as("Ready did not change").isNull();
+    }
+
+    @Test
+    void judgingAgainADatasetGoneOrMovedWritesAndRefusesNothing() {
+        assertThat(upstream.patchFor(topics.datasetStatus("edge0", "ns", "gone"), new byte[0])).isNull();
+        flag("edge1", "offline");
+        assertThat(upstream.patchFor(topics.datasetStatus("edge1", "ns", "d"), new byte[0])).isNull();
     }
 }

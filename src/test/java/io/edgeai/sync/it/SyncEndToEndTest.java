@@ -161,6 +161,56 @@ abstract class SyncEndToEndTest {
         }
     }
 
+    private Condition condition(String name, String type) throws Exception {
+        DatasetStatus status = sync().dataset(name).getStatus();
+        return status == null ? null : status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    }
+
+    private boolean readyIs(String name, String status, String reason) throws Exception {
+        Condition ready = ready(name);
+        return ready != null && status.equals(ready.getStatus()) && reason.equals(ready.getReason());
+    }
+
+    /**
+     * Issue 8, item 2: a node cut off from the broker (its sockets end without a DISCONNECT, so the
+     * broker publishes its last will) turns its datasets Ready=Unknown NodeOffline, the count kept;
+     * back, they are Ready again with no report needed. A dataset for a node never seen is
+     * NodeNotFound after the grace period (3 s here), and a Model counts the live nodes.
+     */
+    @Test
+    void aNodeCutOffIsOfflineUntilItReturnsAndANodeNeverSeenIsNotFound() throws Exception {
+        try (TcpProxy link = new TcpProxy(sync().broker.url())) {
+            sync().startEdge("edge4", link.url());
+            Path index = file("presence/index.txt", "1\n2\n");
+            sync().createDataset("presence", index.toString(), "txt", "edge4");
+            sync().createDataset("nowhere", file("presence/nowhere.txt", "1\n").toString(), "txt", "edge-never-seen");
+            sync().createModel("presence-model", sync().dataRoot.resolve("presence/model.bin").toString());
+            eventually().until(() -> readyIs("presence", "True", "Counted"));
+            int live = 3; // edge0, edge1, edge4: nodes this class stopped said "offline" as they stopped
+            eventually().until(() -> Integer.valueOf(live).equals(liveNodes("presence-model")));
+
+            link.cut();
+            eventually().until(() -> readyIs("presence", "Unknown", "NodeOffline"));
+            assertThat(ready("presence").getMessage()).contains("edge4");
+            assertThat(samples("presence")).as("the last count stays").isEqualTo(2L);
+            assertThat(condition("presence", "Counted").getStatus()).as("the edge's last word").isEqualTo("True");
+            eventually().until(() -> Integer.valueOf(live - 1).equals(liveNodes("presence-model")));
+
+            link.restore();
+            eventually().until(() -> readyIs("presence", "True", "Counted"));
+            eventually().until(() -> Integer.valueOf(live).equals(liveNodes("presence-model")));
+
+            eventually().until(() -> readyIs("nowhere", "Unknown", "NodeNotFound"));
+            assertThat(ready("nowhere").getMessage()).contains("edge-never-seen");
+            sync().stopEdge("edge4");
+        }
+    }
+
+    private Integer liveNodes(String model) throws Exception {
+        var status = sync().model(model).getStatus();
+        return status == null ? null : status.getLiveNodes();
+    }
+
     @Test
     void aDatasetDeletedWhileItsNodeWasDownIsDroppedAfterRestart() throws Exception {
         sync().startEdge("edge2");

@@ -49,6 +49,8 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.mqtt.publish-retries", "1");
         props.setProperty("edgeai.cloud.repair-period-ms", "500");
         props.setProperty("edgeai.cloud.status-reread-ms", "3000");
+        props.setProperty("edgeai.cloud.node-grace-ms", "3000");
+        props.setProperty("edgeai.cloud.presence-check-ms", "300");
         cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
         cloud.start();
     }
@@ -67,8 +69,13 @@ final class SyncHarness implements AutoCloseable {
     }
 
     void startEdge(String node) throws Exception {
+        startEdge(node, broker.url());
+    }
+
+    /** @param brokerUrl where the edge finds the broker (a {@link TcpProxy} in front of it, say) */
+    void startEdge(String node, String brokerUrl) throws Exception {
         Properties props = new Properties();
-        props.setProperty("edgeai.mqtt.url", broker.url());
+        props.setProperty("edgeai.mqtt.url", brokerUrl);
         props.setProperty("edgeai.node-name", node);
         props.setProperty("edgeai.edge.data-roots", dataRoot.toString());
         props.setProperty("edgeai.edge.state-dir", stateDir(node).toString());

@@ -1,0 +1,103 @@
+package io.edgeai.sync.cloud;
+
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.Model;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes statuses say what is known of the nodes ({@link Presence}): when a node's flag changes, each of
+ * its datasets is judged again through the status inbox (so it is never written twice at once with a
+ * report); every check period, any dataset whose Ready disagrees with its node's presence is judged
+ * again too (a node not seen within the grace period, a change missed), and each Model's
+ * {@code liveNodes} is brought to the number of nodes online.
+ */
+public final class PresenceStatuses {
+    private static final Logger LOG = LoggerFactory.getLogger(PresenceStatuses.class);
+
+    private final Presence presence;
+    private final Topics topics;
+    private final StatusInbox inbox;
+    private final StatusUpstream upstream;
+    private final Function<String, Stream<Dataset>> datasetsOn;
+    private final Supplier<Stream<Dataset>> datasets;
+    private final Supplier<Stream<Model>> models;
+    private final StatusWriter writer;
+    private final io.edgeai.sync.mqtt.Refusals refusals;
+
+    public PresenceStatuses(Presence presence, Topics topics, StatusInbox inbox, StatusUpstream upstream,
+                            Function<String, Stream<Dataset>> datasetsOn, Supplier<Stream<Dataset>> datasets,
+                            Supplier<Stream<Model>> models, StatusWriter writer, io.edgeai.sync.mqtt.Refusals refusals) {
+        this.refusals = refusals;
+        this.presence = presence;
+        this.topics = topics;
+        this.inbox = inbox;
+        this.upstream = upstream;
+        this.datasetsOn = datasetsOn;
+        this.datasets = datasets;
+        this.models = models;
+        this.writer = writer;
+    }
+
+    /**
+     * A node's online flag arrived; when it changed what is known of the node, its datasets are
+     * judged again.
+     *
+     * @return whether a status writer must be woken
+     */
+    public boolean heard(String topic, byte[] payload) {
+        String node = presence.heard(topic, payload);
+        if (node == null) {
+            return false;
+        }
+        LOG.info("node {} is {}", node, presence.state(node, 0).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        boolean wake = false;
+        for (Dataset dataset : (Iterable<Dataset>) datasetsOn.apply(node)::iterator) {
+            wake |= rejudge(node, dataset);
+        }
+        return wake;
+    }
+
+    /**
+     * Level-triggered: every dataset whose Ready disagrees with its node's presence is judged again,
+     * and every Model's live node count is written where it is off.
+     *
+     * @return whether a status writer must be woken
+     */
+    public boolean check() {
+        boolean wake = false;
+        for (Dataset dataset : (Iterable<Dataset>) datasets.get()::iterator) {
+            String node = DatasetDownstream.nodeOf(dataset);
+            if (node != null && upstream.presenceStale(dataset, node)) {
+                wake |= rejudge(node, dataset);
+            }
+        }
+        int live = presence.onlineNodes();
+        models.get()
+            .filter(model -> model.getStatus() == null || !Objects.equals(model.getStatus().getLiveNodes(), live))
+            .forEach(model -> writeLiveNodes(model, live));
+        return wake;
+    }
+
+    private boolean rejudge(String node, Dataset dataset) {
+        return inbox.rejudge(node, topics.datasetStatus(node, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName()));
+    }
+
+    private void writeLiveNodes(Model model, int live) {
+        try {
+            writer.apply(new StatusUpstream.StatusPatch(Model.class, model.getMetadata().getNamespace(), model.getMetadata().getName(),
+                Map.of("status", Map.of("liveNodes", live))));
+        } catch (io.edgeai.sync.mqtt.RejectedMessage refused) {
+            refusals.refused("node-presence-check", refused.getMessage());
+        } catch (RuntimeException e) {
+            // the API server is away (the informers say so once): the next check tries again
+            LOG.debug("live nodes of model {} not written: {}", DatasetDownstream.key(model), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.edgeai.sync.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay between clients and a broker that a test can cut: every relayed connection is closed
+ * (the broker sees the socket end without an MQTT DISCONNECT, as when a node loses its network or
+ * dies) and new ones are refused until {@link #restore}.
+ */
+final class TcpProxy implements AutoCloseable {
+    private final ServerSocket server;
+    private final String targetHost;
+    private final int targetPort;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean cut;
+
+    TcpProxy(String brokerUrl) throws IOException {
+        URI target = URI.create(brokerUrl);
+        targetHost = target.getHost();
+        targetPort = target.getPort();
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::accept, "tcp-proxy-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    String url() {
+        return "tcp://127.0.0.1:" + server.getLocalPort();
+    }
+
+    /** Drops every relayed connection and refuses new ones. */
+    void cut() {
+        cut = true;
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
+    void restore() {
+        cut = false;
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                if (cut) {
+                    closeQuietly(client);
+                    continue;
+                }
+                Socket broker = new Socket(targetHost, targetPort);
+                open.add(client);
+                open.add(broker);
+                if (cut) { // cut while this one was being connected
+                    cut();
+                    continue;
+                }
+                pump(client, broker);
+                pump(broker, client);
+            } catch (IOException e) {
+                // closed, or the broker refused: the client sees its connection end and tries again
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "tcp-proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        cut();
+    }
+}
