@@ -55,7 +55,8 @@ public final class CloudWiring {
         BiFunction<String, String, Optional<Model>> model = (ns, name) -> informers.get(Model.class, ns, name);
         String clientId = settings.get("edgeai.mqtt.client-id", "edgeai-cloud");
         PahoConfiguration mqtt = context.getComponent("paho", PahoComponent.class).getConfiguration();
-        RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#");
+        RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#",
+            topics.prefix() + "/nodes/+/online");
         RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
         RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
@@ -106,7 +107,11 @@ public final class CloudWiring {
         registry.bind("statusReread", statusReread);
         StatusWriter statusWriter = new StatusWriter(client,
             new RateLimiter(settings.integer("edgeai.cloud.api-qps", 200), settings.integer("edgeai.cloud.api-burst", 400)));
-        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals));
+        KubernetesEvents events = new KubernetesEvents(clock::instant, System::nanoTime, settings.integer("edgeai.cloud.event-series-ms", 10_000),
+            settings.required("edgeai.cloud.instance"), settings.integer("edgeai.cloud.events-per-second", 10));
+        registry.bind("kubernetesEvents", events);
+        registry.bind("kubernetesClient", client); // for the kubernetes-events endpoint
+        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals, events));
         registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
             statusWriter, refusals));

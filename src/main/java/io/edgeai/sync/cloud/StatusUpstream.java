@@ -80,8 +80,8 @@ public final class StatusUpstream {
             .orElseThrow(() -> new RejectedMessage("status from " + ref.node() + " for unknown dataset " + ref.namespace() + "/" + ref.name()));
         String owner = DatasetDownstream.nodeOf(dataset);
         if (!ref.node().equals(owner)) {
-            throw new RejectedMessage("refused status for dataset " + ref.namespace() + "/" + ref.name() + " from node " + ref.node()
-                + ": it belongs to node " + owner);
+            throw new RefusedReport("refused status for dataset " + ref.namespace() + "/" + ref.name() + " from node " + ref.node()
+                + ": it belongs to node " + owner, dataset);
         }
         checkSameResource(dataset, ref, report.namespace(), report.name(), report.uid());
         DatasetReport checked = ReportChecks.dataset(report, DatasetDownstream.generation(dataset.getMetadata().getGeneration()),
@@ -150,7 +150,8 @@ public final class StatusUpstream {
             throw new RejectedMessage("status on topic for " + ref.namespace() + "/" + ref.name() + " names " + namespace + "/" + name);
         }
         if (uid != null && !uid.isBlank() && !Objects.equals(uid, resource.getMetadata().getUid())) {
-            throw new RejectedMessage("stale status from " + ref.node() + " for an earlier " + resource.getKind() + " " + namespace + "/" + name);
+            throw new RefusedReport("stale status from " + ref.node() + " for an earlier " + resource.getKind() + " " + namespace + "/" + name,
+                resource);
         }
     }
 

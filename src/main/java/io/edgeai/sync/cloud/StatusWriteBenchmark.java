@@ -93,7 +93,8 @@ public final class StatusWriteBenchmark {
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.of(dataset(name)),
             (ns, name) -> Optional.empty(), new Presence(topics, System::currentTimeMillis, 60_000), Clock.systemUTC(), 600_000);
         StatusInbox inbox = new StatusInbox(topics, n, 1L << 30, WRITERS, 0, refusals);
-        StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(client, new RateLimiter(0, 1)), refusals);
+        StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(client, new RateLimiter(0, 1)), refusals,
+            new KubernetesEvents(java.time.Instant::now, System::nanoTime, 10_000, "bench", 10));
         for (int i = 0; i < n; i++) {
             DatasetReport report = new DatasetReport("default", "d-" + i, "u-d-" + i, 1, (long) i, "2026-11-29T00:00:00Z",
                 new Readiness(true, "Counted", "counted"));

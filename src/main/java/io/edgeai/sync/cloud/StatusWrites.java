@@ -24,9 +24,16 @@ public final class StatusWrites {
     private final StatusUpstream upstream;
     private final StatusWriter writer;
     private final Refusals refusals;
+    private final KubernetesEvents events;
 
-    /** @param leading whether this replica leads: one that lost the lease drops what waits, unwritten */
-    public StatusWrites(StatusInbox inbox, BooleanSupplier leading, StatusUpstream upstream, StatusWriter writer, Refusals refusals) {
+    /**
+     * @param leading whether this replica leads: one that lost the lease drops what waits, unwritten
+     * @param events  told of every change of a Ready condition written, and of every refused report
+     *                that names a resource
+     */
+    public StatusWrites(StatusInbox inbox, BooleanSupplier leading, StatusUpstream upstream, StatusWriter writer, Refusals refusals,
+                        KubernetesEvents events) {
+        this.events = events;
         this.inbox = inbox;
         this.leading = leading;
         this.upstream = upstream;
@@ -49,10 +56,16 @@ public final class StatusWrites {
                 StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
                 if (patch != null) {
                     upstream.wrote(patch, writer.apply(patch));
+                    if (patch.readyChanged() != null) {
+                        events.readyChanged(patch.readyChanged());
+                    }
                 }
                 backoff = 0;
             } catch (RejectedMessage refused) {
                 refusals.refused("status-write", refused.getMessage());
+                if (refused instanceof RefusedReport onResource) {
+                    events.record(onResource.resource(), KubernetesEvents.WARNING, RefusedReport.EVENT_REASON, onResource.getMessage());
+                }
             } catch (RuntimeException e) {
                 retry = true;
                 backoff = backoff == 0 ? 100 : Math.min(2 * backoff, MAX_BACKOFF_MILLIS);

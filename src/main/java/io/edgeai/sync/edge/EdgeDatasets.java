@@ -16,6 +16,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,8 @@ public final class EdgeDatasets implements AutoCloseable {
     private final DesiredSet<DesiredDataset> desired;
     /** Per dataset key: the path last counted and the last report sent. */
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    /** Datasets whose last status the broker did not take. */
+    private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
     /** Which datasets a file event touches: known from placement on, counted or not. */
     private final DatasetPaths paths = new DatasetPaths();
 
@@ -162,10 +165,22 @@ public final class EdgeDatasets implements AutoCloseable {
         }
     }
 
+    /** The broker did not take a status (said once per outage by BrokerOutage): it is sent again at the next resend. */
     private void notDelivered(String key) {
         watched.computeIfPresent(key, (k, was) -> new Watched(was.path, null));
-        LOG.warn("status of {} not delivered; counting and sending again", key);
-        recounts.request(key, false);
+        LOG.debug("status of {} not delivered; counted and sent again at the next resend", key);
+        undelivered.add(key);
+    }
+
+    /**
+     * Counts afresh and sends again what the broker did not take: once per resend period, so an
+     * outage costs one try per dataset per period, never a loop.
+     */
+    public void resendUndelivered() {
+        for (String key : List.copyOf(undelivered)) {
+            undelivered.remove(key);
+            recounts.request(key, false);
+        }
     }
 
     /** The dataset is gone: stop matching its files and clear its retained status (again, if need be). */

@@ -46,6 +46,8 @@ public final class EdgeModels implements AutoCloseable {
     /** Forwards run one at a time per model, off the thread that asked (a publish may wait for the broker). */
     private final Coalescer forwards;
     private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
+    /** Models whose metrics the broker did not take. */
+    private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
 
     public EdgeModels(String node, Topics topics, DataRoots roots, ConfinedFiles confined, DesiredStateStore store,
                       EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
@@ -138,7 +140,9 @@ public final class EdgeModels implements AutoCloseable {
         }
         if (publisher.test(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
             new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())))) {
-            published.put(model.key(), metrics); // else the next safety pass sends it again
+            published.put(model.key(), metrics);
+        } else {
+            undelivered.add(model.key());
         }
     }
 
@@ -179,6 +183,14 @@ public final class EdgeModels implements AutoCloseable {
 
     private static String text(JsonNode value) {
         return value.isValueNode() ? value.asText() : value.toString();
+    }
+
+    /** Forwards again the metrics the broker did not take, once per resend period. */
+    public void resendUndelivered() {
+        for (String key : List.copyOf(undelivered)) {
+            undelivered.remove(key);
+            forwards.request(key, false);
+        }
     }
 
     /** Saves what the state directory refused before (it was full or read-only). */

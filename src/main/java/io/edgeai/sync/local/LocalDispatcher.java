@@ -25,9 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * at that version, checked and written as one step; the stock one let a stale status update
  * through, and answered a stale update without the reason kube-apiserver gives. Leader election on
  * a Lease rests on exactly this.</li>
+ * <li>Events written as events.k8s.io/v1 are also served as core/v1 Events, filtered by
+ * {@code involvedObject.*} field selectors, as kube-apiserver serves both from one store:
+ * {@code kubectl describe} reads them so.</li>
  * </ul>
  */
 final class LocalDispatcher extends Dispatcher {
+    private static final java.util.regex.Pattern CORE_EVENTS = java.util.regex.Pattern.compile("/api/v1(?:/namespaces/([^/]+))?/events");
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final Object writes = new Object();
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher() {
@@ -56,6 +60,10 @@ final class LocalDispatcher extends Dispatcher {
             return new MockResponse().setResponseCode(200).setBody(document);
         }
         if ("GET".equals(method)) {
+            java.util.regex.Matcher coreEvents = CORE_EVENTS.matcher(bare);
+            if (coreEvents.matches()) {
+                return coreEvents(coreEvents.group(1), query < 0 ? "" : path.substring(query + 1));
+            }
             return crud.dispatch(request);
         }
         // compare and write as one step, as etcd does (the mock server serves one request at a time
@@ -64,6 +72,75 @@ final class LocalDispatcher extends Dispatcher {
             MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)) : null;
             return conflict != null ? conflict : crud.dispatch(request);
         }
+    }
+
+    /** The core/v1 view of the events.k8s.io/v1 Events in a namespace (or all), filtered by the query's field selector. */
+    private MockResponse coreEvents(String namespace, String query) {
+        Map<String, String> selector = new java.util.HashMap<>();
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("fieldSelector=")) {
+                String decoded = java.net.URLDecoder.decode(parameter.substring("fieldSelector=".length()), java.nio.charset.StandardCharsets.UTF_8);
+                for (String term : decoded.split(",")) {
+                    int equals = term.indexOf('=');
+                    String field = equals < 0 ? term : term.substring(0, equals);
+                    if (!field.startsWith("involvedObject.") && !field.equals("reason") && !field.equals("type")) {
+                        return new MockResponse().setResponseCode(400).setBody(JsonNodeFactory.instance.objectNode()
+                            .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("reason", "BadRequest").put("code", 400)
+                            .put("message", "field label not supported: " + field).toString());
+                    }
+                    selector.put(field, equals < 0 ? "" : term.substring(equals + 1).replaceFirst("^=", ""));
+                }
+            }
+        }
+        MockResponse stored = crud.handleGet(namespace == null ? "/apis/events.k8s.io/v1/events" : "/apis/events.k8s.io/v1/namespaces/" + namespace + "/events");
+        ObjectNode list = JsonNodeFactory.instance.objectNode().put("kind", "EventList").put("apiVersion", "v1");
+        list.putObject("metadata");
+        com.fasterxml.jackson.databind.node.ArrayNode items = list.putArray("items");
+        if (stored.getStatus().startsWith("HTTP/1.1 200")) {
+            try {
+                for (JsonNode event : Serialization.jsonMapper().readTree(stored.getBody().readUtf8()).path("items")) {
+                    ObjectNode core = coreEvent(event);
+                    if (selector.entrySet().stream().allMatch(term -> term.getValue().equals(fieldOf(core, term.getKey())))) {
+                        items.add(core);
+                    }
+                }
+            } catch (JsonProcessingException e) {
+                return new MockResponse().setResponseCode(500).setBody(e.getOriginalMessage());
+            }
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(list.toString());
+    }
+
+    private static String fieldOf(JsonNode event, String field) {
+        JsonNode node = event;
+        for (String part : field.split("\\.")) {
+            node = node.path(part);
+        }
+        return node.asText("");
+    }
+
+    /** An events.k8s.io/v1 Event as core/v1 shows it: regarding is involvedObject, note is message. */
+    static ObjectNode coreEvent(JsonNode event) {
+        ObjectNode core = JsonNodeFactory.instance.objectNode().put("kind", "Event").put("apiVersion", "v1");
+        core.set("metadata", event.path("metadata").deepCopy());
+        core.set("involvedObject", event.path("regarding").deepCopy());
+        core.put("reason", event.path("reason").asText(null));
+        core.put("message", event.path("note").asText(null));
+        core.put("type", event.path("type").asText(null));
+        core.put("action", event.path("action").asText(null));
+        core.put("reportingComponent", event.path("reportingController").asText(""));
+        core.put("reportingInstance", event.path("reportingInstance").asText(""));
+        core.putObject("source").put("component", event.path("reportingController").asText(""));
+        if (event.hasNonNull("eventTime")) {
+            core.set("eventTime", event.get("eventTime").deepCopy());
+        }
+        if (event.hasNonNull("series")) {
+            core.set("series", event.get("series").deepCopy());
+            core.put("count", event.path("series").path("count").asInt(1));
+        } else {
+            core.put("count", event.path("deprecatedCount").asInt(1));
+        }
+        return core;
     }
 
     private static boolean isMergePatch(RecordedRequest request) {

@@ -4,6 +4,7 @@ import io.edgeai.sync.Causes;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -12,9 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says once per outage that the broker cannot be reached, naming it (never its credentials), and
- * once that it can be again. The routes whose MQTT client cannot connect are restarted by Camel's
- * supervising route controller every few seconds; without this, each attempt of each route was an
- * INFO line and nothing said plainly what was wrong.
+ * once that it can be again. Two things tell of an outage: routes whose MQTT client cannot connect
+ * (Camel's supervising route controller restarts them every few seconds; without this each attempt
+ * of each route was an INFO line) and publishes refused because the client is not connected (the
+ * error handler hands those here instead of retrying: every sender repairs what the broker did not
+ * take, so a retry would only hold up its thread and log a line per attempt).
  */
 public final class BrokerOutage extends EventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerOutage.class);
@@ -22,6 +25,13 @@ public final class BrokerOutage extends EventNotifierSupport {
     private final String broker;
     /** Routes that failed to start because the broker could not be reached. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** A publish failed for want of a connection, and that was said. */
+    private final AtomicBoolean publishesFailing = new AtomicBoolean();
+    /** Reasons a publish fails while the client has no connection to the broker. */
+    private static final Set<Integer> UNREACHABLE = Set.of((int) MqttException.REASON_CODE_CLIENT_NOT_CONNECTED,
+        (int) MqttException.REASON_CODE_CONNECTION_LOST, (int) MqttException.REASON_CODE_SERVER_CONNECT_ERROR,
+        (int) MqttException.REASON_CODE_CLIENT_DISCONNECTING, (int) MqttException.REASON_CODE_CLIENT_CLOSED,
+        (int) MqttException.REASON_CODE_CLIENT_TIMEOUT);
 
     public BrokerOutage(String brokerUrl) {
         this.broker = withoutUserInfo(brokerUrl);
@@ -43,6 +53,28 @@ public final class BrokerOutage extends EventNotifierSupport {
             }
         } else if (event instanceof CamelEvent.RouteStartedEvent started
             && waiting.remove(started.getRoute().getRouteId()) && waiting.isEmpty()) {
+            LOG.info("the MQTT broker at {} is reachable again", broker);
+        }
+    }
+
+    /** Whether a failure means the broker cannot be reached now (not a refusal of this one message). */
+    public boolean unreachable(Throwable failure) {
+        return Causes.find(failure, MqttException.class)
+            .filter(mqtt -> UNREACHABLE.contains(mqtt.getReasonCode()) || mqtt.getCause() instanceof java.io.IOException)
+            .isPresent();
+    }
+
+    /** A publish failed because the broker cannot be reached: said once, unless a route said it already. */
+    public void publishFailed(Throwable failure) {
+        if (publishesFailing.compareAndSet(false, true) && waiting.isEmpty()) {
+            LOG.warn("cannot reach the MQTT broker at {}: {}; what it did not take is sent again when it is back", broker,
+                rootMessage(failure));
+        }
+    }
+
+    /** A publish went through: if publishes were failing, the broker is back. */
+    public void published() {
+        if (publishesFailing.get() && publishesFailing.compareAndSet(true, false) && waiting.isEmpty()) {
             LOG.info("the MQTT broker at {} is reachable again", broker);
         }
     }

@@ -21,7 +21,9 @@ public final class MqttSettings {
     public static void configure(CamelContext context, Settings settings, String willTopic) {
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
         config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
-        context.getManagementStrategy().addEventNotifier(new BrokerOutage(config.getBrokerUrl()));
+        BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
+        context.getManagementStrategy().addEventNotifier(outage);
+        context.getRegistry().bind("brokerOutage", outage);
         config.setQos(1);
         // 3.1.1 only: Paho falls back to 3.1 when a 3.1.1 connect fails (a broker restarting), and 3.1
         // refuses client ids over 23 characters, which replica names make the cloud's

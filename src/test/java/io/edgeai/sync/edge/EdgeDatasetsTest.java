@@ -253,7 +253,8 @@ class EdgeDatasetsTest {
 
     /**
      * Issue 7: statuses go out on lanes, so a slow broker does not hold the counting threads and many
-     * acknowledgements are awaited at once (published on the 2 counting threads, at most 2 were).
+     * acknowledgements are awaited at once (published on the 2 counting threads, at most 2 were). One
+     * the broker refused waits for the next resend (issue 8: no loop while the broker is down).
      */
     @Test
     void manyStatusesAreInFlightAtOnceAndOneTheBrokerRefusedIsSentAgain() throws IOException {
@@ -281,6 +282,9 @@ class EdgeDatasetsTest {
         Files.writeString(root.resolve("flaky.txt"), "a\n");
         place("flaky", root.resolve("flaky.txt").toString());
 
+        eventually().until(() -> published.size() == 24 && refusedOnce.contains("flaky") && datasets.idle());
+        assertThat(published).as("refused: it waits for the next resend, no retry loop").doesNotContainKey("flaky");
+        datasets.resendUndelivered(); // as the status-resend route does every period
         eventually().until(() -> published.size() == 25 && datasets.idle());
         assertThat(mostInFlight.get()).as("statuses awaiting the broker at once").isGreaterThan(2);
         assertThat(published.get("flaky").numberOfSamples()).isEqualTo(1L);

@@ -16,7 +16,11 @@ import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An edge started while its broker is down says so once, naming the broker, stops at once when told to, and says when the broker is back. */
+/**
+ * A broker that cannot be reached is one warning per outage, naming the broker, whether the edge
+ * starts while it is down or it goes away while the edge runs; the edge says when it is back and
+ * stops at once when told to while it is down.
+ */
 class BrokerOutageTest {
 
     @Test
@@ -46,6 +50,38 @@ class BrokerOutageTest {
             assertTimeoutPreemptively(Duration.ofSeconds(8), edge::stop, "stopping while the broker is down");
             assertThat(log.text()).doesNotContain("s3cret-password")
                 .as("no stack trace for what a stop refuses").doesNotContain("RejectedExecutionException");
+        }
+    }
+
+    @Test
+    void aBrokerLostWhileRunningIsOneWarningNotOnePerMessage(@TempDir Path home) throws Exception {
+        int port = LoopbackPorts.free();
+        String url = "tcp://127.0.0.1:" + port;
+        try (CapturedConsole log = new CapturedConsole()) {
+            Properties props = new Properties();
+            props.setProperty("edgeai.mqtt.url", url);
+            props.setProperty("edgeai.node-name", "edge0");
+            props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());
+            props.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
+            props.setProperty("edgeai.edge.presence-period-ms", "100");
+            Main edge;
+            try (EmbeddedBroker broker = new EmbeddedBroker(port)) {
+                edge = SyncApp.create(SyncApp.EDGE, props, null);
+                edge.start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> java.util.regex.Pattern.compile("Routes startup \\(total:(\\d+) started:\\1\\)").matcher(log.text()).find());
+            }
+            String warning = "cannot reach the MQTT broker at " + url;
+            await().atMost(Duration.ofSeconds(20)).until(() -> log.text().contains(warning));
+            // the online flag is published every 100 ms: dozens of refused publishes, one line
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> log.linesWith(warning) == 1);
+            assertThat(log.text()).as("no line per message and attempt").doesNotContain("Failed delivery")
+                .doesNotContain("failed in mqtt-publish");
+
+            try (EmbeddedBroker broker = new EmbeddedBroker(port)) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.text().contains("the MQTT broker at " + url + " is reachable again"));
+                edge.stop();
+            }
+            assertThat(log.linesWith(warning)).isEqualTo(1);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.edgeai.sync.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgeai.sync.SyncApp;
@@ -26,9 +27,20 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
-/** Two cloud replicas on one API server and one broker: one leads, the other takes over when it stops. */
+/**
+ * Two cloud replicas on one API server and one broker: one leads, the other takes over when it stops,
+ * the report made while nobody led lands, and each status is written once, by the replica leading
+ * then (the status PATCH requests are counted per replica, at each replica's HTTP client).
+ */
 class LeaderElectionTest {
     private static final Topics TOPICS = new Topics("edgeai");
+
+    /** Status PATCH requests for the shared dataset, by the replica that sent them. */
+    private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> STATUS_WRITES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static int statusWrites(String replica) {
+        return STATUS_WRITES.computeIfAbsent(replica, r -> new java.util.concurrent.atomic.AtomicInteger()).get();
+    }
 
     private static Main cloud(EmbeddedBroker broker, LocalKubernetesApi api, String instance) throws Exception {
         Properties props = new Properties();
@@ -41,7 +53,16 @@ class LeaderElectionTest {
         props.setProperty("edgeai.cloud.lease-retry-period-ms", "300");
         // a client of its own, as each replica has: stopping a replica closes its client
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(api.url()).withNamespace("default")
-            .build()).build();
+            .build()).withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor("count-status-writes",
+                new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder, io.fabric8.kubernetes.client.http.HttpRequest request,
+                                       RequestTags tags) {
+                        if ("PATCH".equals(request.method()) && request.uri().getPath().endsWith("/datasets/shared/status")) {
+                            STATUS_WRITES.computeIfAbsent(instance, r -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                        }
+                    }
+                })).build();
         Main cloud = SyncApp.create(SyncApp.CLOUD, props, client);
         cloud.start();
         return cloud;
@@ -92,8 +113,12 @@ class LeaderElectionTest {
                 await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                     .until(() -> List.of(leads(first), leads(second)).stream().filter(Boolean::booleanValue).count() == 1);
 
+                String leaderName = leader == first ? "replica-a" : "replica-b";
+                String standbyName = leader == first ? "replica-b" : "replica-a";
                 report(edge, dataset, 5);
                 await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(5).equals(samples(kube)));
+                assertThat(statusWrites(leaderName)).as("the leader wrote the status once").isEqualTo(1);
+                assertThat(statusWrites(standbyName)).as("the standby wrote nothing").isZero();
 
                 leader.stop(); // stops renewing the lease
                 // and its pod goes, as Kubernetes takes a dead replica's pod away (the cluster service
@@ -103,6 +128,8 @@ class LeaderElectionTest {
 
                 await().atMost(Duration.ofSeconds(20)).until(() -> leads(standby));
                 await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(6).equals(samples(kube)));
+                assertThat(statusWrites(leaderName)).as("the old leader wrote nothing more").isEqualTo(1);
+                assertThat(statusWrites(standbyName)).as("the new leader wrote the report made during the gap, once").isEqualTo(1);
             } finally {
                 first.stop();
                 second.stop();

@@ -39,6 +39,9 @@ class LocalModeTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "get", "dataset", "local-images",
                 "-o", "jsonpath={.status.numberOfSamples}").equals("4"));
             assertThat(kubectl(local, "get", "datasets")).contains("local-images");
+            // issue 8: kubectl describe shows the Events the cloud reported on the dataset
+            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "describe", "dataset", "local-images")
+                .matches("(?s).*Events:.*Normal\\s+Counted.*edgeai.io/edgeai-sync-cloud.*"));
             assertThat(kubectl(local, "delete", "dataset", "local-images")).contains("deleted");
         }
     }

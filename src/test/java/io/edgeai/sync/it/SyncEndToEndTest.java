@@ -464,6 +464,47 @@ abstract class SyncEndToEndTest {
         assertThat(samples("spoofed")).isEqualTo(3L);
     }
 
+    private List<io.fabric8.kubernetes.api.model.events.v1.Event> events(String dataset) throws Exception {
+        return sync().kube().events().v1().events().inNamespace("default").list().getItems().stream()
+            .filter(event -> event.getRegarding() != null && dataset.equals(event.getRegarding().getName()))
+            .toList();
+    }
+
+    /**
+     * Issue 8, item 3: a dataset whose file is missing gets a Warning Event with reason PathNotFound,
+     * and once it is counted a Normal one; 100 identical refused reports (from a node that does not
+     * own the dataset) are one Event whose series counts them, not 100 Events.
+     */
+    @Test
+    void readyTransitionsAndRefusalsAreKubernetesEventsAndRepeatsAreAggregated() throws Exception {
+        Path missing = sync().dataRoot.resolve("events/index.txt");
+        Dataset dataset = sync().createDataset("evented", missing.toString(), "txt", "edge0");
+        eventually().until(() -> readyIs("evented", "False", "PathNotFound"));
+        eventually().until(() -> events("evented").stream().anyMatch(e -> "PathNotFound".equals(e.getReason())));
+        var notFound = events("evented").stream().filter(e -> "PathNotFound".equals(e.getReason())).findFirst().orElseThrow();
+        assertThat(notFound.getType()).isEqualTo("Warning");
+        assertThat(notFound.getNote()).contains("index.txt");
+        assertThat(notFound.getRegarding().getKind()).isEqualTo("Dataset");
+        assertThat(notFound.getRegarding().getUid()).isEqualTo(dataset.getMetadata().getUid());
+        assertThat(notFound.getReportingController()).isEqualTo("edgeai.io/edgeai-sync-cloud");
+
+        file("events/index.txt", "1\n");
+        eventually().until(() -> events("evented").stream().anyMatch(e -> "Counted".equals(e.getReason()) && "Normal".equals(e.getType())));
+
+        String forged = "{\"namespace\":\"default\",\"name\":\"evented\",\"uid\":\"" + dataset.getMetadata().getUid()
+            + "\",\"observedGeneration\":1,\"numberOfSamples\":999,\"updateTime\":\"2026-01-01T00:00:00Z\","
+            + "\"readiness\":{\"ready\":true,\"reason\":\"Counted\",\"message\":\"x\"}}";
+        sync().flood("edgeai/nodes/edge1/status/datasets/default/evented", java.util.Collections.nCopies(100, forged));
+        eventually().until(() -> events("evented").stream().anyMatch(e -> "StatusRefused".equals(e.getReason())
+            && e.getSeries() != null && e.getSeries().getCount() > 1));
+        var refused = events("evented").stream().filter(e -> "StatusRefused".equals(e.getReason())).toList();
+        assertThat(refused).as("one Event for the repeats").hasSize(1);
+        assertThat(refused.get(0).getType()).isEqualTo("Warning");
+        assertThat(refused.get(0).getNote()).contains("edge1").contains("edge0");
+        assertThat(samples("evented")).isEqualTo(1L);
+        sync().publishRaw("edgeai/nodes/edge1/status/datasets/default/evented", "", true); // clears the retained forgery
+    }
+
     @Test
     void modelsReachEveryNodeAndTheirMetricsComeBack() throws Exception {
         Path modelDir = Files.createDirectories(sync().dataRoot.resolve("models/detector"));

@@ -51,6 +51,7 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.cloud.status-reread-ms", "3000");
         props.setProperty("edgeai.cloud.node-grace-ms", "3000");
         props.setProperty("edgeai.cloud.presence-check-ms", "300");
+        props.setProperty("edgeai.cloud.event-series-ms", "300");
         cloud = SyncApp.create(SyncApp.CLOUD, props, api.client());
         cloud.start();
     }

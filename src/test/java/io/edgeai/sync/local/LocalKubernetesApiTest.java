@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The in-memory API's optimistic concurrency, as kube-apiserver's: a write based on a stale resourceVersion is a 409 Conflict. */
+/**
+ * The in-memory API where a controller or kubectl can tell: optimistic concurrency (a write based on a
+ * stale resourceVersion is a 409 Conflict), and Events readable in both API groups.
+ */
 class LocalKubernetesApiTest {
     private static LocalKubernetesApi api;
     private static KubernetesClient kube;
@@ -151,5 +154,30 @@ class LocalKubernetesApiTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Issue 8: kubectl describe reads core/v1 Events by involvedObject; the cloud writes events.k8s.io/v1. */
+    @Test
+    void eventsWrittenAsEventsK8sIoAreListedAsCoreEventsByInvolvedObject() throws Exception {
+        for (String name : List.of("a", "b")) {
+            kube.events().v1().events().inNamespace("events").resource(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder()
+                .withNewMetadata().withName(name + ".1").withNamespace("events").endMetadata()
+                .withType("Warning").withReason("PathNotFound").withNote("no " + name).withAction("SyncStatus")
+                .withReportingController("edgeai.io/edgeai-sync-cloud").withReportingInstance("cloud-0")
+                .withEventTime(new io.fabric8.kubernetes.api.model.MicroTime("2026-11-30T12:00:00.000000Z"))
+                .withSeries(new io.fabric8.kubernetes.api.model.events.v1.EventSeries(3, new io.fabric8.kubernetes.api.model.MicroTime("2026-11-30T12:01:00.000000Z")))
+                .withNewRegarding().withApiVersion("edgeai.io/v1alpha1").withKind("Dataset").withNamespace("events").withName(name).withUid("uid-" + name).endRegarding()
+                .build()).create();
+        }
+        var core = kube.v1().events().inNamespace("events")
+            .withField("involvedObject.name", "a").withField("involvedObject.kind", "Dataset").withField("involvedObject.uid", "uid-a").list().getItems();
+        assertThat(core).hasSize(1);
+        assertThat(core.get(0).getMessage()).isEqualTo("no a");
+        assertThat(core.get(0).getReason()).isEqualTo("PathNotFound");
+        assertThat(core.get(0).getCount()).isEqualTo(3);
+        assertThat(core.get(0).getSource().getComponent()).isEqualTo("edgeai.io/edgeai-sync-cloud");
+        assertThat(kube.v1().events().inNamespace("events").list().getItems()).hasSize(2);
+        assertThatThrownBy(() -> kube.v1().events().inNamespace("events").withField("note", "x").list())
+            .isInstanceOf(KubernetesClientException.class).hasMessageContaining("field label not supported");
     }
 }
