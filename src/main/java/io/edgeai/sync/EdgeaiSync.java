@@ -1,10 +1,37 @@
 package io.edgeai.sync;
 
 import io.edgeai.sync.local.LocalMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale]}; local is the default. */
+/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale|--help|--version]}; local is the default. */
 public final class EdgeaiSync {
+    static final String USAGE = """
+        usage: edgeai-sync [MODE]         (java -jar edgeai-sync.jar [MODE])
+
+        modes:
+          local        cloud, edge, an embedded MQTT broker and an in-memory Kubernetes API in one
+                       process, for trying things; prints the kubeconfig to use (the default)
+          cloud        watches Datasets and Models, sends them to the edge nodes, writes their statuses
+          edge         on an edge node: counts its datasets under its data roots, reports upstream
+          bench, bench-e2e, bench-scale
+                       the benchmarks of BENCHMARKS.md
+          --help       this text          --version   the version
+
+        main settings (a property, or an environment variable: EDGEAI_NODE_NAME for edgeai.node-name):
+          edgeai.mqtt.url                   the broker (tcp://localhost:1883; ssl://... for TLS)
+          edgeai.mqtt.username / password   this process's broker identity
+          edgeai.node-name                  edge: this node's name, as in spec.nodeName
+          edgeai.edge.data-roots            edge: the only directories it reads (/data)
+          edgeai.edge.state-dir             edge: where its desired state survives restarts
+          edgeai.namespaces                 cloud: namespaces to watch (all)
+        Settings are read from ./application-MODE.properties and ./application.properties in the
+        working directory, then from the jar's copies; environment variables and -D win over files.
+        All settings: application.properties.
+        """;
+
     private EdgeaiSync() {
     }
 
@@ -26,10 +53,20 @@ public final class EdgeaiSync {
             case "bench" -> io.edgeai.sync.counting.bench.CountingBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-e2e" -> io.edgeai.sync.local.FileToStatusBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-scale" -> io.edgeai.sync.local.ScaleBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            case "--help", "-h", "help" -> System.out.print(USAGE);
+            case "--version", "-V", "version" -> System.out.println("edgeai-sync " + version());
             default -> {
-                System.err.println("usage: java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale]");
+                System.err.println("edgeai-sync: unknown mode '" + mode + "'; one of local, cloud, edge, bench, bench-e2e, bench-scale"
+                    + " (--help says more)");
                 System.exit(2);
             }
+        }
+    }
+
+    /** The project's version, as the build wrote it into the jar. */
+    static String version() throws IOException {
+        try (InputStream in = EdgeaiSync.class.getResourceAsStream("version.txt")) {
+            return in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         }
     }
 }

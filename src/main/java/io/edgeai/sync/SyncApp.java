@@ -32,6 +32,7 @@ public final class SyncApp {
         main.configure().setProfile(mode);
         main.configure().withRoutesIncludePattern(RouteFiles.pattern(mode));
         main.configure().setName("edgeai-sync-" + mode);
+        main.setPropertyPlaceholderLocations(propertyLocations(mode));
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);
         }
@@ -55,6 +56,17 @@ public final class SyncApp {
             }
         });
         return main;
+    }
+
+    /**
+     * Where settings come from, the first that has a setting giving it (Camel's properties component
+     * takes the first location that defines a key): the mode's profile file and application.properties
+     * in the working directory (as ./routes wins over the jar's routes), then the jar's two;
+     * environment variables and JVM system properties win over all of them.
+     */
+    static String propertyLocations(String mode) {
+        return String.join(",", "file:application-" + mode + ".properties;optional=true", "file:application.properties;optional=true",
+            "classpath:application-" + mode + ".properties;optional=true", "classpath:application.properties;optional=true");
     }
 
     /**

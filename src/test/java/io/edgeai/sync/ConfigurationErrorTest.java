@@ -49,4 +49,38 @@ class ConfigurationErrorTest {
         assertThat(output).contains("edgeai-sync edge: edgeai.edge.count-threads must be a whole number, not 'two'");
         assertThat(output).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
     }
+
+    /** Issue 9: ./application.properties and ./application-edge.properties are read over the jar's, the profile file last. */
+    @Test
+    void settingsInTheWorkingDirectoryWinOverTheJars(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        java.nio.file.Files.writeString(home.resolve("application.properties"), "edgeai.node-name = edge0\n"
+            + "edgeai.edge.data-roots = " + home + "\nedgeai.edge.state-dir = " + home.resolve("state") + "\nedgeai.edge.count-threads = three\n");
+        Process edge = launch(home, "edge");
+        assertThat(finish(edge)).contains("edgeai-sync edge: edgeai.edge.count-threads must be a whole number, not 'three'");
+
+        java.nio.file.Files.writeString(home.resolve("application-edge.properties"), "edgeai.edge.count-threads = four\n");
+        Process profiled = launch(home, "edge");
+        assertThat(finish(profiled)).contains("edgeai-sync edge: edgeai.edge.count-threads must be a whole number, not 'four'");
+    }
+
+    /** Issue 9: --help and --version answer and exit 0; a mistyped mode says so and exits 2. */
+    @Test
+    void helpVersionAndAnUnknownMode(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        Process help = launch(home, "--help");
+        List<String> text = finish(help);
+        assertThat(help.exitValue()).isZero();
+        assertThat(String.join("\n", text)).contains("usage: edgeai-sync").contains("cloud").contains("edge").contains("edgeai.mqtt.url");
+
+        Process version = launch(home, "--version");
+        List<String> printed = finish(version);
+        assertThat(version.exitValue()).isZero();
+        String expected = new String(java.nio.file.Files.readAllBytes(Path.of("pom.xml")), StandardCharsets.UTF_8)
+            .replaceFirst("(?s).*?<artifactId>edgeai-sync</artifactId>\\s*<version>([^<]+)</version>.*", "$1");
+        assertThat(printed).containsExactly("edgeai-sync " + expected);
+
+        Process typo = launch(home, "clod");
+        List<String> said = finish(typo);
+        assertThat(typo.exitValue()).isEqualTo(2);
+        assertThat(said).containsExactly("edgeai-sync: unknown mode 'clod'; one of local, cloud, edge, bench, bench-e2e, bench-scale (--help says more)");
+    }
 }
