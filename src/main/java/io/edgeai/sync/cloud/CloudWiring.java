@@ -61,6 +61,7 @@ public final class CloudWiring {
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
         RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
         Presence presence = new Presence(topics, clock::millis, settings.integer("edgeai.cloud.node-grace-ms", 60_000));
+        registry.bind("presence", presence);
         BooleanSupplier leading = Leadership.bind(context, settings, client, settings.required("edgeai.cloud.instance"), desiredAtStart,
             presence);
         // nothing is stamped before the retained stamps raised the clock
@@ -74,6 +75,10 @@ public final class CloudWiring {
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
+        // ready once the resource caches have listed (leader and standby alike: a standby is ready to take over)
+        io.edgeai.sync.ReadyCheck.register(context, "kubernetes-api",
+            () -> informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO),
+            () -> "the Dataset and Model caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
             settings.integer("edgeai.cloud.manifest-delay-ms", 1000));
@@ -111,7 +116,10 @@ public final class CloudWiring {
             settings.required("edgeai.cloud.instance"), settings.integer("edgeai.cloud.events-per-second", 10));
         registry.bind("kubernetesEvents", events);
         registry.bind("kubernetesClient", client); // for the kubernetes-events endpoint
-        registry.bind("statusWrites", new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals, events));
+        StatusWrites statusWrites = new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals, events);
+        registry.bind("statusWrites", statusWrites);
+        io.edgeai.sync.Metrics.register(context, metrics -> CloudMetrics.register(metrics, () -> informers.all(Dataset.class), presence,
+            statusWrites, events));
         registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
             statusWriter, refusals));

@@ -40,8 +40,12 @@ public final class KubernetesEvents {
     private static final long SERIES_WINDOW_MILLIS = 10 * 60_000;
     private static final int MAX_SERIES = 4096;
     private static final int MAX_BACKLOG = 1000;
-    /** kube-apiserver refuses notes over 1 KiB. */
+    /** kube-apiserver refuses notes over 1 KiB, and reasons over 128 characters. */
     private static final int MAX_NOTE_BYTES = 1024;
+    private static final int MAX_REASON = 128;
+    /** New Events one object may have at once, and how often it gains one more (client-go's spam filter, tighter). */
+    private static final int PER_OBJECT_BURST = 10;
+    private static final long PER_OBJECT_REFILL_MILLIS = 60_000;
     private static final int MAX_NAME = 253;
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(ZoneOffset.UTC);
 
@@ -87,6 +91,8 @@ public final class KubernetesEvents {
     private final LinkedHashMap<String, Series> series = new LinkedHashMap<>(16, 0.75f, true);
     /** New Events, oldest first. */
     private final ArrayDeque<Series> toCreate = new ArrayDeque<>();
+    /** New Events each object may still make now, by uid, least recently used first: one object that flaps cannot crowd out the rest. */
+    private final LinkedHashMap<String, double[]> allowance = new LinkedHashMap<>(16, 0.75f, true);
     private long lastName;
     private long dropped;
     private long failed;
@@ -115,12 +121,17 @@ public final class KubernetesEvents {
     public synchronized void record(HasMetadata regarding, String type, String reason, String note) {
         Instant now = clock.get();
         String trimmed = truncate(note == null ? "" : note);
+        reason = reason == null ? "" : reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) : reason;
         String key = regarding.getMetadata().getUid() + '\n' + type + '\n' + reason + '\n' + trimmed;
         Series known = series.get(key);
         if (known != null && now.toEpochMilli() - known.lastObserved.toEpochMilli() < SERIES_WINDOW_MILLIS) {
             known.count++;
             known.lastObserved = now;
             known.dirty = true;
+            return;
+        }
+        if (!allowed(regarding.getMetadata().getUid(), now.toEpochMilli())) {
+            dropped++;
             return;
         }
         if (toCreate.size() >= MAX_BACKLOG) {
@@ -136,6 +147,23 @@ public final class KubernetesEvents {
             oldest.remove();
             toCreate.remove(evicted);
         }
+    }
+
+    /** Takes one of the object's new Events, if it has one left. */
+    private boolean allowed(String uid, long nowMillis) {
+        double[] left = allowance.computeIfAbsent(uid, u -> new double[] {PER_OBJECT_BURST, nowMillis});
+        left[0] = Math.min(PER_OBJECT_BURST, left[0] + (nowMillis - left[1]) / (double) PER_OBJECT_REFILL_MILLIS);
+        left[1] = nowMillis;
+        if (allowance.size() > MAX_SERIES) {
+            Iterator<String> oldest = allowance.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+        if (left[0] < 1) {
+            return false;
+        }
+        left[0] -= 1;
+        return true;
     }
 
     /** The API calls due now, within the rate: new Events first, then series whose interval is over. */
@@ -177,7 +205,7 @@ public final class KubernetesEvents {
 
     private void warnIfDue(long nowMillis) {
         if ((dropped > 0 || failed > 0) && nowMillis - lastWarnMillis >= 60_000) {
-            LOG.warn("{} Kubernetes event(s) dropped (more came than edgeai.cloud.events-per-second allows) and {} not written"
+            LOG.warn("{} Kubernetes event(s) dropped (more came than edgeai.cloud.events-per-second, or than one object may make) and {} not written"
                 + " (the API server refused or was away) in the last minute", dropped, failed);
             lastWarnMillis = nowMillis;
             dropped = 0;

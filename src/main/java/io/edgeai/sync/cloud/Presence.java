@@ -20,6 +20,9 @@ public final class Presence {
     private final LongSupplier millis;
     private final long graceMillis;
     private final Map<String, Boolean> online = new ConcurrentHashMap<>();
+    /** When each node's flag last arrived live (not from a re-read). */
+    private final Map<String, Long> heardLive = new ConcurrentHashMap<>();
+
     private volatile long listeningSince;
 
     /** @param graceMillis how long a node may go unheard of, after the cloud began listening and the dataset was made */
@@ -37,13 +40,39 @@ public final class Presence {
      * @throws RejectedMessage if it is no online flag
      */
     public String heard(String topic, byte[] payload) {
+        return heard(topic, payload, Long.MAX_VALUE);
+    }
+
+    /**
+     * A node's flag as the periodic re-read found it: it fills in what the live subscription missed
+     * (a subscription lost in a broker restart), but a flag heard live since the re-read began is
+     * newer and stands.
+     *
+     * @param readSince when the re-read began (this clock's millis)
+     */
+    public String reread(String topic, byte[] payload, long readSince) {
+        return heard(topic, payload, readSince);
+    }
+
+    /** @param readSince when the re-read that found it began; {@code Long.MAX_VALUE} for a flag heard live */
+    private String heard(String topic, byte[] payload, long readSince) {
+        boolean live = readSince == Long.MAX_VALUE;
         Topics.Ref ref = topics.parse(topic).filter(parsed -> parsed.kind() == Topics.Kind.ONLINE)
             .orElseThrow(() -> new RejectedMessage("not an online flag: " + topic));
+        long now = millis.getAsLong();
+        if (live) {
+            heardLive.put(ref.node(), now);
+        } else if (heardLive.getOrDefault(ref.node(), Long.MIN_VALUE) >= readSince) {
+            return null;
+        }
         String flag = payload == null ? "" : new String(payload, StandardCharsets.UTF_8);
         Boolean was = switch (flag) {
             case "online" -> online.put(ref.node(), true);
             case "offline" -> online.put(ref.node(), false);
-            case "" -> online.remove(ref.node()); // cleared: the node was taken out of service
+            case "" -> { // cleared: the node was taken out of service
+                heardLive.remove(ref.node());
+                yield online.remove(ref.node());
+            }
             default -> throw new RejectedMessage("online flag of node " + ref.node() + " is neither online nor offline");
         };
         return java.util.Objects.equals(was, online.get(ref.node())) ? null : ref.node();
@@ -57,6 +86,11 @@ public final class Presence {
         }
         long graceFrom = Math.max(listeningSince, madeMillis);
         return millis.getAsLong() - graceFrom >= graceMillis ? State.NOT_FOUND : State.UNSEEN;
+    }
+
+    /** This clock's millis: when a re-read begins. */
+    public long now() {
+        return millis.getAsLong();
     }
 
     public long graceMillis() {

@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceStatuses {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceStatuses.class);
+    private static final int LINES_PER_MINUTE = 20;
+    private long windowStart = System.nanoTime();
+    private int logged;
+    private long unlogged;
 
     private final Presence presence;
     private final Topics topics;
@@ -52,16 +56,48 @@ public final class PresenceStatuses {
      * @return whether a status writer must be woken
      */
     public boolean heard(String topic, byte[] payload) {
-        String node = presence.heard(topic, payload);
+        return changed(presence.heard(topic, payload));
+    }
+
+    /** A node's flag as the periodic re-read that began at {@code readSince} found it ({@link Presence#reread}). */
+    public boolean reread(String topic, byte[] payload, long readSince) {
+        return changed(presence.reread(topic, payload, readSince));
+    }
+
+    /** When a re-read begins, on the presence clock. */
+    public long now() {
+        return presence.now();
+    }
+
+    private boolean changed(String node) {
         if (node == null) {
             return false;
         }
-        LOG.info("node {} is {}", node, presence.state(node, 0).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        logChange(node);
         boolean wake = false;
         for (Dataset dataset : (Iterable<Dataset>) datasetsOn.apply(node)::iterator) {
             wake |= rejudge(node, dataset);
         }
         return wake;
+    }
+
+    /** One line per change, up to {@value #LINES_PER_MINUTE} a minute: a node flapping its flag costs a few lines, not one per flip. */
+    private synchronized void logChange(String node) {
+        long now = System.nanoTime();
+        if (now - windowStart >= 60_000_000_000L) {
+            if (unlogged > 0) {
+                LOG.info("{} more node presence change(s) in the last minute, not logged one by one", unlogged);
+            }
+            windowStart = now;
+            logged = 0;
+            unlogged = 0;
+        }
+        if (logged < LINES_PER_MINUTE) {
+            logged++;
+            LOG.info("node {} is {}", node, presence.state(node, 0).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+        } else {
+            unlogged++;
+        }
     }
 
     /**

@@ -115,29 +115,34 @@ public final class StatusInbox {
             return false;
         }
         String node = ref.node();
-        NodeQueue queue = nodes.computeIfAbsent(node, n -> new NodeQueue());
-        if (queue.waiting.containsKey(topic)) {
-            bytes += payload.length - queue.waiting.put(topic, payload).length;
-            return false;
-        }
-        if (queue.held.containsKey(topic)) {
-            bytes += payload.length - queue.held.put(topic, payload).length;
-            return false;
-        }
-        if (bytes + payload.length > maxBytes) {
-            dropped++;
-            if (!overBytesLogged) {
-                overBytesLogged = true;
-                LOG.warn("{} bytes of statuses wait to be written; new reports are dropped until they drain", bytes);
+        NodeQueue queue = nodes.get(node);
+        if (queue != null) {
+            // a newer report for an object that already has one waiting: replaces it, if the bytes allow
+            Map<String, byte[]> waitingFor = queue.waiting.containsKey(topic) ? queue.waiting
+                : queue.held.containsKey(topic) ? queue.held
+                : queue.afterWrite.containsKey(topic) ? queue.afterWrite : null;
+            if (waitingFor != null) {
+                long grows = payload.length - waitingFor.get(topic).length;
+                if (grows > 0 && bytes + grows > maxBytes) {
+                    overBytes(); // the older report stays; the re-read brings the newer one back
+                } else {
+                    waitingFor.put(topic, payload);
+                    bytes += grows;
+                }
+                return false;
             }
+        }
+        // a judgement asked for again carries no bytes: never dropped for want of them
+        if (payload.length > 0 && bytes + payload.length > maxBytes) {
+            overBytes();
             return false;
         }
-        if (writing.contains(topic)) {
-            byte[] replaced = queue.afterWrite.put(topic, payload);
-            bytes += payload.length - (replaced == null ? 0 : replaced.length);
+        if (writing.contains(topic)) { // its node's queue is there while the write runs
+            queue.afterWrite.put(topic, payload);
+            bytes += payload.length;
             return false;
         }
-        if (queue.size() >= maxPerNode) {
+        if (queue != null && queue.size() >= maxPerNode) {
             dropped++;
             if (!queue.overLimitLogged) {
                 queue.overLimitLogged = true;
@@ -145,6 +150,10 @@ public final class StatusInbox {
                     + " (a node flooding its topics?)", node, queue.size());
             }
             return false;
+        }
+        if (queue == null) {
+            queue = new NodeQueue();
+            nodes.put(node, queue);
         }
         bytes += payload.length;
         if (holdIfTooSoon(node, queue, topic, payload)) {
@@ -253,9 +262,27 @@ public final class StatusInbox {
         return nodes.values().stream().mapToInt(NodeQueue::size).sum() + writing.size();
     }
 
+    /** Payload bytes waiting. */
+    synchronized long bytesWaiting() {
+        return bytes;
+    }
+
+    /** Nodes with something waiting or being written. */
+    synchronized int nodesTracked() {
+        return nodes.size();
+    }
+
     /** Reports dropped because their node was over its limit, since start. */
     public synchronized long dropped() {
         return dropped;
+    }
+
+    private void overBytes() {
+        dropped++;
+        if (!overBytesLogged) {
+            overBytesLogged = true;
+            LOG.warn("{} bytes of statuses wait to be written; new reports are dropped until they drain", bytes);
+        }
     }
 
     /** Holds a report whose object was written less than the minimum interval ago. */

@@ -25,6 +25,10 @@ public final class StatusWrites {
     private final StatusWriter writer;
     private final Refusals refusals;
     private final KubernetesEvents events;
+    private final java.util.concurrent.atomic.LongAdder written = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder unchanged = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder refused = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param leading whether this replica leads: one that lost the lease drops what waits, unwritten
@@ -39,6 +43,17 @@ public final class StatusWrites {
         this.upstream = upstream;
         this.writer = writer;
         this.refusals = refusals;
+    }
+
+    /** Reports judged since start, by outcome: written, unchanged (nothing to write), refused, failed (to be tried again). */
+    public long reports(String outcome) {
+        return switch (outcome) {
+            case "written" -> written.sum();
+            case "unchanged" -> unchanged.sum();
+            case "refused" -> refused.sum();
+            case "failed" -> failed.sum();
+            default -> throw new IllegalArgumentException(outcome);
+        };
     }
 
     /** Called once per wake-up the inbox asked for: writes until nothing waits. */
@@ -56,17 +71,22 @@ public final class StatusWrites {
                 StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
                 if (patch != null) {
                     upstream.wrote(patch, writer.apply(patch));
+                    written.increment();
                     if (patch.readyChanged() != null) {
                         events.readyChanged(patch.readyChanged());
                     }
+                } else {
+                    unchanged.increment();
                 }
                 backoff = 0;
-            } catch (RejectedMessage refused) {
-                refusals.refused("status-write", refused.getMessage());
-                if (refused instanceof RefusedReport onResource) {
+            } catch (RejectedMessage rejected) {
+                refused.increment();
+                refusals.refused("status-write", rejected.getMessage());
+                if (rejected instanceof RefusedReport onResource) {
                     events.record(onResource.resource(), KubernetesEvents.WARNING, RefusedReport.EVENT_REASON, onResource.getMessage());
                 }
             } catch (RuntimeException e) {
+                failed.increment();
                 retry = true;
                 backoff = backoff == 0 ? 100 : Math.min(2 * backoff, MAX_BACKOFF_MILLIS);
                 if (backoff == MAX_BACKOFF_MILLIS || backoff == 100) {

@@ -52,6 +52,8 @@ public final class EdgeDatasets implements AutoCloseable {
     private final DesiredSet<DesiredDataset> desired;
     /** Per dataset key: the path last counted and the last report sent. */
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.LongAdder counts = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder recountNanos = new java.util.concurrent.atomic.LongAdder();
     /** Datasets whose last status the broker did not take. */
     private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
     /** Which datasets a file event touches: known from placement on, counted or not. */
@@ -137,7 +139,10 @@ public final class EdgeDatasets implements AutoCloseable {
             clearStatus(key);
             return;
         }
+        long started = System.nanoTime();
         Counted counted = count(dataset, verify);
+        recountNanos.add(System.nanoTime() - started);
+        counts.increment();
         watchPaths(dataset, counted.path);
         DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
             counted.samples, clock.instant().toString(), counted.readiness);
@@ -170,6 +175,24 @@ public final class EdgeDatasets implements AutoCloseable {
         watched.computeIfPresent(key, (k, was) -> new Watched(was.path, null));
         LOG.debug("status of {} not delivered; counted and sent again at the next resend", key);
         undelivered.add(key);
+    }
+
+    /** Recounts since start, and the time they took (for the metrics). */
+    public long recounts() {
+        return counts.sum();
+    }
+
+    public double recountSeconds() {
+        return recountNanos.sum() / 1e9;
+    }
+
+    /** Datasets this node holds, and those whose status waits to be sent again. */
+    public int datasets() {
+        return desired.all().size();
+    }
+
+    public int undelivered() {
+        return undelivered.size();
     }
 
     /**

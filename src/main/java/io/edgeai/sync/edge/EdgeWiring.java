@@ -20,6 +20,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.ProducerTemplate;
@@ -44,6 +47,15 @@ public final class EdgeWiring {
     private EdgeWiring() {
     }
 
+    /** The edge's own Prometheus metrics, beside Camel's per-route ones. */
+    private static void registerMetrics(MeterRegistry metrics, EdgeDatasets datasets) {
+        FunctionTimer.builder("edgeai.edge.recount", datasets, EdgeDatasets::recounts, EdgeDatasets::recountSeconds, TimeUnit.SECONDS)
+            .description("Datasets counted (a file change, a placement, a resend, the safety pass) and the time it took").register(metrics);
+        Gauge.builder("edgeai.edge.datasets", datasets, EdgeDatasets::datasets).description("Datasets this node holds").register(metrics);
+        Gauge.builder("edgeai.edge.statuses.undelivered", datasets, EdgeDatasets::undelivered)
+            .description("Datasets whose status the broker did not take, waiting for the next resend").register(metrics);
+    }
+
     public static void bind(CamelContext context, Settings settings) throws Exception {
         String node = settings.required("edgeai.node-name");
         if (!ResourceNames.valid(node)) {
@@ -65,6 +77,7 @@ public final class EdgeWiring {
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
+        io.edgeai.sync.Metrics.register(context, metrics -> registerMetrics(metrics, datasets));
         context.getRegistry().bind("edgeModels", models);
         TopicLanes<Received> desiredLanes = new TopicLanes<>("edge-desired", DESIRED_LANES, 1_000, Received::topic,
             received -> producer.send(DATASET_DESIRED, exchange -> {

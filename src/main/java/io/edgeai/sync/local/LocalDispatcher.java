@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,6 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 final class LocalDispatcher extends Dispatcher {
+    private static final java.util.regex.Pattern FIELD_TERM = java.util.regex.Pattern.compile("([^!=]+)(!=|==|=)(.*)");
+    /** The fields kube-apiserver selects Events by. */
+    private static final java.util.regex.Pattern EVENT_FIELDS = java.util.regex.Pattern.compile(
+        "involvedObject\\.(kind|namespace|name|uid|apiVersion|resourceVersion|fieldPath)|reason|reportingComponent|source|type"
+            + "|metadata\\.(name|namespace)");
     private static final java.util.regex.Pattern CORE_EVENTS = java.util.regex.Pattern.compile("/api/v1(?:/namespaces/([^/]+))?/events");
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final Object writes = new Object();
@@ -76,19 +82,22 @@ final class LocalDispatcher extends Dispatcher {
 
     /** The core/v1 view of the events.k8s.io/v1 Events in a namespace (or all), filtered by the query's field selector. */
     private MockResponse coreEvents(String namespace, String query) {
-        Map<String, String> selector = new java.util.HashMap<>();
+        // field selectors as kube-apiserver takes them for Events: field=value, field==value, field!=value
+        List<String[]> selector = new java.util.ArrayList<>();
         for (String parameter : query.split("&")) {
             if (parameter.startsWith("fieldSelector=")) {
                 String decoded = java.net.URLDecoder.decode(parameter.substring("fieldSelector=".length()), java.nio.charset.StandardCharsets.UTF_8);
                 for (String term : decoded.split(",")) {
-                    int equals = term.indexOf('=');
-                    String field = equals < 0 ? term : term.substring(0, equals);
-                    if (!field.startsWith("involvedObject.") && !field.equals("reason") && !field.equals("type")) {
+                    if (term.isBlank()) {
+                        continue;
+                    }
+                    java.util.regex.Matcher parsed = FIELD_TERM.matcher(term.trim());
+                    if (!parsed.matches() || !EVENT_FIELDS.matcher(parsed.group(1)).matches()) {
                         return new MockResponse().setResponseCode(400).setBody(JsonNodeFactory.instance.objectNode()
                             .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("reason", "BadRequest").put("code", 400)
-                            .put("message", "field label not supported: " + field).toString());
+                            .put("message", "field label not supported: " + (parsed.matches() ? parsed.group(1) : term)).toString());
                     }
-                    selector.put(field, equals < 0 ? "" : term.substring(equals + 1).replaceFirst("^=", ""));
+                    selector.add(new String[] {parsed.group(1), parsed.group(2), parsed.group(3)});
                 }
             }
         }
@@ -100,7 +109,7 @@ final class LocalDispatcher extends Dispatcher {
             try {
                 for (JsonNode event : Serialization.jsonMapper().readTree(stored.getBody().readUtf8()).path("items")) {
                     ObjectNode core = coreEvent(event);
-                    if (selector.entrySet().stream().allMatch(term -> term.getValue().equals(fieldOf(core, term.getKey())))) {
+                    if (selector.stream().allMatch(term -> term[2].equals(fieldOf(core, term[0])) != "!=".equals(term[1]))) {
                         items.add(core);
                     }
                 }
@@ -113,7 +122,7 @@ final class LocalDispatcher extends Dispatcher {
 
     private static String fieldOf(JsonNode event, String field) {
         JsonNode node = event;
-        for (String part : field.split("\\.")) {
+        for (String part : ("source".equals(field) ? "source.component" : field).split("\\.")) {
             node = node.path(part);
         }
         return node.asText("");

@@ -41,6 +41,7 @@ public final class LocalMode implements AutoCloseable {
         Properties edgeProps = new Properties();
         edgeProps.setProperty("edgeai.mqtt.url", broker.url());
         edgeProps.setProperty("edgeai.node-name", NODE);
+        edgeProps.setProperty("camel.management.port", "9877"); // the cloud has 9876
         edgeProps.setProperty("edgeai.edge.data-roots", data.toString());
         edgeProps.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
         edge = SyncApp.create(SyncApp.EDGE, edgeProps, null);

@@ -25,8 +25,10 @@ public final class BrokerOutage extends EventNotifierSupport {
     private final String broker;
     /** Routes that failed to start because the broker could not be reached. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
-    /** A publish failed for want of a connection, and that was said. */
+    /** A publish failed for want of a connection, and none went through since. */
     private final AtomicBoolean publishesFailing = new AtomicBoolean();
+    /** The outage was said, and its end not yet. */
+    private final AtomicBoolean reported = new AtomicBoolean();
     /** Reasons a publish fails while the client has no connection to the broker. */
     private static final Set<Integer> UNREACHABLE = Set.of((int) MqttException.REASON_CODE_CLIENT_NOT_CONNECTED,
         (int) MqttException.REASON_CODE_CONNECTION_LOST, (int) MqttException.REASON_CODE_SERVER_CONNECT_ERROR,
@@ -47,12 +49,23 @@ public final class BrokerOutage extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         if (event instanceof CamelEvent.RouteRestartingFailureEvent failure && Causes.find(failure.getCause(), MqttException.class).isPresent()) {
-            boolean first = waiting.isEmpty();
-            if (waiting.add(failure.getRoute().getRouteId()) && first) {
-                LOG.warn("cannot reach the MQTT broker at {}: {}; trying again", broker, rootMessage(failure.getCause()));
-            }
-        } else if (event instanceof CamelEvent.RouteStartedEvent started
-            && waiting.remove(started.getRoute().getRouteId()) && waiting.isEmpty()) {
+            waiting.add(failure.getRoute().getRouteId());
+            outage(failure.getCause());
+        } else if (event instanceof CamelEvent.RouteStartedEvent started && waiting.remove(started.getRoute().getRouteId())) {
+            publishesFailing.set(false); // a client connected: publishes go through again too
+            recovered();
+        }
+    }
+
+    /** Said once per outage, whichever of routes and publishes noticed it first. */
+    private void outage(Throwable cause) {
+        if (reported.compareAndSet(false, true)) {
+            LOG.warn("cannot reach the MQTT broker at {}: {}; what it did not take is sent again when it is back", broker, rootMessage(cause));
+        }
+    }
+
+    private void recovered() {
+        if (reachable() && reported.compareAndSet(true, false)) {
             LOG.info("the MQTT broker at {} is reachable again", broker);
         }
     }
@@ -64,19 +77,27 @@ public final class BrokerOutage extends EventNotifierSupport {
             .isPresent();
     }
 
-    /** A publish failed because the broker cannot be reached: said once, unless a route said it already. */
+    /** A publish failed because the broker cannot be reached. */
     public void publishFailed(Throwable failure) {
-        if (publishesFailing.compareAndSet(false, true) && waiting.isEmpty()) {
-            LOG.warn("cannot reach the MQTT broker at {}: {}; what it did not take is sent again when it is back", broker,
-                rootMessage(failure));
-        }
+        publishesFailing.set(true);
+        outage(failure);
     }
 
     /** A publish went through: if publishes were failing, the broker is back. */
     public void published() {
-        if (publishesFailing.get() && publishesFailing.compareAndSet(true, false) && waiting.isEmpty()) {
-            LOG.info("the MQTT broker at {} is reachable again", broker);
+        if (publishesFailing.get() && publishesFailing.compareAndSet(true, false)) {
+            recovered();
         }
+    }
+
+    /** Whether the broker can be reached, as far as this process knows. */
+    public boolean reachable() {
+        return waiting.isEmpty() && !publishesFailing.get();
+    }
+
+    /** What readiness says while the broker cannot be reached. */
+    public String unreachableMessage() {
+        return "cannot reach the MQTT broker at " + broker;
     }
 
     private static String rootMessage(Throwable failure) {

@@ -18,12 +18,16 @@ public final class MqttSettings {
     }
 
     /** @param willTopic where the broker announces this client's loss, or null for none */
-    public static void configure(CamelContext context, Settings settings, String willTopic) {
+    public static void configure(CamelContext context, Settings settings, String willTopic) throws Exception {
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
         config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
         BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
         context.getManagementStrategy().addEventNotifier(outage);
         context.getRegistry().bind("brokerOutage", outage);
+        io.edgeai.sync.ReadyCheck.register(context, "mqtt-broker", outage::reachable, outage::unreachableMessage);
+        io.edgeai.sync.Metrics.register(context, metrics -> io.micrometer.core.instrument.Gauge
+            .builder("edgeai.mqtt.broker.reachable", outage, o -> o.reachable() ? 1 : 0)
+            .description("1 while the MQTT broker can be reached, as far as this process knows").register(metrics));
         config.setQos(1);
         // 3.1.1 only: Paho falls back to 3.1 when a 3.1.1 connect fails (a broker restarting), and 3.1
         // refuses client ids over 23 characters, which replica names make the cloud's

@@ -142,4 +142,34 @@ class KubernetesEventsTest {
         events.record(dataset("a"), KubernetesEvents.WARNING, "PathNotFound", "x");
         assertThat(events.due()).extracting(KubernetesEvents.Call::operation).containsExactly("createEvent");
     }
+
+    /** Found by a hostile review: objects flapping their Ready with a new reason each time crowded out every other object's Events. */
+    @Test
+    void objectsThatFlapCannotCrowdOutAnotherObjectsEvent() {
+        KubernetesEvents events = events(10);
+        List<String> created = new java.util.ArrayList<>();
+        for (int tick = 0; tick < 600; tick++) { // 60 s: 20 objects, each a new reason every 100 ms
+            if (tick == 20) {
+                events.record(dataset("victim"), KubernetesEvents.WARNING, "NodeOffline", "node edge0 is offline");
+            }
+            for (int d = 0; d < 20; d++) {
+                events.record(dataset("evil" + d), KubernetesEvents.WARNING, "Broken" + tick, "m");
+            }
+            if (tick % 2 == 0) {
+                events.due().forEach(call -> created.add(call.event().build().getRegarding().getName()));
+            }
+            later(100);
+        }
+        assertThat(created).contains("victim");
+        assertThat(created.stream().filter("evil0"::equals).count()).as("one object's new Events: a burst, then one a minute")
+            .isLessThanOrEqualTo(11);
+    }
+
+    /** Found by a hostile review: a condition reason may be long; an Event's reason may have 128 characters at most. */
+    @Test
+    void longReasonsAreCutToWhatTheApiServerTakes() {
+        KubernetesEvents events = events(10);
+        events.record(dataset("a"), KubernetesEvents.WARNING, "Unreadable" + "x".repeat(190), "m");
+        assertThat(events.due().get(0).event().build().getReason()).hasSize(128);
+    }
 }

@@ -172,4 +172,53 @@ class StatusInboxTest {
         inbox.done(writing, false);
         assertThat(drainAll()).as("the report that came during the write").containsExactly("n/status/datasets/ns/d=2");
     }
+
+    /** Found by a hostile review: at the byte bound, the newer report behind a write replaced the older one only if there was room for both. */
+    @Test
+    void atTheByteBoundANewerReportStillReplacesTheOneWaitingBehindAWrite() {
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
+        small.offer(topic("n", "d"), bytes("old"));
+        StatusInbox.Report writing = small.next().orElseThrow();
+        small.offer(topic("n", "d"), bytes("v1"));
+        small.offer(topic("n", "x"), bytes("xxxxxxx"));
+        small.offer(topic("n", "d"), bytes("v2"));
+        small.done(writing, false);
+        List<String> written = new ArrayList<>();
+        for (var next = small.next(); next.isPresent(); next = small.next()) {
+            written.add(new String(next.get().payload(), StandardCharsets.UTF_8));
+            small.done(next.get(), false);
+        }
+        assertThat(written).containsExactlyInAnyOrder("xxxxxxx", "v2");
+    }
+
+    /** Found by a hostile review: growing replacements exceeded the byte bound, and then presence judgements were dropped. */
+    @Test
+    void replacementsStayWithinTheByteBoundAndJudgementsAreNeverDroppedForBytes() {
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1_000, 4, 0, refusals);
+        for (int i = 0; i < 10; i++) {
+            small.offer(topic("evil", "d" + i), bytes("x"));
+        }
+        for (int i = 0; i < 10; i++) {
+            small.offer(topic("evil", "d" + i), new byte[60_000]);
+        }
+        assertThat(small.bytesWaiting()).isLessThanOrEqualTo(1_000);
+        long dropped = small.dropped();
+        small.offer(topic("other", "big"), new byte[2_000]);
+        assertThat(small.dropped()).as("a new report over the bound is dropped").isEqualTo(dropped + 1);
+        int pending = small.pending();
+        small.rejudge("good", topic("good", "g"));
+        assertThat(small.pending()).as("a judgement carries no bytes: it waits").isEqualTo(pending + 1);
+        assertThat(small.dropped()).isEqualTo(dropped + 1);
+    }
+
+    /** Found by a hostile review: every refused offer left an empty queue behind for its node. */
+    @Test
+    void refusedReportsLeaveNothingBehind() {
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
+        small.offer(topic("big", "b"), bytes("0123456789"));
+        for (int i = 0; i < 10_000; i++) {
+            small.offer(topic("n" + i, "d"), bytes("x"));
+        }
+        assertThat(small.nodesTracked()).isEqualTo(1);
+    }
 }

@@ -29,6 +29,7 @@ class BrokerOutageTest {
         String url = "tcp://127.0.0.1:" + port;
         try (CapturedConsole log = new CapturedConsole()) {
             Properties props = new Properties();
+            props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
             props.setProperty("edgeai.mqtt.url", url);
             props.setProperty("edgeai.mqtt.username", "edge0");
             props.setProperty("edgeai.mqtt.password", "s3cret-password");
@@ -59,6 +60,7 @@ class BrokerOutageTest {
         String url = "tcp://127.0.0.1:" + port;
         try (CapturedConsole log = new CapturedConsole()) {
             Properties props = new Properties();
+            props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
             props.setProperty("edgeai.mqtt.url", url);
             props.setProperty("edgeai.node-name", "edge0");
             props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());

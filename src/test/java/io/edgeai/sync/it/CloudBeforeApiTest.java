@@ -39,6 +39,7 @@ class CloudBeforeApiTest {
             edge.connect();
             edge.subscribe("edgeai/nodes/edge0/desired/#", 1, (topic, message) -> desired.add(topic));
             Properties props = new Properties();
+            props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
             props.setProperty("edgeai.mqtt.url", broker.url());
             props.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
             Main cloud = SyncApp.create(SyncApp.CLOUD, props, client);

@@ -44,6 +44,7 @@ class LeaderElectionTest {
 
     private static Main cloud(EmbeddedBroker broker, LocalKubernetesApi api, String instance) throws Exception {
         Properties props = new Properties();
+        props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
         props.setProperty("edgeai.mqtt.url", broker.url());
         props.setProperty("edgeai.cloud.instance", instance);
         props.setProperty("edgeai.cloud.leader-election", "true");

@@ -28,10 +28,12 @@ class RoutesAsShippedTest {
     void cloudAndEdgeStartEveryShippedRouteFromDisk(@TempDir Path dir) throws Exception {
         try (EmbeddedBroker broker = new EmbeddedBroker(0); LocalKubernetesApi api = new LocalKubernetesApi()) {
             Properties cloudProps = new Properties();
+            cloudProps.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
             cloudProps.setProperty("edgeai.mqtt.url", broker.url());
             cloudProps.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
             Main cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
             Properties edgeProps = new Properties();
+            edgeProps.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
             edgeProps.setProperty("edgeai.mqtt.url", broker.url());
             edgeProps.setProperty("edgeai.node-name", "edge0");
             edgeProps.setProperty("edgeai.edge.data-roots", Files.createDirectories(dir.resolve("data")).toString());

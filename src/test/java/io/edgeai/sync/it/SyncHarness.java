@@ -43,6 +43,7 @@ final class SyncHarness implements AutoCloseable {
 
     void startCloud() throws Exception {
         Properties props = new Properties();
+        props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
         props.setProperty("edgeai.mqtt.url", broker.url());
         props.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, even where the tests run in a pod
         // give up on a publish quickly: what the broker did not take is repaired, not retried for long
@@ -58,6 +59,11 @@ final class SyncHarness implements AutoCloseable {
 
     void stopCloud() throws Exception {
         cloud.stop();
+    }
+
+    /** What the cloud knows of the nodes now. */
+    io.edgeai.sync.cloud.Presence cloudPresence() {
+        return cloud.getCamelContext().getRegistry().lookupByNameAndType("presence", io.edgeai.sync.cloud.Presence.class);
     }
 
     /** Desired-state messages the cloud could not publish and will send again. */
@@ -76,6 +82,7 @@ final class SyncHarness implements AutoCloseable {
     /** @param brokerUrl where the edge finds the broker (a {@link TcpProxy} in front of it, say) */
     void startEdge(String node, String brokerUrl) throws Exception {
         Properties props = new Properties();
+        props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
         props.setProperty("edgeai.mqtt.url", brokerUrl);
         props.setProperty("edgeai.node-name", node);
         props.setProperty("edgeai.edge.data-roots", dataRoot.toString());

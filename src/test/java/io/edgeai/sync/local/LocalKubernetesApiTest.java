@@ -177,6 +177,9 @@ class LocalKubernetesApiTest {
         assertThat(core.get(0).getCount()).isEqualTo(3);
         assertThat(core.get(0).getSource().getComponent()).isEqualTo("edgeai.io/edgeai-sync-cloud");
         assertThat(kube.v1().events().inNamespace("events").list().getItems()).hasSize(2);
+        assertThat(kube.v1().events().inNamespace("events").withoutField("involvedObject.name", "a").list().getItems())
+            .extracting(e -> e.getInvolvedObject().getName()).containsExactly("b");
+        assertThat(kube.v1().events().inAnyNamespace().withField("metadata.namespace", "events").list().getItems()).hasSize(2);
         assertThatThrownBy(() -> kube.v1().events().inNamespace("events").withField("note", "x").list())
             .isInstanceOf(KubernetesClientException.class).hasMessageContaining("field label not supported");
     }

@@ -1,0 +1,69 @@
+package io.edgeai.sync.cloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.edgeai.sync.CapturedConsole;
+import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.Dataset;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Issue 8: what the cloud knows of its nodes from their retained online flags. */
+class PresenceTest {
+    private static final Topics TOPICS = new Topics("edgeai");
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+    private final Presence presence = new Presence(TOPICS, millis::get, 60_000);
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void flagsSayOnlineOfflineOrNothingAndAnythingElseIsRefused() {
+        assertThat(presence.heard(TOPICS.online("edge0"), bytes("online"))).isEqualTo("edge0");
+        assertThat(presence.heard(TOPICS.online("edge0"), bytes("online"))).as("no change").isNull();
+        assertThat(presence.onlineNodes()).isEqualTo(1);
+        assertThat(presence.heard(TOPICS.online("edge0"), bytes("offline"))).isEqualTo("edge0");
+        assertThat(presence.state("edge0", 0)).isEqualTo(Presence.State.OFFLINE);
+        assertThat(presence.heard(TOPICS.online("edge0"), new byte[0])).as("cleared").isEqualTo("edge0");
+        assertThat(presence.state("edge0", 0)).isEqualTo(Presence.State.UNSEEN);
+        assertThatThrownBy(() -> presence.heard(TOPICS.online("edge0"), bytes("x".repeat(100_000)))).isInstanceOf(RejectedMessage.class);
+        assertThatThrownBy(() -> presence.heard("edgeai/nodes/edge0/status/x", bytes("online"))).isInstanceOf(RejectedMessage.class);
+    }
+
+    /** Found by a hostile review: a re-read's older flag, processed after a live one, won. */
+    @Test
+    void aReReadFlagNeverOverridesOneHeardLiveSinceTheReReadBegan() {
+        presence.heard(TOPICS.online("edge0"), bytes("online"));
+        long readSince = presence.now();
+        millis.addAndGet(10);
+        presence.heard(TOPICS.online("edge0"), bytes("offline")); // its last will, live, while the re-read ran
+        assertThat(presence.reread(TOPICS.online("edge0"), bytes("online"), readSince)).isNull();
+        assertThat(presence.state("edge0", 0)).isEqualTo(Presence.State.OFFLINE);
+
+        millis.addAndGet(10);
+        long later = presence.now();
+        assertThat(presence.reread(TOPICS.online("edge0"), bytes("online"), later)).as("what the live subscription missed").isEqualTo("edge0");
+        assertThat(presence.reread(TOPICS.online("edge1"), bytes("online"), later)).isEqualTo("edge1");
+    }
+
+    /** Found by a hostile review: a node flapping its flag logged a line per flip. */
+    @Test
+    void aFlappingNodeCostsAFewLogLinesAndOneWrite() {
+        StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 100, new io.edgeai.sync.mqtt.Refusals(100));
+        Dataset dataset = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
+        PresenceStatuses statuses = new PresenceStatuses(presence, TOPICS, inbox, null, node -> Stream.of(dataset), Stream::empty,
+            Stream::empty, null, new io.edgeai.sync.mqtt.Refusals(100));
+        try (CapturedConsole console = new CapturedConsole()) {
+            for (int i = 0; i < 2_000; i++) {
+                statuses.heard(TOPICS.online("edge0"), bytes(i % 2 == 0 ? "online" : "offline"));
+            }
+            assertThat(inbox.pending()).as("the dataset is judged once, when the writer gets to it").isEqualTo(1);
+            assertThat(console.linesWith("node edge0 is")).isEqualTo(20);
+        }
+    }
+}
