@@ -83,4 +83,17 @@ class ConfigurationErrorTest {
         assertThat(typo.exitValue()).isEqualTo(2);
         assertThat(said).containsExactly("edgeai-sync: unknown mode 'clod'; one of local, cloud, edge, bench, bench-e2e, bench-scale (--help says more)");
     }
+
+    /** Issue 9: the password may come from a file (a mounted Secret); the path may name the node, as deploy/ does. */
+    @Test
+    void anUnreadablePasswordFileSaysSoInOneLine(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        Process edge = launch(home, "edge", "EDGEAI_NODE_NAME", "edge7", "EDGEAI_EDGE_DATA_ROOTS", home.toString(),
+            "EDGEAI_EDGE_STATE_DIR", home.resolve("state").toString(), "EDGEAI_MQTT_USERNAME", "edge7",
+            "EDGEAI_MQTT_PASSWORD_FILE", home.resolve("secrets").toString() + "/{{edgeai.node-name}}");
+        List<String> output = finish(edge);
+
+        assertThat(edge.exitValue()).isEqualTo(2);
+        assertThat(output).contains("edgeai-sync edge: edgeai.mqtt.password-file " + home.resolve("secrets/edge7")
+            + " cannot be read (NoSuchFileException)");
+    }
 }

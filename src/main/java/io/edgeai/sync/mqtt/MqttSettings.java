@@ -17,6 +17,16 @@ public final class MqttSettings {
     private MqttSettings() {
     }
 
+    /** The password in a file (a mounted Secret), so that it is in no environment variable. */
+    static String readPassword(String file) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new io.edgeai.sync.ConfigurationError("edgeai.mqtt.password-file " + file + " cannot be read ("
+                + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     /** @param willTopic where the broker announces this client's loss, or null for none */
     public static void configure(CamelContext context, Settings settings, String willTopic) throws Exception {
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
@@ -41,7 +51,8 @@ public final class MqttSettings {
         String user = settings.get("edgeai.mqtt.username", null);
         if (user != null) {
             config.setUserName(user);
-            config.setPassword(settings.get("edgeai.mqtt.password", ""));
+            String passwordFile = settings.get("edgeai.mqtt.password-file", null);
+            config.setPassword(passwordFile != null ? readPassword(passwordFile) : settings.get("edgeai.mqtt.password", ""));
         }
         String trustStore = settings.get("edgeai.mqtt.trust-store", null);
         if (trustStore != null) {

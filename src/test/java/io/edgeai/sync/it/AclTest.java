@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The shipped broker ACL (deploy/mosquitto.acl) on a real mosquitto: each node is confined to its subtree. */
+/** The shipped broker ACL (deploy/mosquitto/mosquitto.acl) on a real mosquitto: each node is confined to its subtree. */
 class AclTest {
     private static final Path PASSWD = Path.of("/usr/bin/mosquitto_passwd");
     @TempDir
@@ -41,7 +41,7 @@ class AclTest {
                 : List.of(PASSWD.toString(), "-b", "-c", passwords.toString(), user, "pw-" + user);
             assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).isZero();
         }
-        Path acl = Files.copy(Path.of("deploy/mosquitto.acl"), dir.resolve("mosquitto.acl"));
+        Path acl = Files.copy(Path.of("deploy/mosquitto/mosquitto.acl"), dir.resolve("mosquitto.acl"));
         // mosquitto started as root drops to its own user, which must be able to read these test copies
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-r--r--"));
