@@ -55,9 +55,9 @@ public final class CloudWiring {
         BiFunction<String, String, Optional<Model>> model = (ns, name) -> informers.get(Model.class, ns, name);
         String clientId = settings.get("edgeai.mqtt.client-id", "edgeai-cloud");
         PahoConfiguration mqtt = context.getComponent("paho", PahoComponent.class).getConfiguration();
-        RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", topics.prefix() + "/nodes/+/status/#",
+        RetainedReader statusReread = new RetainedReader(mqtt, clientId + "-reread", 0, topics.prefix() + "/nodes/+/status/#",
             topics.prefix() + "/nodes/+/online");
-        RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot",
+        RetainedReader desiredReader = new RetainedReader(mqtt, clientId + "-snapshot", 1,
             topics.prefix() + "/nodes/+/desired/#", topics.prefix() + "/models/#");
         RetainedSnapshot desiredAtStart = new RetainedSnapshot(desiredReader::retainedOrFail, stamps::observe).start();
         Presence presence = new Presence(topics, clock::millis, settings.integer("edgeai.cloud.node-grace-ms", 60_000));

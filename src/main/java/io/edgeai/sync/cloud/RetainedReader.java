@@ -1,7 +1,9 @@
 package io.edgeai.sync.cloud;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetainedReader {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedReader.class);
-    /** The retained messages arrive right after the subscription; this long without one ends the read. */
+    /** The retained messages arrive right after the subscription; this long without a new topic ends the read. */
     private static final long QUIET_MILLIS = 1_000;
-    private static final long MAX_MILLIS = 300_000;
+    private static final long MAX_MILLIS = 120_000;
 
     /** One retained status as the broker holds it. */
     public record Retained(String topic, byte[] payload) {
@@ -34,12 +36,18 @@ public final class RetainedReader {
     private final PahoConfiguration mqtt;
     private final String clientId;
     private final String[] filters;
+    private final int qos;
 
     /**
      * @param mqtt    the paho component's configuration: the same broker, identity and TLS as the routes
+     * @param qos     1 where every message must come (the desired state at start-up); 0 for the periodic
+     *                re-read, a safety net that reads again soon: no acknowledgements to a client that
+     *                disconnects right after (Moquette was seen to wedge on acknowledgements racing a
+     *                disconnect)
      * @param filters what {@link #retained()} reads, in one session
      */
-    public RetainedReader(PahoConfiguration mqtt, String clientId, String... filters) {
+    public RetainedReader(PahoConfiguration mqtt, String clientId, int qos, String... filters) {
+        this.qos = qos;
         this.mqtt = mqtt;
         this.clientId = clientId;
         this.filters = filters.clone();
@@ -73,12 +81,23 @@ public final class RetainedReader {
             client.setTimeToWait(TimeUnit.SECONDS.toMillis(Math.max(1, mqtt.getConnectionTimeout())));
             client.connect(options());
             for (String filter : filters) {
-                client.subscribe(filter, 1, (topic, message) -> arriving.add(new Retained(topic, message.getPayload())));
+                client.subscribe(filter, qos, (topic, message) -> arriving.add(new Retained(topic, message.getPayload())));
             }
+            // the retained messages come as a burst of distinct topics; live traffic goes on after it,
+            // mostly on topics already read (online flags every presence period, reports), so the read
+            // ends once no new topic came for the quiet time, however busy the broker is
             long deadline = System.currentTimeMillis() + MAX_MILLIS;
+            Set<String> topics = new HashSet<>();
+            long lastNewTopic = System.currentTimeMillis();
             Retained next;
             while (System.currentTimeMillis() < deadline && (next = arriving.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS)) != null) {
                 all.add(next);
+                long now = System.currentTimeMillis();
+                if (topics.add(next.topic())) {
+                    lastNewTopic = now;
+                } else if (now - lastNewTopic >= QUIET_MILLIS) {
+                    break;
+                }
             }
             client.disconnect();
         } catch (InterruptedException e) {

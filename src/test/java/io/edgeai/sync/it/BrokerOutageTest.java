@@ -23,20 +23,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BrokerOutageTest {
 
+    /** An edge's settings: node edge0, its data under home, its online flag published every {@code presenceMillis}. */
+    private static Properties edge(Path home, String brokerUrl, int presenceMillis) throws java.io.IOException {
+        Properties props = new Properties();
+        props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
+        props.setProperty("edgeai.mqtt.url", brokerUrl);
+        props.setProperty("edgeai.node-name", "edge0");
+        props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());
+        props.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
+        props.setProperty("edgeai.edge.presence-period-ms", String.valueOf(presenceMillis));
+        return props;
+    }
+
     @Test
     void anUnreachableBrokerIsOneWarningPerOutage(@TempDir Path home) throws Exception {
         int port = LoopbackPorts.free();
         String url = "tcp://127.0.0.1:" + port;
         try (CapturedConsole log = new CapturedConsole()) {
-            Properties props = new Properties();
-            props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
-            props.setProperty("edgeai.mqtt.url", url);
+            Properties props = edge(home, url, 200);
             props.setProperty("edgeai.mqtt.username", "edge0");
             props.setProperty("edgeai.mqtt.password", "s3cret-password");
-            props.setProperty("edgeai.node-name", "edge0");
-            props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());
-            props.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
-            props.setProperty("edgeai.edge.presence-period-ms", "200");
             Main edge = SyncApp.create(SyncApp.EDGE, props, null);
             edge.start();
             String warning = "cannot reach the MQTT broker at " + url;
@@ -59,13 +65,7 @@ class BrokerOutageTest {
         int port = LoopbackPorts.free();
         String url = "tcp://127.0.0.1:" + port;
         try (CapturedConsole log = new CapturedConsole()) {
-            Properties props = new Properties();
-            props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
-            props.setProperty("edgeai.mqtt.url", url);
-            props.setProperty("edgeai.node-name", "edge0");
-            props.setProperty("edgeai.edge.data-roots", Files.createDirectories(home.resolve("data")).toString());
-            props.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
-            props.setProperty("edgeai.edge.presence-period-ms", "100");
+            Properties props = edge(home, url, 100);
             Main edge;
             try (EmbeddedBroker broker = new EmbeddedBroker(port)) {
                 edge = SyncApp.create(SyncApp.EDGE, props, null);

@@ -55,7 +55,13 @@ final class TcpProxy implements AutoCloseable {
                     closeQuietly(client);
                     continue;
                 }
-                Socket broker = new Socket(targetHost, targetPort);
+                Socket broker;
+                try {
+                    broker = new Socket(targetHost, targetPort);
+                } catch (IOException unreachable) {
+                    closeQuietly(client); // as the broker would: the client sees its connection refused
+                    continue;
+                }
                 open.add(client);
                 open.add(broker);
                 if (cut) { // cut while this one was being connected
