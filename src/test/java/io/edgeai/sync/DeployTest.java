@@ -151,4 +151,21 @@ class DeployTest {
         assertThat(verify.exitValue()).as(said).isZero();
         assertThat(said).isBlank();
     }
+
+    /**
+     * The image cannot be built here (no registry for its base image), so this checks what can be
+     * checked: the image starts the class the tests start, with the argument each manifest passes
+     * being a mode that class knows, under the name the manifests use.
+     */
+    @Test
+    void theImageRunsWhatTheTestsRunWithModesItKnows() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"));
+        assertThat(pom).contains("<mainClass>" + EdgeaiSync.class.getName() + "</mainClass>")
+            .contains("<to><image>edgeai-sync:${project.version}</image></to>");
+        assertThat(object("Deployment/edgeai-sync-cloud").path("spec").path("template").path("spec").path("containers").get(0)
+            .path("args").get(0).asText()).isEqualTo(SyncApp.CLOUD);
+        assertThat(object("DaemonSet/edgeai-sync-edge").path("spec").path("template").path("spec").path("containers").get(0)
+            .path("args").get(0).asText()).isEqualTo(SyncApp.EDGE);
+        assertThat(text).contains("image: edgeai-sync:");
+    }
 }
