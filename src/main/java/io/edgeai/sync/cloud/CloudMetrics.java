@@ -1,5 +1,6 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.edge.Reasons;
 import io.edgeai.sync.resources.Dataset;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -18,8 +19,9 @@ import java.util.stream.Stream;
  */
 final class CloudMetrics {
     /** Every reason a dataset's Ready can have, and "None" for a dataset with no Ready yet. */
-    static final List<String> REASONS = List.of("Counted", "PathNotFound", "PathOutsideDataRoots", "NotARegularFile", "Unreadable",
-        "UnknownFormat", "UnsupportedUrl", StatusPatches.NODE_OFFLINE, StatusPatches.NODE_NOT_FOUND, StatusPatches.PENDING, "None");
+    static final List<String> REASONS = List.of(Reasons.COUNTED, Reasons.NOT_FOUND, Reasons.OUTSIDE_DATA_ROOTS, Reasons.NOT_REGULAR,
+        Reasons.UNREADABLE, Reasons.UNKNOWN_FORMAT, Reasons.UNSUPPORTED_URL, StatusPatches.NODE_OFFLINE, StatusPatches.NODE_NOT_FOUND,
+        StatusPatches.PENDING, "None");
     private static final long CENSUS_MILLIS = 5_000;
 
     private final Supplier<Stream<Dataset>> datasets;

@@ -92,7 +92,7 @@ public final class KubernetesEvents {
     /** New Events, oldest first. */
     private final ArrayDeque<Series> toCreate = new ArrayDeque<>();
     /** New Events each object may still make now, by uid, least recently used first: one object that flaps cannot crowd out the rest. */
-    private final LinkedHashMap<String, double[]> allowance = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, RateLimiter> allowance = new LinkedHashMap<>(16, 0.75f, true);
     private long lastName;
     private long dropped;
     private long failed;
@@ -130,7 +130,7 @@ public final class KubernetesEvents {
             known.dirty = true;
             return;
         }
-        if (!allowed(regarding.getMetadata().getUid(), now.toEpochMilli())) {
+        if (!allowed(regarding.getMetadata().getUid())) {
             dropped++;
             return;
         }
@@ -149,21 +149,16 @@ public final class KubernetesEvents {
         }
     }
 
-    /** Takes one of the object's new Events, if it has one left. */
-    private boolean allowed(String uid, long nowMillis) {
-        double[] left = allowance.computeIfAbsent(uid, u -> new double[] {PER_OBJECT_BURST, nowMillis});
-        left[0] = Math.min(PER_OBJECT_BURST, left[0] + (nowMillis - left[1]) / (double) PER_OBJECT_REFILL_MILLIS);
-        left[1] = nowMillis;
+    /** Takes one of the object's new Events, if it has one left (a token bucket per object, as the global one). */
+    private boolean allowed(String uid) {
+        RateLimiter left = allowance.computeIfAbsent(uid,
+            u -> new RateLimiter(1e3 / PER_OBJECT_REFILL_MILLIS, PER_OBJECT_BURST, nanoTime));
         if (allowance.size() > MAX_SERIES) {
             Iterator<String> oldest = allowance.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
-        if (left[0] < 1) {
-            return false;
-        }
-        left[0] -= 1;
-        return true;
+        return left.reserve() == 0;
     }
 
     /** The API calls due now, within the rate: new Events first, then series whose interval is over. */

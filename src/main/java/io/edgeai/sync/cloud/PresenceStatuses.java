@@ -20,10 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceStatuses {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceStatuses.class);
-    private static final int LINES_PER_MINUTE = 20;
-    private long windowStart = System.nanoTime();
-    private int logged;
-    private long unlogged;
+    /** A node flapping its flag costs a few lines a minute, not one per flip. */
+    private final io.edgeai.sync.LogBudget changesLogged = new io.edgeai.sync.LogBudget(20);
 
     private final Presence presence;
     private final Topics topics;
@@ -81,22 +79,16 @@ public final class PresenceStatuses {
         return wake;
     }
 
-    /** One line per change, up to {@value #LINES_PER_MINUTE} a minute: a node flapping its flag costs a few lines, not one per flip. */
-    private synchronized void logChange(String node) {
-        long now = System.nanoTime();
-        if (now - windowStart >= 60_000_000_000L) {
-            if (unlogged > 0) {
-                LOG.info("{} more node presence change(s) in the last minute, not logged one by one", unlogged);
+    private void logChange(String node) {
+        long skipped = changesLogged.take();
+        if (skipped >= 0) {
+            String state = presence.state(node, 0).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            if (skipped > 0) {
+                LOG.info("node {} is {} (and {} more presence changes not logged, over {} a minute)", node, state, skipped,
+                    changesLogged.perWindow());
+            } else {
+                LOG.info("node {} is {}", node, state);
             }
-            windowStart = now;
-            logged = 0;
-            unlogged = 0;
-        }
-        if (logged < LINES_PER_MINUTE) {
-            logged++;
-            LOG.info("node {} is {}", node, presence.state(node, 0).name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
-        } else {
-            unlogged++;
         }
     }
 

@@ -154,10 +154,6 @@ public final class StatusPatches {
         return Optional.of(Map.of("status", status));
     }
 
-    static Condition readyCondition(Readiness readiness, long generation, Condition previous, Instant now) {
-        return condition(READY, readiness.ready() ? "True" : "False", readiness.reason(), readiness.message(), generation, previous, now);
-    }
-
     private static Condition condition(String type, String status, String reason, String message, long generation, Condition previous,
                                        Instant now) {
         String since = previous != null && status.equals(previous.getStatus()) && previous.getLastTransitionTime() != null

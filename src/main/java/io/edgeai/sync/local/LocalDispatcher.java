@@ -93,9 +93,8 @@ final class LocalDispatcher extends Dispatcher {
                     }
                     java.util.regex.Matcher parsed = FIELD_TERM.matcher(term.trim());
                     if (!parsed.matches() || !EVENT_FIELDS.matcher(parsed.group(1)).matches()) {
-                        return new MockResponse().setResponseCode(400).setBody(JsonNodeFactory.instance.objectNode()
-                            .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("reason", "BadRequest").put("code", 400)
-                            .put("message", "field label not supported: " + (parsed.matches() ? parsed.group(1) : term)).toString());
+                        ObjectNode status = failure(400, "BadRequest", "field label not supported: " + (parsed.matches() ? parsed.group(1) : term));
+                        return new MockResponse().setResponseCode(400).setBody(status.toString());
                     }
                     selector.add(new String[] {parsed.group(1), parsed.group(2), parsed.group(3)});
                 }
@@ -188,14 +187,18 @@ final class LocalDispatcher extends Dispatcher {
         String plural = segments[segments.length - 2];
         String group = objectPath.startsWith("/apis/") ? segments[2] : "";
         String resource = group.isEmpty() ? plural : plural + "." + group;
-        ObjectNode status = JsonNodeFactory.instance.objectNode()
-            .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
-            .put("message", "Operation cannot be fulfilled on " + resource + " \"" + name
-                + "\": the object has been modified; please apply your changes to the latest version and try again")
-            .put("reason", "Conflict").put("code", 409);
-        status.putObject("metadata");
+        ObjectNode status = failure(409, "Conflict", "Operation cannot be fulfilled on " + resource + " \"" + name
+            + "\": the object has been modified; please apply your changes to the latest version and try again");
         status.putObject("details").put("name", name).put("group", group).put("kind", plural);
         return new MockResponse().setResponseCode(409).setBody(status.toString());
+    }
+
+    /** A kube-apiserver Status object for a failed request. */
+    private static ObjectNode failure(int code, String reason, String message) {
+        ObjectNode status = JsonNodeFactory.instance.objectNode()
+            .put("kind", "Status").put("apiVersion", "v1").put("status", "Failure").put("message", message).put("reason", reason).put("code", code);
+        status.putObject("metadata");
+        return status;
     }
 
     /** RFC 7386: objects merge member by member, null removes, anything else (arrays too) replaces. */

@@ -1,5 +1,6 @@
 package io.edgeai.sync.mqtt;
 
+import io.edgeai.sync.LogBudget;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,39 +12,25 @@ import org.slf4j.LoggerFactory;
  */
 public final class Refusals {
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
-    private static final long WINDOW_NANOS = 60_000_000_000L;
 
-    private final int perWindow;
-    private final LongSupplier nanoTime;
-    private long windowStart;
-    private int logged;
-    private long unlogged;
+    private final LogBudget budget;
 
     public Refusals(int perWindow) {
         this(perWindow, System::nanoTime);
     }
 
     Refusals(int perWindow, LongSupplier nanoTime) {
-        this.perWindow = perWindow;
-        this.nanoTime = nanoTime;
-        this.windowStart = nanoTime.getAsLong();
+        this.budget = new LogBudget(perWindow, nanoTime);
     }
 
     /** @return whether this refusal was logged in full */
-    public synchronized boolean refused(String where, String reason) {
-        long now = nanoTime.getAsLong();
-        if (now - windowStart >= WINDOW_NANOS) {
-            windowStart = now;
-            logged = 0;
-        }
-        if (logged >= perWindow) {
-            unlogged++;
+    public boolean refused(String where, String reason) {
+        long skipped = budget.take();
+        if (skipped < 0) {
             return false;
         }
-        logged++;
-        if (unlogged > 0) {
-            LOG.warn("dropped by {}: {} (and {} more refusals not logged, over {} a minute)", where, reason, unlogged, perWindow);
-            unlogged = 0;
+        if (skipped > 0) {
+            LOG.warn("dropped by {}: {} (and {} more refusals not logged, over {} a minute)", where, reason, skipped, budget.perWindow());
         } else {
             LOG.warn("dropped by {}: {}", where, reason);
         }
@@ -51,7 +38,7 @@ public final class Refusals {
     }
 
     /** Refusals counted but not logged yet. */
-    public synchronized long unlogged() {
-        return unlogged;
+    public long unlogged() {
+        return budget.unlogged();
     }
 }

@@ -117,10 +117,15 @@ class StatusInboxTest {
         assertThat(small.dropped()).isEqualTo(7);
     }
 
+    /** An inbox that writes one object at most every 100 ms, on the given clock. */
+    private StatusInbox spaced(java.util.concurrent.atomic.AtomicLong now) {
+        return new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 100, refusals, now::get);
+    }
+
     @Test
     void anObjectIsWrittenAtMostOncePerIntervalAndTheLatestReportWins() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        StatusInbox spaced = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 100, refusals, now::get);
+        StatusInbox spaced = spaced(now);
         spaced.offer(topic("n", "d"), bytes("1"));
         StatusInbox.Report first = spaced.next().orElseThrow();
         now.addAndGet(5_000_000);
@@ -150,7 +155,7 @@ class StatusInboxTest {
     @Test
     void aReportThatCameDuringAQuickWriteIsHeldForTheRestOfTheInterval() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
-        StatusInbox spaced = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1 << 20, 4, 100, refusals, now::get);
+        StatusInbox spaced = spaced(now);
         spaced.offer(topic("n", "d"), bytes("1"));
         StatusInbox.Report writing = spaced.next().orElseThrow();
         spaced.offer(topic("n", "d"), bytes("2"));

@@ -35,9 +35,15 @@ class StatusUpstreamTest {
             new Readiness(ready, ready ? "Counted" : "PathNotFound", "m")));
     }
 
+    /** Ready=True, reason Counted, for generation 3, since {@code since}. */
+    private static Condition readyCounted(Instant since) {
+        return new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(StatusPatches.READY).withStatus("True").withReason("Counted")
+            .withMessage("m").withObservedGeneration(3L).withLastTransitionTime(since.toString()).build();
+    }
+
     /** Ready and Counted, both true since {@code since}, as the cloud writes them for a counted dataset. */
     private static List<Condition> counted(Instant since) {
-        Condition ready = StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, since);
+        Condition ready = readyCounted(since);
         return List.of(ready, new io.fabric8.kubernetes.api.model.ConditionBuilder(ready).withType(StatusPatches.COUNTED).build());
     }
 
@@ -252,7 +258,7 @@ class StatusUpstreamTest {
         DatasetStatus old = new DatasetStatus();
         old.setNumberOfSamples(7L);
         old.setObservedGeneration(3L);
-        old.setConditions(List.of(StatusPatches.readyCondition(new Readiness(true, "Counted", "m"), 3, null, NOW.minusSeconds(60))));
+        old.setConditions(List.of(readyCounted(NOW.minusSeconds(60))));
         owned.setStatus(old);
         StatusUpstream.StatusPatch patch = upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true));
         assertThat(condition(patch, "Counted").getLastTransitionTime()).isEqualTo(NOW.minusSeconds(60).toString());
