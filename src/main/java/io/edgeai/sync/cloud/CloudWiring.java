@@ -76,7 +76,7 @@ public final class CloudWiring {
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
         // ready once the resource caches have listed (leader and standby alike: a standby is ready to take over)
-        io.edgeai.sync.ReadyCheck.register(context, "kubernetes-api",
+        io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api",
             () -> informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO),
             () -> "the Dataset and Model caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
@@ -118,7 +118,7 @@ public final class CloudWiring {
         registry.bind("kubernetesClient", client); // for the kubernetes-events endpoint
         StatusWrites statusWrites = new StatusWrites(inbox, leading, statusUpstream, statusWriter, refusals, events);
         registry.bind("statusWrites", statusWrites);
-        io.edgeai.sync.Metrics.register(context, metrics -> CloudMetrics.register(metrics, () -> informers.all(Dataset.class), presence,
+        io.edgeai.sync.management.Metrics.register(context, metrics -> CloudMetrics.register(metrics, () -> informers.all(Dataset.class), presence,
             statusWrites, events));
         registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),

@@ -77,7 +77,7 @@ public final class EdgeWiring {
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
-        io.edgeai.sync.Metrics.register(context, metrics -> registerMetrics(metrics, datasets));
+        io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets));
         context.getRegistry().bind("edgeModels", models);
         TopicLanes<Received> desiredLanes = new TopicLanes<>("edge-desired", DESIRED_LANES, 1_000, Received::topic,
             received -> producer.send(DATASET_DESIRED, exchange -> {

@@ -34,8 +34,8 @@ public final class MqttSettings {
         BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
         context.getManagementStrategy().addEventNotifier(outage);
         context.getRegistry().bind("brokerOutage", outage);
-        io.edgeai.sync.ReadyCheck.register(context, "mqtt-broker", outage::reachable, outage::unreachableMessage);
-        io.edgeai.sync.Metrics.register(context, metrics -> io.micrometer.core.instrument.Gauge
+        io.edgeai.sync.management.ReadyCheck.register(context, "mqtt-broker", outage::reachable, outage::unreachableMessage);
+        io.edgeai.sync.management.Metrics.register(context, metrics -> io.micrometer.core.instrument.Gauge
             .builder("edgeai.mqtt.broker.reachable", outage, o -> o.reachable() ? 1 : 0)
             .description("1 while the MQTT broker can be reached, as far as this process knows").register(metrics));
         config.setQos(1);

@@ -1,4 +1,4 @@
-package io.edgeai.sync;
+package io.edgeai.sync.management;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -23,14 +23,19 @@ public final class ReadyCheck extends AbstractHealthCheck {
         this.whyNot = whyNot;
     }
 
-    /** Adds the check to the context's health registry, if health checks are on. */
-    public static void register(CamelContext context, String id, BooleanSupplier ready, Supplier<String> whyNot) {
-        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
-        if (registry != null) {
-            ReadyCheck check = new ReadyCheck(id, ready, whyNot);
-            check.setCamelContext(context);
-            registry.register(check);
-        }
+    /**
+     * Adds the check to the context's health registry, if health checks are on, as the context starts
+     * (Camel Main sets the registry up after the beans are bound), before any route does.
+     */
+    public static void register(CamelContext context, String id, BooleanSupplier ready, Supplier<String> whyNot) throws Exception {
+        WhenStarted.run(context, started -> {
+            HealthCheckRegistry registry = HealthCheckRegistry.get(started);
+            if (registry != null) {
+                ReadyCheck check = new ReadyCheck(id, ready, whyNot);
+                check.setCamelContext(started);
+                registry.register(check);
+            }
+        });
     }
 
     @Override

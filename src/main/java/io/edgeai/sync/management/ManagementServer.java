@@ -1,0 +1,171 @@
+package io.edgeai.sync.management;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.edgeai.sync.ConfigurationError;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Health probes and the Prometheus scrape on the JDK's HTTP server: {@code <health>} (every check),
+ * {@code <health>/live}, {@code <health>/ready} (200 or 503, {@link HealthReport}) and
+ * {@code <path>/observe/metrics}. The checks are Camel's health registry; the meters are one Prometheus
+ * registry bound as {@value Metrics#REGISTRY}, with Camel's per-route timers and the JVM's memory,
+ * threads and collections in it.
+ */
+final class ManagementServer extends ServiceSupport {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    /** Camel's exposure level that lists every check, not only a summary while all are up. */
+    private static final String EVERY_CHECK = "full";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final CamelContext context;
+    private final String host;
+    private final int port;
+    private final String metricsPath;
+    private final String healthPath;
+    private PrometheusMeterRegistry registry;
+    private JvmGcMetrics gcMetrics;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    /** @param healthPath where the probes are, or null for none; {@code metrics} whether to serve {@code path/observe/metrics} */
+    ManagementServer(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
+        this.context = context;
+        this.host = host;
+        this.port = port;
+        this.healthPath = healthPath;
+        // where camel-micrometer-prometheus serves them (camel.metrics.path), under the server's context path
+        this.metricsPath = metrics ? stripSlash(path) + "/observe/metrics" : null;
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    @Override
+    protected void doInit() {
+        if (metricsPath == null) {
+            return;
+        }
+        // in place before the routes are created, so that each route gets its timers
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        context.getRegistry().bind(Metrics.REGISTRY, registry);
+        MicrometerRoutePolicyFactory routeMetrics = new MicrometerRoutePolicyFactory();
+        routeMetrics.setMeterRegistry(registry);
+        context.addRoutePolicyFactory(routeMetrics);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+    }
+
+    @Override
+    protected void doStart() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (IOException e) {
+            throw new ConfigurationError("cannot serve health and metrics on " + host + ":" + port + " (camel.management.host, camel.management.port): "
+                + e.getMessage());
+        }
+        // one thread: probes and scrapes are small and rare, and a flood of them waits in the backlog
+        executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "management-server");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        if (healthPath != null) {
+            String health = stripSlash(healthPath);
+            server.createContext(health, exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                if (path.equals(health) || path.equals(health + "/")) {
+                    reply(exchange, HealthReport.of(HealthCheckHelper.invoke(context, EVERY_CHECK)));
+                } else if (path.equals(health + "/live")) {
+                    reply(exchange, HealthReport.of(HealthCheckHelper.invokeLiveness(context, EVERY_CHECK)));
+                } else if (path.equals(health + "/ready")) {
+                    reply(exchange, HealthReport.of(HealthCheckHelper.invokeReadiness(context, EVERY_CHECK)));
+                } else {
+                    send(exchange, 404, "text/plain", "not found\n");
+                }
+            });
+        }
+        if (metricsPath != null) {
+            server.createContext(metricsPath, exchange -> {
+                if (exchange.getRequestURI().getPath().equals(metricsPath)) {
+                    send(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
+                } else {
+                    send(exchange, 404, "text/plain", "not found\n");
+                }
+            });
+        }
+        server.start();
+        LOG.info("health and metrics on http://{}:{}{}", host, server.getAddress().getPort(), healthPath != null ? healthPath : metricsPath);
+    }
+
+    /** The port it listens on (the one it was given, or the one the system chose for 0). */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void reply(HttpExchange exchange, HealthReport report) throws IOException {
+        send(exchange, report.statusCode(), "application/json", report.json());
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    @Override
+    protected void doShutdown() {
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+}
