@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale|--help|--version]}; local is the default. */
 public final class EdgeaiSync {
@@ -35,8 +38,28 @@ public final class EdgeaiSync {
     private EdgeaiSync() {
     }
 
+    /** Each mode and a class only a jar with that mode holds (the lean jars have one mode each). */
+    private static final Map<String, String> MODES = new LinkedHashMap<>();
+
+    static {
+        MODES.put("local", "io.edgeai.sync.local.LocalMode");
+        MODES.put(SyncApp.CLOUD, "io.edgeai.sync.cloud.CloudWiring");
+        MODES.put(SyncApp.EDGE, "io.edgeai.sync.edge.EdgeWiring");
+        MODES.put("bench", "io.edgeai.sync.counting.bench.CountingBenchmark");
+        MODES.put("bench-e2e", "io.edgeai.sync.local.FileToStatusBenchmark");
+        MODES.put("bench-scale", "io.edgeai.sync.local.ScaleBenchmark");
+    }
+
     public static void main(String[] args) throws Exception {
-        String mode = args.length == 0 ? "local" : args[0];
+        List<String> present = present();
+        // local by default; a jar with one mode runs that one
+        String mode = args.length > 0 ? args[0] : present.contains("local") || present.isEmpty() ? "local" : present.get(0);
+        if (MODES.containsKey(mode) && !present.contains(mode)) {
+            boolean leanJar = SyncApp.CLOUD.equals(mode) || SyncApp.EDGE.equals(mode);
+            System.err.println("edgeai-sync: this jar runs only " + String.join(", ", present) + "; " + mode + " is in "
+                + (leanJar ? "edgeai-sync-" + mode + ".jar and " : "") + "edgeai-sync.jar");
+            System.exit(2);
+        }
         try {
             run(mode, args);
         } catch (Exception e) {
@@ -61,6 +84,13 @@ public final class EdgeaiSync {
                 System.exit(2);
             }
         }
+    }
+
+    /** The modes this jar (or class path) can run. */
+    static List<String> present() {
+        ClassLoader loader = EdgeaiSync.class.getClassLoader();
+        return MODES.entrySet().stream().filter(mode -> loader.getResource(mode.getValue().replace('.', '/') + ".class") != null)
+            .map(Map.Entry::getKey).toList();
     }
 
     /** The project's version, as the build wrote it into the jar. */

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -88,11 +89,16 @@ public final class EdgeWiring {
         CloseOnStop.register(context, desiredLanes, datasets, models, counter);
         NodePresence presence = new NodePresence(topics, node);
         context.getRegistry().bind("nodePresence", presence);
+        AtomicBoolean running = new AtomicBoolean();
         context.addLifecycleStrategy(new LifecycleStrategySupport() {
             @Override
             public void onContextStopping(CamelContext stopping) {
                 // a node stopped on purpose says so; waited for briefly, so a broker that is down
-                // cannot hold up the stop (the flag then stays "online" until the node is back)
+                // cannot hold up the stop (the flag then stays "online" until the node is back);
+                // a node that failed to start has said nothing yet
+                if (!running.get()) {
+                    return;
+                }
                 try {
                     producer.asyncSend(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(presence.offline()))
                         .get(OFFLINE_WAIT_SECONDS, TimeUnit.SECONDS);
@@ -110,6 +116,7 @@ public final class EdgeWiring {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
+                running.set(true);
                 addDataRootWatches(started, roots);
                 // then count what the state directory held: watching first, so no change falls between
                 datasets.verifyAll();

@@ -37,23 +37,35 @@ final class ManagementServer extends ServiceSupport {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final CamelContext context;
-    private final String host;
-    private final int port;
+    private final HttpServer server;
     private final String metricsPath;
     private final String healthPath;
     private PrometheusMeterRegistry registry;
     private JvmGcMetrics gcMetrics;
-    private HttpServer server;
     private ExecutorService executor;
+    private boolean served;
 
-    /** @param healthPath where the probes are, or null for none; {@code metrics} whether to serve {@code path/observe/metrics} */
-    ManagementServer(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
+    private ManagementServer(CamelContext context, HttpServer server, String path, String healthPath, boolean metrics) {
         this.context = context;
-        this.host = host;
-        this.port = port;
+        this.server = server;
         this.healthPath = healthPath;
         // where camel-micrometer-prometheus serves them (camel.metrics.path), under the server's context path
         this.metricsPath = metrics ? stripSlash(path) + "/observe/metrics" : null;
+    }
+
+    /**
+     * Takes the port at once, so that a port in use stops the process while it is configured (one
+     * line, exit 2), before it connects anywhere.
+     *
+     * @param healthPath where the probes are, or null for none; {@code metrics} whether to serve {@code path/observe/metrics}
+     */
+    static ManagementServer listen(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
+        try {
+            return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), path, healthPath, metrics);
+        } catch (IOException e) {
+            throw new ConfigurationError("cannot serve health and metrics on " + host + ":" + port + " (camel.management.host, camel.management.port): "
+                + e.getMessage());
+        }
     }
 
     private static String stripSlash(String path) {
@@ -81,12 +93,6 @@ final class ManagementServer extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new ConfigurationError("cannot serve health and metrics on " + host + ":" + port + " (camel.management.host, camel.management.port): "
-                + e.getMessage());
-        }
         // one thread: probes and scrapes are small and rare, and a flood of them waits in the backlog
         executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "management-server");
@@ -119,7 +125,8 @@ final class ManagementServer extends ServiceSupport {
             });
         }
         server.start();
-        LOG.info("health and metrics on http://{}:{}{}", host, server.getAddress().getPort(), healthPath != null ? healthPath : metricsPath);
+        served = true;
+        LOG.info("health and metrics on http://{}:{}{}", server.getAddress().getHostString(), port(), healthPath != null ? healthPath : metricsPath);
     }
 
     /** The port it listens on (the one it was given, or the one the system chose for 0). */
@@ -152,15 +159,17 @@ final class ManagementServer extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        if (server != null) {
+        if (served) {
             server.stop(0);
             executor.shutdownNow();
-            server = null;
         }
     }
 
     @Override
     protected void doShutdown() {
+        if (!served) {
+            server.stop(0); // never started (the process failed to): let go of the port
+        }
         if (gcMetrics != null) {
             gcMetrics.close();
         }

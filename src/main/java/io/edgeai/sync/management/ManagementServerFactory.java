@@ -20,7 +20,7 @@ public final class ManagementServerFactory implements MainHttpServerFactory {
 
     @Override
     public Service newHttpManagementServer(CamelContext context, HttpManagementServerConfigurationProperties configuration) {
-        return new ManagementServer(context, configuration.getHost(), configuration.getPort(), configuration.getPath(),
+        return ManagementServer.listen(context, configuration.getHost(), configuration.getPort(), configuration.getPath(),
             configuration.isHealthCheckEnabled() ? configuration.getHealthPath() : null, configuration.isMetricsEnabled());
     }
 }

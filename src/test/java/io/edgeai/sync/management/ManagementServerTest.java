@@ -32,7 +32,7 @@ class ManagementServerTest {
 
     private ManagementServer start(int port) throws Exception {
         context.getCamelContextExtension().addContextPlugin(HealthCheckRegistry.class, new DefaultHealthCheckRegistry(context));
-        server = new ManagementServer(context, "127.0.0.1", port, "/", "/observe/health", true);
+        server = ManagementServer.listen(context, "127.0.0.1", port, "/", "/observe/health", true);
         context.addService(server, true, true);
         context.addRoutes(new RouteBuilder() {
             @Override
