@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale|--help|--version]}; local is the default. */
+/** {@code java -jar edgeai-sync.jar [local|cloud|edge|bench|bench-e2e|bench-scale|bench-artifacts|--help|--version]}; local is the default. */
 public final class EdgeaiSync {
     static final String USAGE = """
         usage: edgeai-sync [MODE]         (java -jar edgeai-sync.jar [MODE])
@@ -19,7 +19,7 @@ public final class EdgeaiSync {
                        process, for trying things; prints the kubeconfig to use (the default)
           cloud        watches Datasets and Models, sends them to the edge nodes, writes their statuses
           edge         on an edge node: counts its datasets under its data roots, reports upstream
-          bench, bench-e2e, bench-scale
+          bench, bench-e2e, bench-scale, bench-artifacts
                        the benchmarks of BENCHMARKS.md
           --help       this text          --version   the version
 
@@ -48,6 +48,7 @@ public final class EdgeaiSync {
         MODES.put("bench", "io.edgeai.sync.counting.bench.CountingBenchmark");
         MODES.put("bench-e2e", "io.edgeai.sync.local.FileToStatusBenchmark");
         MODES.put("bench-scale", "io.edgeai.sync.local.ScaleBenchmark");
+        MODES.put("bench-artifacts", "io.edgeai.sync.local.ArtifactBenchmark");
     }
 
     public static void main(String[] args) throws Exception {
@@ -76,10 +77,11 @@ public final class EdgeaiSync {
             case "bench" -> io.edgeai.sync.counting.bench.CountingBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-e2e" -> io.edgeai.sync.local.FileToStatusBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-scale" -> io.edgeai.sync.local.ScaleBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            case "bench-artifacts" -> io.edgeai.sync.local.ArtifactBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "--help", "-h", "help" -> System.out.print(USAGE);
             case "--version", "-V", "version" -> System.out.println("edgeai-sync " + version());
             default -> {
-                System.err.println("edgeai-sync: unknown mode '" + mode + "'; one of local, cloud, edge, bench, bench-e2e, bench-scale"
+                System.err.println("edgeai-sync: unknown mode '" + mode + "'; one of " + String.join(", ", MODES.keySet())
                     + " (--help says more)");
                 System.exit(2);
             }

@@ -33,12 +33,12 @@ public final class LocalMode implements AutoCloseable {
         api = new LocalKubernetesApi();
         kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
 
-        Properties cloudProps = new Properties();
+        Properties cloudProps = quiet();
         cloudProps.setProperty("edgeai.mqtt.url", broker.url());
         cloudProps.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, whatever the host
         cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
 
-        Properties edgeProps = new Properties();
+        Properties edgeProps = quiet();
         edgeProps.setProperty("edgeai.mqtt.url", broker.url());
         edgeProps.setProperty("edgeai.node-name", NODE);
         edgeProps.setProperty("camel.management.port", "9877"); // the cloud has 9876
@@ -47,6 +47,14 @@ public final class LocalMode implements AutoCloseable {
         edge = SyncApp.create(SyncApp.EDGE, edgeProps, null);
         cloud.start();
         edge.start();
+    }
+
+    /** Two processes' start-up in one terminal: one line each, not every route and setting, so the banner shows. */
+    private static Properties quiet() {
+        Properties properties = new Properties();
+        properties.setProperty("camel.main.startup-summary-level", "Oneline");
+        properties.setProperty("camel.main.auto-configuration-log-summary", "false");
+        return properties;
     }
 
     public Path kubeconfig() {
@@ -66,8 +74,9 @@ public final class LocalMode implements AutoCloseable {
             stopped.countDown();
         }));
         System.out.println("edgeai-sync local mode: cloud + edge node '" + NODE + "', data root " + home.resolve("data"));
-        System.out.println("kubeconfig: " + local.kubeconfig());
+        System.out.println("health and metrics: http://localhost:9876/observe/ (cloud), http://localhost:9877/observe/ (edge)");
         System.out.println("try: KUBECONFIG=" + local.kubeconfig() + " kubectl apply -f crds/samples/local-dataset.yaml");
+        System.out.println("kubeconfig: " + local.kubeconfig());
         stopped.await();
     }
 

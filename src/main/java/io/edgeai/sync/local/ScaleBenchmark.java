@@ -45,7 +45,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * The cloud's CPU time and resident memory are read from /proc after each phase.
  */
 public final class ScaleBenchmark {
-    private static final Path LAUNCHER = Path.of("bin/edgeai-sync");
+    static final Path LAUNCHER = Path.of("bin/edgeai-sync");
     private static final int PUBLISHERS = 8;
     private static final int EDGE_DATASETS = 1000;
     /** Status reports published and not yet acknowledged, across the publishing connections. */
@@ -68,12 +68,11 @@ public final class ScaleBenchmark {
             String[] parts = size.split(":");
             rows.add(run(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
         }
-        String edge = edge(EDGE_DATASETS);
+        String edge = ArtifactBenchmark.edge("edgeai-sync-edge.jar", EDGE_DATASETS).row();
         System.out.printf(Locale.ROOT, "%n| datasets | nodes | first status written | fan-out | cloud CPU | RSS after | statuses absorbed | writes/s "
             + "| cloud CPU per status | RSS after | peak RSS |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
         rows.forEach(System.out::println);
-        System.out.printf(Locale.ROOT, "%n| edge | idle RSS | %,d datasets counted in | RSS with them | peak RSS |%n|---|---|---|---|---|%n%s%n",
-            EDGE_DATASETS, edge);
+        System.out.printf(Locale.ROOT, "%n%s%n%s%n", ArtifactBenchmark.header(), edge);
         System.exit(0);
     }
 
@@ -149,7 +148,7 @@ public final class ScaleBenchmark {
      * {@code datasets} over {@code nodes} nodes, in namespace default, with what the API server and
      * kubectl add (uid, creation time, the last applied configuration, managed fields).
      */
-    private static List<byte[]> datasets(int datasets, int nodes) {
+    static List<byte[]> datasets(int datasets, int nodes) {
         List<byte[]> items = new ArrayList<>(datasets);
         for (int i = 0; i < datasets; i++) {
             String spec = "{\"dataUrl\":\"/data/ds-" + i + "/index.txt\",\"format\":\"txt\",\"nodeName\":\"node-" + (i % nodes) + "\"}";
@@ -168,12 +167,12 @@ public final class ScaleBenchmark {
     }
 
     /** Dataset {@code i}'s uid, as the API server would give it (a UUID). */
-    private static String uid(int i) {
+    static String uid(int i) {
         return new UUID(0x5eed, i).toString();
     }
 
     /** One retained count for each of the first {@code datasets} from its node. */
-    private static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
+    static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
         String now = Instant.now().toString();
         publishAll(url, "scale-edges", PUBLISHERS, datasets, i -> topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i),
             i -> Json.bytes(new DatasetReport("default", "ds-" + i, uid(i), 1, count, now, new Readiness(true, "Counted", "counted"))));
@@ -183,7 +182,7 @@ public final class ScaleBenchmark {
      * Publishes {@code count} retained QoS 1 messages over {@code connections} connections, at most
      * {@link #IN_FLIGHT} unacknowledged, and returns when the broker acknowledged them all.
      */
-    private static void publishAll(String url, String clientId, int connections, int count, IntFunction<String> topic,
+    static void publishAll(String url, String clientId, int connections, int count, IntFunction<String> topic,
                                    IntFunction<byte[]> payload) throws Exception {
         List<MqttAsyncClient> publishers = new ArrayList<>();
         Semaphore inFlight = new Semaphore(IN_FLIGHT);
@@ -231,64 +230,7 @@ public final class ScaleBenchmark {
         }
     }
 
-    /**
-     * The edge as an edge box runs it ({@code bin/edgeai-sync edge}): resident memory idle, then with
-     * {@code datasets} datasets (files of 10 lines under its data root) sent to it and counted.
-     */
-    public static String edge(int datasets) throws Exception {
-        System.out.printf(Locale.ROOT, "%n== the edge with %,d datasets ==%n", datasets);
-        Topics topics = new Topics("edgeai");
-        Path dir = Files.createTempDirectory("edgeai-scale-edge");
-        Path data = Files.createDirectories(dir.resolve("data"));
-        for (int i = 0; i < datasets; i++) {
-            Files.writeString(data.resolve("ds-" + i + ".txt"), "sample\n".repeat(10));
-        }
-        try (EmbeddedBroker broker = new EmbeddedBroker(0); MqttClient cloud = new MqttClient(broker.url(), "scale-cloud", new MemoryPersistence())) {
-            MqttConnectOptions options = new MqttConnectOptions();
-            options.setMaxInflight(65_535);
-            cloud.connect(options);
-            Set<String> online = ConcurrentHashMap.newKeySet();
-            Set<String> counted = ConcurrentHashMap.newKeySet();
-            cloud.subscribe(topics.online(EDGE_NODE), 1, (topic, message) -> online.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
-            cloud.subscribe(topics.prefix() + "/nodes/" + EDGE_NODE + "/status/#", 1, (topic, message) -> {
-                if (message.getPayload().length > 0 && Json.read(message.getPayload(), DatasetReport.class, "status").numberOfSamples() == 10L) {
-                    counted.add(topic);
-                }
-            });
-            ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "edge").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("edge.log").toFile());
-            launch.environment().put("EDGEAI_MQTT_URL", broker.url());
-            launch.environment().put("EDGEAI_NODE_NAME", EDGE_NODE);
-            launch.environment().put("EDGEAI_EDGE_DATA_ROOTS", data.toString());
-            launch.environment().put("EDGEAI_EDGE_STATE_DIR", dir.resolve("state").toString());
-            Process edge = launch.start();
-            try {
-                awaitOrFail(edge, dir.resolve("edge.log"), () -> online.contains("online"), "edge start");
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5)); // let start-up work settle: idle is what is measured
-                long idle = statusKib(edge.pid(), "VmRSS");
-                System.out.printf(Locale.ROOT, "idle: RSS %,d MiB%n", idle >> 10);
-                long start = System.nanoTime();
-                publishAll(broker.url(), "scale-desired", 1, datasets, i -> topics.desiredDataset(EDGE_NODE, "default", "ds-" + i),
-                    i -> Json.bytes(new io.edgeai.sync.mqtt.Messages.DesiredDataset("default", "ds-" + i, uid(i), 1,
-                        new io.edgeai.sync.resources.DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
-                awaitOrFail(edge, dir.resolve("edge.log"), () -> counted.size() >= datasets, "edge counts");
-                double seconds = (System.nanoTime() - start) / 1e9;
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(5));
-                long with = statusKib(edge.pid(), "VmRSS");
-                long peak = statusKib(edge.pid(), "VmHWM");
-                System.out.printf(Locale.ROOT, "%,d datasets sent and counted in %.1f s; RSS %,d MiB, peak %,d MiB%n", datasets, seconds, with >> 10, peak >> 10);
-                return String.format(Locale.ROOT, "| `bin/edgeai-sync edge` | %,d MiB | %.1f s | %,d MiB | %,d MiB |", idle >> 10, seconds, with >> 10, peak >> 10);
-            } finally {
-                edge.destroy();
-                if (!edge.waitFor(30, TimeUnit.SECONDS)) {
-                    edge.destroyForcibly();
-                }
-                cloud.disconnect();
-            }
-        }
-    }
-
-    private static void awaitOrFail(Process process, Path log, BooleanSupplier done, String phase) throws IOException {
+    static void awaitOrFail(Process process, Path log, BooleanSupplier done, String phase) throws IOException {
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         while (!done.getAsBoolean()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -301,14 +243,14 @@ public final class ScaleBenchmark {
     }
 
     /** User and system CPU seconds of a process so far (clock ticks of 1/100 s). */
-    private static double cpuSeconds(long pid) throws IOException {
+    static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     /** A field of /proc/PID/status, in KiB. */
-    private static long statusKib(long pid, String field) throws IOException {
+    static long statusKib(long pid, String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (line.startsWith(field + ":")) {
                 return Long.parseLong(line.replaceAll("\\D", ""));

@@ -38,6 +38,7 @@ final class ManagementServer extends ServiceSupport {
 
     private final CamelContext context;
     private final HttpServer server;
+    private final String host;
     private final String metricsPath;
     private final String healthPath;
     private PrometheusMeterRegistry registry;
@@ -45,9 +46,10 @@ final class ManagementServer extends ServiceSupport {
     private ExecutorService executor;
     private boolean served;
 
-    private ManagementServer(CamelContext context, HttpServer server, String path, String healthPath, boolean metrics) {
+    private ManagementServer(CamelContext context, HttpServer server, String host, String path, String healthPath, boolean metrics) {
         this.context = context;
         this.server = server;
+        this.host = host;
         this.healthPath = healthPath;
         // where camel-micrometer-prometheus serves them (camel.metrics.path), under the server's context path
         this.metricsPath = metrics ? stripSlash(path) + "/observe/metrics" : null;
@@ -61,7 +63,7 @@ final class ManagementServer extends ServiceSupport {
      */
     static ManagementServer listen(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
         try {
-            return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), path, healthPath, metrics);
+            return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), host, path, healthPath, metrics);
         } catch (IOException e) {
             throw new ConfigurationError("cannot serve health and metrics on " + host + ":" + port + " (camel.management.host, camel.management.port): "
                 + e.getMessage());
@@ -126,7 +128,7 @@ final class ManagementServer extends ServiceSupport {
         }
         server.start();
         served = true;
-        LOG.info("health and metrics on http://{}:{}{}", server.getAddress().getHostString(), port(), healthPath != null ? healthPath : metricsPath);
+        LOG.info("health and metrics on http://{}:{}{}", host, port(), healthPath != null ? healthPath : metricsPath);
     }
 
     /** The port it listens on (the one it was given, or the one the system chose for 0). */
