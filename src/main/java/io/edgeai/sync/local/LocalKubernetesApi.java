@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -105,13 +106,51 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return crds;
     }
 
+    /** A kind that local mode's API serves, as kube-apiserver's discovery describes it. */
+    private record Served(String groupVersion, String plural, String singular, String kind, boolean namespaced, List<String> shortNames) {
+        Map<String, Object> discovery() {
+            return Map.of("name", plural, "singularName", singular, "namespaced", namespaced, "kind", kind, "shortNames", shortNames,
+                "verbs", List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"));
+        }
+    }
+
     /**
-     * kubectl discovers resources before it acts; these are the documents it asks for.
+     * The built-in kinds served besides our own: what the processes use (Events, Leases, Pods) and
+     * what {@code kubectl apply -k deploy/} sends (the namespace, RBAC, the workloads). Stored and
+     * watched like any other object; nothing runs a Deployment's pods.
+     */
+    private static final List<Served> BUILT_IN = List.of(
+        new Served("v1", "namespaces", "namespace", "Namespace", false, List.of("ns")),
+        new Served("v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa")),
+        new Served("v1", "secrets", "secret", "Secret", true, List.of()),
+        new Served("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm")),
+        new Served("v1", "services", "service", "Service", true, List.of("svc")),
+        new Served("v1", "pods", "pod", "Pod", true, List.of("po")),
+        new Served("v1", "events", "event", "Event", true, List.of("ev")),
+        new Served("apps/v1", "deployments", "deployment", "Deployment", true, List.of("deploy")),
+        new Served("apps/v1", "daemonsets", "daemonset", "DaemonSet", true, List.of("ds")),
+        new Served("rbac.authorization.k8s.io/v1", "clusterroles", "clusterrole", "ClusterRole", false, List.of()),
+        new Served("rbac.authorization.k8s.io/v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, List.of()),
+        new Served("rbac.authorization.k8s.io/v1", "roles", "role", "Role", true, List.of()),
+        new Served("rbac.authorization.k8s.io/v1", "rolebindings", "rolebinding", "RoleBinding", true, List.of()),
+        new Served("coordination.k8s.io/v1", "leases", "lease", "Lease", true, List.of()),
+        new Served("events.k8s.io/v1", "events", "event", "Event", true, List.of("ev")),
+        new Served("apiextensions.k8s.io/v1", "customresourcedefinitions", "customresourcedefinition", "CustomResourceDefinition", false,
+            List.of("crd", "crds")));
+
+    /**
+     * kubectl discovers resources before it acts; these are the documents it asks for: the built-in
+     * kinds above and our CRDs' kinds with their status subresources.
      */
     private void stubDiscovery(List<CustomResourceDefinition> crds) {
-        List<Map<String, Object>> resources = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
+        for (Served served : BUILT_IN) {
+            groups.computeIfAbsent(served.groupVersion(), key -> new ArrayList<>()).add(served.discovery());
+        }
         for (CustomResourceDefinition crd : crds) {
             var names = crd.getSpec().getNames();
+            String groupVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+            List<Map<String, Object>> resources = groups.computeIfAbsent(groupVersion, key -> new ArrayList<>());
             resources.add(Map.of("name", names.getPlural(), "singularName", names.getSingular(), "namespaced", true,
                 "kind", names.getKind(), "shortNames", names.getShortNames() == null ? List.of() : names.getShortNames(),
                 "categories", names.getCategories() == null ? List.of() : names.getCategories(),
@@ -119,24 +158,20 @@ public final class LocalKubernetesApi implements AutoCloseable {
             resources.add(Map.of("name", names.getPlural() + "/status", "singularName", "", "namespaced", true, "kind", names.getKind(),
                 "verbs", List.of("get", "patch", "update")));
         }
-        String group = crds.get(0).getSpec().getGroup();
-        String version = crds.get(0).getSpec().getVersions().get(0).getName();
-        Map<String, Object> groupVersion = Map.of("groupVersion", group + "/" + version, "version", version);
-        Map<String, Object> crdGroupVersion = Map.of("groupVersion", "apiextensions.k8s.io/v1", "version", "v1");
         stub("/api", Map.of("kind", "APIVersions", "versions", List.of("v1"),
             "serverAddressByClientCIDRs", List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1"))));
-        stub("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", List.of(
-            Map.of("name", group, "versions", List.of(groupVersion), "preferredVersion", groupVersion),
-            Map.of("name", "apiextensions.k8s.io", "versions", List.of(crdGroupVersion), "preferredVersion", crdGroupVersion))));
-        stub("/api/v1", Map.of("kind", "APIResourceList", "groupVersion", "v1", "resources", List.of(
-            Map.of("name", "namespaces", "singularName", "namespace", "namespaced", false, "kind", "Namespace",
-                "verbs", List.of("create", "delete", "get", "list", "patch", "update", "watch")))));
-        stub("/apis/apiextensions.k8s.io/v1", Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", "apiextensions.k8s.io/v1",
-            "resources", List.of(Map.of("name", "customresourcedefinitions", "singularName", "customresourcedefinition", "namespaced", false,
-                "kind", "CustomResourceDefinition", "shortNames", List.of("crd", "crds"),
-                "verbs", List.of("create", "delete", "get", "list", "patch", "update", "watch")))));
-        stub("/apis/" + group + "/" + version, Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", group + "/" + version,
-            "resources", resources));
+        List<Map<String, Object>> groupList = new ArrayList<>();
+        groups.forEach((groupVersion, resources) -> {
+            if (groupVersion.equals("v1")) {
+                stub("/api/v1", Map.of("kind", "APIResourceList", "groupVersion", "v1", "resources", resources));
+                return;
+            }
+            String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
+            Map<String, Object> preferred = Map.of("groupVersion", groupVersion, "version", version);
+            groupList.add(Map.of("name", groupVersion.substring(0, groupVersion.indexOf('/')), "versions", List.of(preferred), "preferredVersion", preferred));
+            stub("/apis/" + groupVersion, Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", groupVersion, "resources", resources));
+        });
+        stub("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
         // empty but valid OpenAPI documents let kubectl's client-side validation pass (kubectl asks
         // for v2 as protobuf, and an empty protobuf message is zero bytes)
         stub("/openapi/v2", "");

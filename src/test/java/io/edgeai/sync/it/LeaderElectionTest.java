@@ -30,13 +30,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Two cloud replicas on one API server and one broker: one leads, the other takes over when it stops,
  * the report made while nobody led lands, and each status is written once, by the replica leading
- * then (the status PATCH requests are counted per replica, at each replica's HTTP client).
+ * then (the status PATCH requests are counted per replica, at each replica's HTTP client); and every
+ * request they made is one deploy/rbac.yaml grants.
  */
 class LeaderElectionTest {
     private static final Topics TOPICS = new Topics("edgeai");
 
     /** Status PATCH requests for the shared dataset, by the replica that sent them. */
     private static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> STATUS_WRITES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Every request the replicas made, as the API server's authorizer sees it ({@link RbacRules#attributes}). */
+    private static final java.util.Set<String> CALLS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static int statusWrites(String replica) {
         return STATUS_WRITES.computeIfAbsent(replica, r -> new java.util.concurrent.atomic.AtomicInteger()).get();
@@ -59,6 +63,7 @@ class LeaderElectionTest {
                     @Override
                     public void before(io.fabric8.kubernetes.client.http.BasicBuilder builder, io.fabric8.kubernetes.client.http.HttpRequest request,
                                        RequestTags tags) {
+                        CALLS.add(RbacRules.attributes(request.method(), request.uri()));
                         if ("PATCH".equals(request.method()) && request.uri().getPath().endsWith("/datasets/shared/status")) {
                             STATUS_WRITES.computeIfAbsent(instance, r -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
                         }
@@ -131,6 +136,13 @@ class LeaderElectionTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(6).equals(samples(kube)));
                 assertThat(statusWrites(leaderName)).as("the old leader wrote nothing more").isEqualTo(1);
                 assertThat(statusWrites(standbyName)).as("the new leader wrote the report made during the gap, once").isEqualTo(1);
+
+                // issue 9: deploy/rbac.yaml grants every call the replicas made: informers, status
+                // patches, Events, the lease and the pods (a real API server would have refused the rest)
+                RbacRules rbac = RbacRules.fromDeploy();
+                assertThat(CALLS).contains("list edgeai.io/datasets", "watch edgeai.io/datasets", "patch edgeai.io/datasets/status",
+                    "create events.k8s.io/events", "get coordination.k8s.io/leases", "list /pods");
+                assertThat(CALLS).allMatch(rbac::allows, "granted by deploy/rbac.yaml");
             } finally {
                 first.stop();
                 second.stop();
