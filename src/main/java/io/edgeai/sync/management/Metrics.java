@@ -6,7 +6,7 @@ import org.apache.camel.CamelContext;
 
 /** Our Prometheus meters go into the registry Camel's metrics use, so one scrape shows both. */
 public final class Metrics {
-    /** The name camel-micrometer-prometheus binds its registry under. */
+    /** The name Camel looks a meter registry up by (camel-micrometer); ManagementServer binds ours under it. */
     public static final String REGISTRY = "metricsRegistry";
 
     private Metrics() {
