@@ -22,6 +22,7 @@ public final class FileScan {
     private final ExecutorService helpers;
     private final int parallelism;
     private final long parallelMinBytes;
+    private final java.util.concurrent.atomic.LongAdder bytesScanned = new java.util.concurrent.atomic.LongAdder();
 
     /** @param helpers runs the extra ranges of a parallel scan; {@code parallelism} 1 never uses it */
     public FileScan(ExecutorService helpers, int parallelism) {
@@ -36,10 +37,16 @@ public final class FileScan {
 
     /** Scans {@code [from, to)} of the channel starting in {@code state}. */
     public ScanState scan(FileChannel channel, long from, long to, ScanState state, Format format) throws IOException {
-        if (parallelism > 1 && format.splittableAtLineFeeds() && to - from >= parallelMinBytes) {
-            return scanInParallel(channel, from, to, state, format);
-        }
-        return scanRange(channel, from, to, state, format.scanner());
+        ScanState scanned = parallelism > 1 && format.splittableAtLineFeeds() && to - from >= parallelMinBytes
+            ? scanInParallel(channel, from, to, state, format)
+            : scanRange(channel, from, to, state, format.scanner());
+        bytesScanned.add(to - from);
+        return scanned;
+    }
+
+    /** Bytes scanned since start: what counting has cost in reads (an append costs its own bytes). */
+    public long bytesScanned() {
+        return bytesScanned.sum();
     }
 
     static ScanState scanRange(FileChannel channel, long from, long to, ScanState state, Scanner scanner) throws IOException {

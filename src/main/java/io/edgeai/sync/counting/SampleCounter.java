@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 /** Counts a dataset's samples: files by format (incrementally after appends), directories by their files. */
 public final class SampleCounter implements AutoCloseable {
     private final ExecutorService helpers;
+    private final FileScan scan;
     private final AppendAwareCounter files;
     private final DirectoryCounter directories;
 
@@ -24,7 +25,8 @@ public final class SampleCounter implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        files = new AppendAwareCounter(new FileScan(helpers, parallelism), confined);
+        scan = new FileScan(helpers, parallelism);
+        files = new AppendAwareCounter(scan, confined);
         directories = new DirectoryCounter(helpers, parallelism, confined);
     }
 
@@ -48,6 +50,11 @@ public final class SampleCounter implements AutoCloseable {
         }
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
         return verify ? files.countFully(path, known).samples() : files.count(path, known).samples();
+    }
+
+    /** Bytes of files scanned since start (directories are listed, not read). */
+    public long bytesScanned() {
+        return scan.bytesScanned();
     }
 
     public void forget(Path path) {

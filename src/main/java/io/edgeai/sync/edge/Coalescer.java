@@ -41,6 +41,7 @@ public final class Coalescer implements AutoCloseable {
     private final long delayNanos;
     private final long slowAfterNanos;
     private final BiConsumer<String, Boolean> task;
+    private long coalesced;
     private final Map<String, Entry> entries = new HashMap<>();
     /** When each key's last run started ({@link System#nanoTime}), while that is within {@code delay}. */
     private final Map<String, Long> lastStarted = new HashMap<>();
@@ -79,6 +80,7 @@ public final class Coalescer implements AutoCloseable {
             entries.put(key, new Entry(Phase.WAITING, verify, 0, false));
             schedule(key);
         } else {
+            coalesced++;
             Phase next = entry.phase == Phase.WAITING ? Phase.WAITING : Phase.RUNNING_AGAIN_AFTER;
             entries.put(key, entry.with(next, entry.verify || verify));
         }
@@ -142,6 +144,11 @@ public final class Coalescer implements AutoCloseable {
     }
 
     /** Whether nothing is waiting or running: the counts published are final. */
+    /** Requests that joined one already waiting or running, and so cost no run of their own. */
+    public synchronized long coalesced() {
+        return coalesced;
+    }
+
     public synchronized boolean idle() {
         return entries.isEmpty();
     }

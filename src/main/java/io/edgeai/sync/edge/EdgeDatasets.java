@@ -186,6 +186,15 @@ public final class EdgeDatasets implements AutoCloseable {
         return recountNanos.sum() / 1e9;
     }
 
+    /** File changes that joined a recount already due, and the bytes the recounts read. */
+    public long changesCoalesced() {
+        return recounts.coalesced();
+    }
+
+    public long bytesCounted() {
+        return counter.bytesScanned();
+    }
+
     /** Datasets this node holds, and those whose status waits to be sent again. */
     public int datasets() {
         return desired.all().size();

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +53,10 @@ public final class EdgeWiring {
     private static void registerMetrics(MeterRegistry metrics, EdgeDatasets datasets) {
         FunctionTimer.builder("edgeai.edge.recount", datasets, EdgeDatasets::recounts, EdgeDatasets::recountSeconds, TimeUnit.SECONDS)
             .description("Datasets counted (a file change, a placement, a resend, the safety pass) and the time it took").register(metrics);
+        FunctionCounter.builder("edgeai.edge.counted", datasets, EdgeDatasets::bytesCounted).baseUnit("bytes")
+            .description("Bytes of dataset files read by counting (an append costs its own bytes)").register(metrics);
+        FunctionCounter.builder("edgeai.edge.changes.coalesced", datasets, EdgeDatasets::changesCoalesced)
+            .description("File changes that joined a recount already due instead of costing one").register(metrics);
         Gauge.builder("edgeai.edge.datasets", datasets, EdgeDatasets::datasets).description("Datasets this node holds").register(metrics);
         Gauge.builder("edgeai.edge.statuses.undelivered", datasets, EdgeDatasets::undelivered)
             .description("Datasets whose status the broker did not take, waiting for the next resend").register(metrics);

@@ -26,6 +26,8 @@ class CoalescerTest {
                 coalescer.request("k", false);
             }
             await().atMost(Duration.ofSeconds(10)).until(coalescer::idle);
+            // every request that did not start a run joined one (the metric edgeai_edge_changes_coalesced_total)
+            assertThat(coalescer.coalesced()).isBetween(5000L - runs.get(), 4999L);
         }
         assertThat(latestSeen.get()).as("the last run saw the last write").isEqualTo(5000);
         assertThat(runs.get()).isBetween(1, 100);

@@ -92,7 +92,11 @@ class HealthAndMetricsTest {
                     .contains("edgeai_mqtt_broker_reachable 1.0").contains("routeId=\"status-write\"");
                 String edgeMetrics = get(edgePort, "/observe/metrics").body();
                 assertThat(edgeMetrics).contains("edgeai_edge_datasets 2.0").contains("edgeai_edge_recount_seconds_count")
-                    .contains("edgeai_edge_statuses_undelivered 0.0");
+                    .contains("edgeai_edge_statuses_undelivered 0.0").contains("edgeai_edge_changes_coalesced_total");
+                // the counted file is "a\nb\n": each count of it reads its 4 bytes (the missing one reads none)
+                java.util.regex.Matcher bytes = java.util.regex.Pattern.compile("edgeai_edge_counted_bytes_total (\\d+)\\.0").matcher(edgeMetrics);
+                assertThat(bytes.find()).as(edgeMetrics).isTrue();
+                assertThat(Long.parseLong(bytes.group(1))).isPositive().satisfies(read -> assertThat(read % 4).isZero());
 
                 broker.close(); // the edge's next presence publish finds no broker
                 await().atMost(Duration.ofSeconds(20)).until(() -> answers(edgePort, "/observe/health/ready", 503, "mqtt-broker"));
