@@ -139,6 +139,26 @@ class DeployTest {
             "/pods", Set.of("list")));
     }
 
+    /** The Secret template names the Secrets the workloads mount, holds no password, and stays out of the base. */
+    @Test
+    void theSecretTemplateFitsTheWorkloadsAndHoldsNoPassword() throws IOException {
+        Map<String, JsonNode> secrets = new HashMap<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(Files.readString(Path.of("deploy/secrets/mqtt-secrets.template.yaml")))) {
+            for (JsonNode secret : YAML.readValues(parser, JsonNode.class).readAll()) {
+                assertThat(secret.path("kind").asText()).isEqualTo("Secret");
+                assertThat(secret.path("metadata").path("namespace").asText()).isEqualTo("edgeai-system");
+                secret.path("stringData").forEach(value -> assertThat(value.asText()).as("a template holds no password").isEmpty());
+                secrets.put(secret.path("metadata").path("name").asText(), secret);
+            }
+        }
+        for (String workload : List.of("Deployment/edgeai-sync-cloud", "DaemonSet/edgeai-sync-edge")) {
+            List<String> mounted = object(workload).path("spec").path("template").path("spec").path("volumes").findValuesAsText("secretName");
+            assertThat(secrets).as(workload).containsKeys(mounted.toArray(String[]::new));
+        }
+        assertThat(secrets.get("edgeai-sync-cloud-mqtt").path("stringData").has("password")).isTrue();
+        assertThat(text).as("the base never carries the template").doesNotContain("kind: Secret");
+    }
+
     /** The bare-host unit: systemd-analyze finds nothing to say (it warns, exit 0, on a misspelt setting: any output fails). */
     @Test
     void theSystemdUnitVerifies() throws Exception {
