@@ -34,6 +34,10 @@ final class ManagementServer extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     /** Camel's exposure level that lists every check, not only a summary while all are up. */
     private static final String EVERY_CHECK = "full";
+    private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
+    private static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
+    /** Requests served at once: a few slow clients leave the others (the kubelet's probes) a thread. */
+    private static final int THREADS = 4;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final CamelContext context;
@@ -62,6 +66,15 @@ final class ManagementServer extends ServiceSupport {
      * @param healthPath where the probes are, or null for none; {@code metrics} whether to serve {@code path/observe/metrics}
      */
     static ManagementServer listen(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
+        // a client that sends half a request, or never reads the answer, would hold a thread for
+        // ever, and with it the probes: the JDK's server closes such connections after these times
+        // (read once, as its first server starts; values given on the command line win)
+        if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
+            System.setProperty(MAX_REQUEST_SECONDS, "2");
+        }
+        if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
+            System.setProperty(MAX_RESPONSE_SECONDS, "10"); // Prometheus' default scrape timeout
+        }
         try {
             return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), host, path, healthPath, metrics);
         } catch (IOException e) {
@@ -95,8 +108,8 @@ final class ManagementServer extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        // one thread: probes and scrapes are small and rare, and a flood of them waits in the backlog
-        executor = Executors.newSingleThreadExecutor(runnable -> {
+        // a few threads: probes and scrapes are small and rare, and a flood of them waits in the backlog
+        executor = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "management-server");
             thread.setDaemon(true);
             return thread;

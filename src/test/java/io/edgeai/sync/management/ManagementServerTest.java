@@ -2,14 +2,17 @@ package io.edgeai.sync.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.edgeai.sync.ConfigurationError;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -99,6 +102,42 @@ class ManagementServerTest {
         assertThat(send("GET", "/observe/healthz").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/observe/metrics/x").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/").statusCode()).isEqualTo(404);
+    }
+
+    /** Clients that send half a request and wait (slowloris) are cut off; the probes keep answering. */
+    @Test
+    void halfSentRequestsDoNotStarveTheProbes() throws Exception {
+        start(0);
+        context.start();
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.port());
+                socket.getOutputStream().write("GET /observe/hea".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> send("GET", "/observe/health/live").statusCode() == 200);
+            for (java.net.Socket socket : slow) {
+                assertThat(closedByServer(socket)).as("the server closed the half-sent request").isTrue();
+            }
+        } finally {
+            for (java.net.Socket socket : slow) {
+                socket.close();
+            }
+        }
+    }
+
+    /** The end of the stream or a reset, within 15 s; false if the connection stays open. */
+    private static boolean closedByServer(java.net.Socket socket) throws IOException {
+        socket.setSoTimeout(15_000);
+        try {
+            return socket.getInputStream().read() == -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return e.getMessage().contains("reset");
+        }
     }
 
     @Test
