@@ -51,8 +51,15 @@ final class LocalDispatcher extends Dispatcher {
         }
     };
 
+    /** Printer columns by "group/plural" ("/namespaces" for the core group); kinds not named get Age. */
+    private final Map<String, List<PrinterTable.Column>> printerColumns = new ConcurrentHashMap<>();
+
     void serve(String path, String body) {
         documents.put(path, body);
+    }
+
+    void printColumns(String group, String plural, List<PrinterTable.Column> columns) {
+        printerColumns.put(group + "/" + plural, List.copyOf(columns));
     }
 
     @Override
@@ -70,6 +77,13 @@ final class LocalDispatcher extends Dispatcher {
             if (coreEvents.matches()) {
                 return coreEvents(coreEvents.group(1), query < 0 ? "" : path.substring(query + 1));
             }
+            String accept = request.getHeader("Accept");
+            if (accept != null && accept.contains("as=Table") && !path.contains("watch=true")) {
+                MockResponse table = table(path, bare);
+                if (table != null) {
+                    return table;
+                }
+            }
             return crud.dispatch(request);
         }
         // compare and write as one step, as etcd does (the mock server serves one request at a time
@@ -78,6 +92,46 @@ final class LocalDispatcher extends Dispatcher {
             MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)) : null;
             return conflict != null ? conflict : crud.dispatch(request);
         }
+    }
+
+    /**
+     * What kubectl get asks for: the stored list or object as a Table (server-side printing), or null
+     * to answer as JSON (a subresource, or not a resource path).
+     */
+    private MockResponse table(String path, String bare) {
+        String[] segments = bare.split("/");
+        int first = bare.startsWith("/apis/") ? 4 : bare.startsWith("/api/") ? 3 : -1;
+        if (first < 0 || segments.length <= first) {
+            return null;
+        }
+        String group = bare.startsWith("/apis/") ? segments[2] : "";
+        List<String> rest = List.of(segments).subList(first, segments.length);
+        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+            rest = rest.subList(2, rest.size());
+        }
+        if (rest.size() > 2) {
+            return null;
+        }
+        MockResponse stored = crud.handleGet(path);
+        if (!stored.getStatus().startsWith("HTTP/1.1 200")) {
+            return stored;
+        }
+        JsonNode body;
+        try {
+            body = Serialization.jsonMapper().readTree(stored.getBody().readUtf8());
+        } catch (JsonProcessingException e) {
+            return new MockResponse().setResponseCode(500).setBody(e.getOriginalMessage());
+        }
+        List<JsonNode> objects = new java.util.ArrayList<>();
+        if (rest.size() == 1) {
+            body.path("items").forEach(objects::add);
+        } else {
+            objects.add(body);
+        }
+        String resourceVersion = body.path("metadata").path("resourceVersion").asText("");
+        ObjectNode table = PrinterTable.of(printerColumns.getOrDefault(group + "/" + rest.get(0), PrinterTable.AGE_ONLY), objects, resourceVersion,
+            java.time.Instant.now());
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(table.toString());
     }
 
     /** The core/v1 view of the events.k8s.io/v1 Events in a namespace (or all), filtered by the query's field selector. */

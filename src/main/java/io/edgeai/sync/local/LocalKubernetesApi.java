@@ -1,5 +1,6 @@
 package io.edgeai.sync.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -21,9 +22,10 @@ import java.util.Map;
 
 /**
  * An in-memory Kubernetes API: fabric8's mock server in CRUD mode, with our CRDs installed and the
- * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent and serves watches, but
- * it does not validate against the CRD schema and serves no printer-column tables; the CRD tests
- * cover those. For local mode and tests only: production uses a real cluster.
+ * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent, serves watches
+ * (over WebSocket) and prints tables from the CRDs' printer columns ({@link PrinterTable}), but it
+ * does not validate against the CRD schema; the CRD tests cover that. For local mode and tests
+ * only: production uses a real cluster.
  */
 public final class LocalKubernetesApi implements AutoCloseable {
     public static final String[] CRD_FILES = {"crds/datasets.edgeai.io.yaml", "crds/models.edgeai.io.yaml"};
@@ -45,7 +47,19 @@ public final class LocalKubernetesApi implements AutoCloseable {
         server.init(InetAddress.getLoopbackAddress(), port);
         List<CustomResourceDefinition> crds = loadCrds();
         stubDiscovery(crds);
+        for (CustomResourceDefinition crd : crds) {
+            // kubectl get asks the server to print: the columns come from the CRD, as kube-apiserver takes them
+            JsonNode version = YAML.valueToTree(crd.getSpec().getVersions().get(0));
+            List<PrinterTable.Column> columns = new ArrayList<>();
+            version.path("additionalPrinterColumns").forEach(column -> columns.add(PrinterTable.Column.of(column)));
+            dispatcher.printColumns(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural(), columns.isEmpty() ? PrinterTable.AGE_ONLY : columns);
+        }
         client = server.createClient();
+        // the namespaces every kube-apiserver has from the start
+        for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+                .withNewStatus().withPhase("Active").endStatus().build()).create();
+        }
         for (CustomResourceDefinition crd : crds) {
             crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
                 .withConditions(new CustomResourceDefinitionConditionBuilder().withType("Established").withStatus("True").build())
