@@ -13,7 +13,9 @@ class ConfigurationErrorTest {
 
     private static Process launch(Path home, String mode, String... env) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), EdgeaiSync.class.getName(), mode)
+        // any free port for health and metrics: 9876 may be taken on the machine that runs the tests
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Dcamel.management.port=0", "-cp", System.getProperty("java.class.path"),
+            EdgeaiSync.class.getName(), mode)
             .directory(home.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("EDGEAI_"));
         for (int i = 0; i < env.length; i += 2) {

@@ -58,6 +58,13 @@ final class LocalDispatcher extends Dispatcher {
         documents.put(path, body);
     }
 
+    /** Custom resources by "group/plural", checked on every write as kube-apiserver checks them. */
+    private final Map<String, CrdValidation> validations = new ConcurrentHashMap<>();
+
+    void validate(String group, String plural, CrdValidation validation) {
+        validations.put(group + "/" + plural, validation);
+    }
+
     void printColumns(String group, String plural, List<PrinterTable.Column> columns) {
         printerColumns.put(group + "/" + plural, List.copyOf(columns));
     }
@@ -89,6 +96,10 @@ final class LocalDispatcher extends Dispatcher {
         // compare and write as one step, as etcd does (the mock server serves one request at a time
         // today, so the race tests pass without this lock too; the lock does not depend on that)
         synchronized (writes) {
+            MockResponse invalid = invalidWrite(request, bare);
+            if (invalid != null) {
+                return invalid;
+            }
             MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)) : null;
             return conflict != null ? conflict : crud.dispatch(request);
         }
@@ -209,6 +220,61 @@ final class LocalDispatcher extends Dispatcher {
         String type = request.getHeader("Content-Type");
         return "PATCH".equals(request.getMethod()) && type != null && (type.startsWith("application/merge-patch+json")
             || type.startsWith("application/strategic-merge-patch+json"));
+    }
+
+    /**
+     * A 422 if the object this write would leave (the body created or put, the stored object patched,
+     * a status written into it) breaks its CRD's schema; null for kinds without one, and for writes
+     * the CRUD dispatcher refuses anyway (nothing stored to patch, a body that does not parse).
+     */
+    private MockResponse invalidWrite(RecordedRequest request, String bare) {
+        String method = request.getMethod();
+        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method) || !bare.startsWith("/apis/")) {
+            return null;
+        }
+        String[] segments = bare.split("/");
+        List<String> rest = List.of(segments).subList(Math.min(4, segments.length), segments.length);
+        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+            rest = rest.subList(2, rest.size());
+        }
+        CrdValidation validation = rest.isEmpty() ? null : validations.get(segments[2] + "/" + rest.get(0));
+        if (validation == null) {
+            return null;
+        }
+        boolean status = rest.size() == 3 && rest.get(2).equals("status");
+        try {
+            // read without consuming it: the CRUD dispatcher reads the body next
+            JsonNode body = Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            JsonNode result;
+            if ("POST".equals(method)) {
+                result = body;
+            } else {
+                String objectPath = status ? bare.substring(0, bare.length() - "/status".length()) : bare;
+                MockResponse stored = crud.handleGet(objectPath);
+                if (!stored.getStatus().startsWith("HTTP/1.1 200")) {
+                    return null;
+                }
+                JsonNode current = Serialization.jsonMapper().readTree(stored.getBody().readUtf8());
+                String type = request.getHeader("Content-Type");
+                JsonNode written = "PUT".equals(method) ? body
+                    : type != null && type.startsWith("application/json-patch+json") ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current)
+                    : mergePatch(current, body);
+                // a write to /status changes only the status; a write to the object, everything else
+                result = written.deepCopy();
+                if (status) {
+                    result = current.deepCopy();
+                    ((ObjectNode) result).set("status", written.get("status"));
+                } else if (current.has("status")) {
+                    ((ObjectNode) result).set("status", current.get("status"));
+                } else {
+                    ((ObjectNode) result).remove("status");
+                }
+            }
+            ObjectNode failure = validation.invalid(result);
+            return failure == null ? null : new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(failure.toString());
+        } catch (JsonProcessingException | RuntimeException e) {
+            return null; // the CRUD dispatcher answers what it cannot read or apply
+        }
     }
 
     /** A 409 Conflict if the body names a resourceVersion the stored object is no longer at. */

@@ -22,10 +22,10 @@ import java.util.Map;
 
 /**
  * An in-memory Kubernetes API: fabric8's mock server in CRUD mode, with our CRDs installed and the
- * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent, serves watches
- * (over WebSocket) and prints tables from the CRDs' printer columns ({@link PrinterTable}), but it
- * does not validate against the CRD schema; the CRD tests cover that. For local mode and tests
- * only: production uses a real cluster.
+ * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent, refuses custom
+ * resources that break their CRD's schema ({@link CrdValidation}), serves watches (over WebSocket)
+ * and prints tables from the CRDs' printer columns ({@link PrinterTable}). It does not prune
+ * unknown fields. For local mode and tests only: production uses a real cluster.
  */
 public final class LocalKubernetesApi implements AutoCloseable {
     public static final String[] CRD_FILES = {"crds/datasets.edgeai.io.yaml", "crds/models.edgeai.io.yaml"};
@@ -53,6 +53,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
             List<PrinterTable.Column> columns = new ArrayList<>();
             version.path("additionalPrinterColumns").forEach(column -> columns.add(PrinterTable.Column.of(column)));
             dispatcher.printColumns(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural(), columns.isEmpty() ? PrinterTable.AGE_ONLY : columns);
+            dispatcher.validate(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural(), new CrdValidation(crd.getSpec().getNames().getKind(),
+                crd.getSpec().getGroup(), version.path("schema").path("openAPIV3Schema")));
         }
         client = server.createClient();
         // the namespaces every kube-apiserver has from the start

@@ -1,0 +1,132 @@
+package io.edgeai.sync.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A custom resource checked against its CRD's {@code openAPIV3Schema}, as kube-apiserver checks every
+ * create, update and patch: the schema is the CRD's own (from crds/, never a copy), validated with
+ * networknt's JSON Schema validator, and a mistake is answered as kube-apiserver answers it, a 422
+ * {@code Invalid} Status whose message and causes name the field
+ * ({@code Dataset.edgeai.io "x" is invalid: spec.nodeName: Invalid value: "Edge_0": ...}).
+ */
+final class CrdValidation {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final String kind;
+    private final String group;
+    private final JsonSchema schema;
+
+    CrdValidation(String kind, String group, JsonNode openApiV3Schema) {
+        this.kind = kind;
+        this.group = group;
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        // structural schemas are OpenAPI v3's subset of draft 4; the x-kubernetes-* keywords are not
+        // checked here (none of ours changes validation)
+        this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApiV3Schema, config);
+    }
+
+    /** Null if {@code object} is valid, else the Status body of the 422 kube-apiserver would answer. */
+    ObjectNode invalid(JsonNode object) {
+        List<String[]> errors = schema.validate(object).stream().map(CrdValidation::fieldError)
+            .sorted(Comparator.comparing((String[] error) -> error[0])).toList();
+        if (errors.isEmpty()) {
+            return null;
+        }
+        String name = object.path("metadata").path("name").asText("");
+        List<String> messages = errors.stream().map(error -> error[0] + ": " + error[1]).toList();
+        String message = kind + "." + group + " \"" + name + "\" is invalid: "
+            + (messages.size() == 1 ? messages.get(0) : "[" + String.join(", ", messages) + "]");
+        ObjectNode status = JSON.objectNode().put("kind", "Status").put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure").put("message", message).put("reason", "Invalid");
+        ObjectNode details = status.putObject("details").put("name", name).put("group", group).put("kind", kind);
+        ArrayNode causes = details.putArray("causes");
+        for (String[] error : errors) {
+            causes.addObject().put("reason", error[2]).put("message", error[1]).put("field", error[0]);
+        }
+        status.put("code", 422);
+        return status;
+    }
+
+    /** {field, message, cause reason} in kube-apiserver's words for one schema violation. */
+    private static String[] fieldError(ValidationMessage violation) {
+        String field = fieldPath(violation.getInstanceLocation().toString());
+        JsonNode value = violation.getInstanceNode();
+        Object[] arguments = violation.getArguments() == null ? new Object[0] : violation.getArguments();
+        return switch (violation.getType()) {
+            case "required" -> {
+                String missing = (field.isEmpty() ? "" : field + ".") + violation.getProperty();
+                yield new String[] {missing, "Required value", "FieldValueRequired"};
+            }
+            case "enum" -> new String[] {field, "Unsupported value: " + quoted(value) + ": supported values: " + enumValues(violation.getSchemaNode()),
+                "FieldValueNotSupported"};
+            case "type" -> new String[] {field, "Invalid value: \"" + typeOf(value) + "\": " + field + " in body must be of type "
+                + violation.getSchemaNode().asText() + ": \"" + typeOf(value) + "\"", "FieldValueTypeInvalid"};
+            case "pattern" -> new String[] {field, "Invalid value: " + quoted(value) + ": " + field + " in body should match '"
+                + violation.getSchemaNode().asText() + "'", "FieldValueInvalid"};
+            case "minimum" -> new String[] {field, "Invalid value: " + quoted(value) + ": " + field + " in body should be greater than or equal to "
+                + violation.getSchemaNode().asText(), "FieldValueInvalid"};
+            case "minLength" -> new String[] {field, "Invalid value: " + quoted(value) + ": " + field + " in body should be at least "
+                + violation.getSchemaNode().asText() + " chars long", "FieldValueInvalid"};
+            case "maxLength" -> new String[] {field, "Too long: may not be more than " + violation.getSchemaNode().asText() + " bytes",
+                "FieldValueTooLong"};
+            case "format" -> new String[] {field, "Invalid value: " + quoted(value) + ": " + field + " in body must be of type "
+                + (arguments.length > 0 ? arguments[0] : "format") + ": " + quoted(value), "FieldValueInvalid"};
+            default -> new String[] {field, "Invalid value: " + quoted(value) + ": " + violation.getMessage(), "FieldValueInvalid"};
+        };
+    }
+
+    /** A JSON pointer (/status/conditions/0/type) or path ($.spec) as kube-apiserver names fields: status.conditions[0].type. */
+    static String fieldPath(String location) {
+        String path = location.startsWith("$") ? location.substring(1).replaceFirst("^\\.", "") : location;
+        if (!location.startsWith("/")) {
+            return path;
+        }
+        StringBuilder field = new StringBuilder();
+        for (String token : path.substring(1).split("/")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            String name = token.replace("~1", "/").replace("~0", "~");
+            if (name.chars().allMatch(Character::isDigit)) {
+                field.append('[').append(name).append(']');
+            } else {
+                field.append(field.length() == 0 ? "" : ".").append(name);
+            }
+        }
+        return field.toString();
+    }
+
+    private static String quoted(JsonNode value) {
+        if (value == null || value.isMissingNode()) {
+            return "null";
+        }
+        return value.isTextual() ? value.toString() : value.isValueNode() ? value.asText() : "\"" + typeOf(value) + "\"";
+    }
+
+    private static String typeOf(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return "null";
+        }
+        return value.isTextual() ? "string" : value.isIntegralNumber() ? "integer" : value.isNumber() ? "number" : value.isBoolean() ? "boolean"
+            : value.isArray() ? "array" : "object";
+    }
+
+    private static String enumValues(JsonNode allowed) {
+        List<String> values = new ArrayList<>();
+        allowed.forEach(value -> values.add(value.toString()));
+        return values.stream().collect(Collectors.joining(", "));
+    }
+}
