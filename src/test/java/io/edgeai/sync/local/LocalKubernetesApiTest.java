@@ -183,4 +183,46 @@ class LocalKubernetesApiTest {
         assertThatThrownBy(() -> kube.v1().events().inNamespace("events").withField("note", "x").list())
             .isInstanceOf(KubernetesClientException.class).hasMessageContaining("field label not supported");
     }
+
+    /** Issue 10: the status subresource's rules and metadata.generation, as kube-apiserver keeps them. */
+    @Test
+    void theObjectAndItsStatusAreWrittenApartAndGenerationCountsSpecChanges() {
+        Dataset dataset = new Dataset();
+        dataset.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("apart").build());
+        dataset.setSpec(new DatasetSpec("/data/apart", "txt", "edge0"));
+        DatasetStatus claimed = new DatasetStatus();
+        claimed.setNumberOfSamples(999L);
+        dataset.setStatus(claimed);
+        Dataset created = kube.resource(dataset).create();
+        assertThat(created.getStatus()).as("a create does not set the status").isNull();
+        assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+
+        DatasetStatus counted = new DatasetStatus();
+        counted.setNumberOfSamples(3L);
+        created.setStatus(counted);
+        Dataset withStatus = kube.resource(created).updateStatus();
+        assertThat(withStatus.getStatus().getNumberOfSamples()).isEqualTo(3L);
+        assertThat(withStatus.getMetadata().getGeneration()).as("a status write is not a spec change").isEqualTo(1L);
+
+        withStatus.getSpec().setFormat("csv");
+        withStatus.getStatus().setNumberOfSamples(7L);
+        Dataset updated = kube.resource(withStatus).update();
+        assertThat(updated.getSpec().getFormat()).isEqualTo("csv");
+        assertThat(updated.getStatus().getNumberOfSamples()).as("an update of the object keeps the status").isEqualTo(3L);
+        assertThat(updated.getMetadata().getGeneration()).isEqualTo(2L);
+
+        updated.getSpec().setFormat("jsonl");
+        updated.getStatus().setNumberOfSamples(8L);
+        Dataset statusOnly = kube.resource(updated).updateStatus();
+        assertThat(statusOnly.getStatus().getNumberOfSamples()).isEqualTo(8L);
+        assertThat(statusOnly.getSpec().getFormat()).as("a status write keeps the spec").isEqualTo("csv");
+        assertThat(statusOnly.getMetadata().getGeneration()).isEqualTo(2L);
+
+        Dataset relabelled = kube.resources(Dataset.class).inNamespace("default").withName("apart")
+            .edit(d -> {
+                d.getMetadata().setLabels(java.util.Map.of("team", "vision"));
+                return d;
+            });
+        assertThat(relabelled.getMetadata().getGeneration()).as("metadata changes are not spec changes").isEqualTo(2L);
+    }
 }
