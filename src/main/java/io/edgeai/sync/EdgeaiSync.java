@@ -16,7 +16,8 @@ public final class EdgeaiSync {
 
         modes:
           local        cloud, edge, an embedded MQTT broker and an in-memory Kubernetes API in one
-                       process, for trying things; prints the kubeconfig to use (the default)
+                       process, for trying things; prints the kubeconfig to use (the default in
+                       edgeai-sync.jar; edgeai-sync-cloud.jar and edgeai-sync-edge.jar run their own mode)
           cloud        watches Datasets and Models, sends them to the edge nodes, writes their statuses
           edge         on an edge node: counts its datasets under its data roots, reports upstream
           bench, bench-e2e, bench-scale, bench-artifacts
@@ -55,6 +56,11 @@ public final class EdgeaiSync {
         List<String> present = present();
         // local by default; a jar with one mode runs that one
         String mode = args.length > 0 ? args[0] : present.contains("local") || present.isEmpty() ? "local" : present.get(0);
+        if (args.length > 1 && List.of("local", SyncApp.CLOUD, SyncApp.EDGE).contains(mode)) {
+            System.err.println("edgeai-sync " + mode + ": unexpected argument '" + args[1] + "'; settings are properties or environment variables"
+                + " (--help says more)");
+            System.exit(2);
+        }
         if (MODES.containsKey(mode) && !present.contains(mode)) {
             boolean leanJar = SyncApp.CLOUD.equals(mode) || SyncApp.EDGE.equals(mode);
             System.err.println("edgeai-sync: this jar runs only " + String.join(", ", present) + "; " + mode + " is in "

@@ -12,10 +12,17 @@ import org.junit.jupiter.api.Test;
 class ConfigurationErrorTest {
 
     private static Process launch(Path home, String mode, String... env) throws Exception {
+        return launch(home, List.of("-Dcamel.management.port=0"), List.of(mode), env);
+    }
+
+    private static Process launch(Path home, List<String> jvmFlags, List<String> arguments, String... env) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // any free port for health and metrics: 9876 may be taken on the machine that runs the tests
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Dcamel.management.port=0", "-cp", System.getProperty("java.class.path"),
-            EdgeaiSync.class.getName(), mode)
+        // any free port for health and metrics (jvmFlags): 9876 may be taken on the machine that runs the tests
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EdgeaiSync.class.getName()));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
             .directory(home.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("EDGEAI_"));
         for (int i = 0; i < env.length; i += 2) {
@@ -97,5 +104,24 @@ class ConfigurationErrorTest {
         assertThat(edge.exitValue()).isEqualTo(2);
         assertThat(output).contains("edgeai-sync edge: edgeai.mqtt.password-file " + home.resolve("secrets/edge7")
             + " cannot be read (NoSuchFileException)");
+    }
+
+    /** A management port that is not a port, a mode given arguments it does not take: one line each, exit 2. */
+    @Test
+    void aPortThatIsNotAPortAndStrayArgumentsSaySoInOneLine(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        String[] edge = {"EDGEAI_NODE_NAME", "edge0", "EDGEAI_EDGE_DATA_ROOTS", home.toString(), "EDGEAI_EDGE_STATE_DIR", home.resolve("state").toString()};
+        Process letters = launch(home, List.of("-Dcamel.management.port=abc"), List.of("edge"), edge);
+        assertThat(finish(letters)).contains("edgeai-sync edge: camel.management.port must be a port number, not 'abc'");
+        assertThat(letters.exitValue()).isEqualTo(2);
+
+        Process tooHigh = launch(home, List.of("-Dcamel.management.port=70000"), List.of("edge"), edge);
+        List<String> said = finish(tooHigh);
+        assertThat(said).contains("edgeai-sync edge: camel.management.port must be a port number from 0 to 65535, not 70000");
+        assertThat(said).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
+
+        Process stray = launch(home, List.of(), List.of("edge", "--help"), edge);
+        assertThat(finish(stray)).containsExactly("edgeai-sync edge: unexpected argument '--help'; settings are properties or environment variables"
+            + " (--help says more)");
+        assertThat(stray.exitValue()).isEqualTo(2);
     }
 }

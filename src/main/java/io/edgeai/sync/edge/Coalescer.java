@@ -143,12 +143,12 @@ public final class Coalescer implements AutoCloseable {
         }
     }
 
-    /** Whether nothing is waiting or running: the counts published are final. */
     /** Requests that joined one already waiting or running, and so cost no run of their own. */
     public synchronized long coalesced() {
         return coalesced;
     }
 
+    /** Whether nothing is waiting or running: the counts published are final. */
     public synchronized boolean idle() {
         return entries.isEmpty();
     }

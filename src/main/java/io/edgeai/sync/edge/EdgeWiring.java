@@ -54,7 +54,7 @@ public final class EdgeWiring {
         FunctionTimer.builder("edgeai.edge.recount", datasets, EdgeDatasets::recounts, EdgeDatasets::recountSeconds, TimeUnit.SECONDS)
             .description("Datasets counted (a file change, a placement, a resend, the safety pass) and the time it took").register(metrics);
         FunctionCounter.builder("edgeai.edge.counted", datasets, EdgeDatasets::bytesCounted).baseUnit("bytes")
-            .description("Bytes of dataset files read by counting (an append costs its own bytes)").register(metrics);
+            .description("Bytes of dataset files scanned for samples (an append costs its own bytes; the 4 KiB check before it is not counted)").register(metrics);
         FunctionCounter.builder("edgeai.edge.changes.coalesced", datasets, EdgeDatasets::changesCoalesced)
             .description("File changes that joined a recount already due instead of costing one").register(metrics);
         Gauge.builder("edgeai.edge.datasets", datasets, EdgeDatasets::datasets).description("Datasets this node holds").register(metrics);

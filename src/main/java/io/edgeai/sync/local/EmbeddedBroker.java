@@ -16,6 +16,15 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
 
     public EmbeddedBroker(int port) throws IOException {
+        if (port != 0) {
+            // Moquette logs a port in use and keeps its threads, so the process would neither run nor end
+            try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                taken.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new io.edgeai.sync.ConfigurationError("the embedded broker cannot listen on port " + port + " (edgeai.local.mqtt-port): "
+                    + e.getMessage());
+            }
+        }
         this.port = port == 0 ? freePort() : port;
         Properties config = new Properties();
         config.setProperty("host", InetAddress.getLoopbackAddress().getHostAddress());

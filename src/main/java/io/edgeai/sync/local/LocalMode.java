@@ -14,12 +14,16 @@ import org.apache.camel.main.Main;
  */
 public final class LocalMode implements AutoCloseable {
     public static final String NODE = "edge0";
+    private static final String MANAGEMENT_PORT = "camel.management.port";
+    private static final int DEFAULT_CLOUD_PORT = 9876;
 
     private final EmbeddedBroker broker;
     private final LocalKubernetesApi api;
     private final Main cloud;
     private final Main edge;
     private final Path kubeconfig;
+    private final int cloudPort;
+    private final int edgePort;
 
     public LocalMode(Path home) throws Exception {
         Path data = Files.createDirectories(home.resolve("data"));
@@ -33,7 +37,17 @@ public final class LocalMode implements AutoCloseable {
         api = new LocalKubernetesApi();
         kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
 
+        // one -Dcamel.management.port would give both processes the same port: the cloud takes it, the edge the next
+        String asked = System.getProperty(MANAGEMENT_PORT);
+        System.clearProperty(MANAGEMENT_PORT);
+        try {
+            cloudPort = asked == null || asked.isBlank() ? DEFAULT_CLOUD_PORT : Integer.parseInt(asked.trim());
+        } catch (NumberFormatException e) {
+            throw new io.edgeai.sync.ConfigurationError("camel.management.port must be a port number, not '" + asked + "'");
+        }
+        edgePort = cloudPort == 0 ? 0 : cloudPort + 1;
         Properties cloudProps = quiet();
+        cloudProps.setProperty(MANAGEMENT_PORT, String.valueOf(cloudPort));
         cloudProps.setProperty("edgeai.mqtt.url", broker.url());
         cloudProps.setProperty("edgeai.cloud.leader-election", "false"); // one cloud, whatever the host
         cloud = SyncApp.create(SyncApp.CLOUD, cloudProps, api.client());
@@ -41,7 +55,7 @@ public final class LocalMode implements AutoCloseable {
         Properties edgeProps = quiet();
         edgeProps.setProperty("edgeai.mqtt.url", broker.url());
         edgeProps.setProperty("edgeai.node-name", NODE);
-        edgeProps.setProperty("camel.management.port", "9877"); // the cloud has 9876
+        edgeProps.setProperty(MANAGEMENT_PORT, String.valueOf(edgePort));
         edgeProps.setProperty("edgeai.edge.data-roots", data.toString());
         edgeProps.setProperty("edgeai.edge.state-dir", home.resolve("state").toString());
         edge = SyncApp.create(SyncApp.EDGE, edgeProps, null);
@@ -74,7 +88,8 @@ public final class LocalMode implements AutoCloseable {
             stopped.countDown();
         }));
         System.out.println("edgeai-sync local mode: cloud + edge node '" + NODE + "', data root " + home.resolve("data"));
-        System.out.println("health and metrics: http://localhost:9876/observe/ (cloud), http://localhost:9877/observe/ (edge)");
+        System.out.println("health and metrics: http://localhost:" + local.cloudPort + "/observe/health, /observe/metrics (cloud), port "
+            + local.edgePort + " (edge)");
         System.out.println("try: KUBECONFIG=" + local.kubeconfig() + " kubectl apply -f crds/samples/local-dataset.yaml");
         System.out.println("kubeconfig: " + local.kubeconfig());
         stopped.await();

@@ -36,8 +36,12 @@ final class ManagementServer extends ServiceSupport {
     private static final String EVERY_CHECK = "full";
     private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
     private static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
-    /** Requests served at once: a few slow clients leave the others (the kubelet's probes) a thread. */
-    private static final int THREADS = 4;
+    /**
+     * Requests served at once. The JDK's server reads a request on the thread that serves it, so a
+     * client that sends half a request holds a thread until the request limit (1 s) cuts it off:
+     * starving the probes takes more than this many such connections a second.
+     */
+    private static final int THREADS = 16;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final CamelContext context;
@@ -66,18 +70,21 @@ final class ManagementServer extends ServiceSupport {
      * @param healthPath where the probes are, or null for none; {@code metrics} whether to serve {@code path/observe/metrics}
      */
     static ManagementServer listen(CamelContext context, String host, int port, String path, String healthPath, boolean metrics) {
+        if (port < 0 || port > 65535) {
+            throw new ConfigurationError("camel.management.port must be a port number from 0 to 65535, not " + port);
+        }
         // a client that sends half a request, or never reads the answer, would hold a thread for
         // ever, and with it the probes: the JDK's server closes such connections after these times
         // (read once, as its first server starts; values given on the command line win)
         if (System.getProperty(MAX_REQUEST_SECONDS) == null) {
-            System.setProperty(MAX_REQUEST_SECONDS, "2");
+            System.setProperty(MAX_REQUEST_SECONDS, "1");
         }
         if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
             System.setProperty(MAX_RESPONSE_SECONDS, "10"); // Prometheus' default scrape timeout
         }
         try {
             return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), host, path, healthPath, metrics);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new ConfigurationError("cannot serve health and metrics on " + host + ":" + port + " (camel.management.host, camel.management.port): "
                 + e.getMessage());
         }
@@ -108,7 +115,7 @@ final class ManagementServer extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        // a few threads: probes and scrapes are small and rare, and a flood of them waits in the backlog
+        // probes and scrapes are small and rare; a flood of them waits in the backlog
         executor = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread thread = new Thread(runnable, "management-server");
             thread.setDaemon(true);
@@ -118,6 +125,9 @@ final class ManagementServer extends ServiceSupport {
         if (healthPath != null) {
             String health = stripSlash(healthPath);
             server.createContext(health, exchange -> {
+                if (refusedMethod(exchange)) {
+                    return;
+                }
                 String path = exchange.getRequestURI().getPath();
                 if (path.equals(health) || path.equals(health + "/")) {
                     reply(exchange, HealthReport.of(HealthCheckHelper.invoke(context, EVERY_CHECK)));
@@ -132,6 +142,9 @@ final class ManagementServer extends ServiceSupport {
         }
         if (metricsPath != null) {
             server.createContext(metricsPath, exchange -> {
+                if (refusedMethod(exchange)) {
+                    return;
+                }
                 if (exchange.getRequestURI().getPath().equals(metricsPath)) {
                     send(exchange, 200, PROMETHEUS_TEXT, registry.scrape());
                 } else {
@@ -153,13 +166,20 @@ final class ManagementServer extends ServiceSupport {
         send(exchange, report.statusCode(), "application/json", report.json());
     }
 
+    /** Anything but GET and HEAD is answered 405 at once, before any check runs or any meter is read. */
+    private static boolean refusedMethod(HttpExchange exchange) throws IOException {
+        if ("GET".equals(exchange.getRequestMethod()) || "HEAD".equals(exchange.getRequestMethod())) {
+            return false;
+        }
+        try (exchange) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            exchange.sendResponseHeaders(405, -1);
+        }
+        return true;
+    }
+
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);
             boolean head = "HEAD".equals(exchange.getRequestMethod());

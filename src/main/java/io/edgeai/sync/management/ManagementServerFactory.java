@@ -1,5 +1,6 @@
 package io.edgeai.sync.management;
 
+import io.edgeai.sync.ConfigurationError;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.camel.main.HttpManagementServerConfigurationProperties;
@@ -13,6 +14,22 @@ import org.apache.camel.main.MainHttpServerFactory;
  * server and serves the same paths for every mode.
  */
 public final class ManagementServerFactory implements MainHttpServerFactory {
+    /**
+     * The port as written: Camel's binding turns a value it cannot read ("abc", "9881 " with a space)
+     * into a random port without a word, where the probes would never find it.
+     */
+    private static int port(CamelContext context, int bound) {
+        String written = context.getPropertiesComponent().resolveProperty("camel.management.port").orElse(null);
+        if (written == null) {
+            return bound;
+        }
+        try {
+            return Integer.parseInt(written.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationError("camel.management.port must be a port number, not '" + written + "'");
+        }
+    }
+
     @Override
     public Service newHttpServer(CamelContext context, HttpServerConfigurationProperties configuration) {
         throw new IllegalArgumentException("camel.server.* is not supported: edgeai-sync serves only its management endpoints (camel.management.*)");
@@ -20,7 +37,7 @@ public final class ManagementServerFactory implements MainHttpServerFactory {
 
     @Override
     public Service newHttpManagementServer(CamelContext context, HttpManagementServerConfigurationProperties configuration) {
-        return ManagementServer.listen(context, configuration.getHost(), configuration.getPort(), configuration.getPath(),
+        return ManagementServer.listen(context, configuration.getHost(), port(context, configuration.getPort()), configuration.getPath(),
             configuration.isHealthCheckEnabled() ? configuration.getHealthPath() : null, configuration.isMetricsEnabled());
     }
 }
