@@ -95,13 +95,22 @@ final class LocalDispatcher extends Dispatcher {
         }
         // compare and write as one step, as etcd does (the mock server serves one request at a time
         // today, so the race tests pass without this lock too; the lock does not depend on that)
+        MockResponse unreadable = unreadableBody(request);
+        if (unreadable != null) {
+            return unreadable;
+        }
         synchronized (writes) {
             MockResponse invalid = invalidWrite(request, bare);
             if (invalid != null) {
                 return invalid;
             }
             MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)) : null;
-            return conflict != null ? conflict : crud.dispatch(request);
+            if (conflict != null) {
+                return conflict;
+            }
+            // the CRUD dispatcher knows a status write by the path's end: kubectl adds ?fieldManager=...
+            return crud.dispatch(query >= 0 && bare.endsWith("/status")
+                ? new RecordedRequest(request.getHttpVersion(), request.method(), bare, request.getHeaders(), request.getBody()) : request);
         }
     }
 
@@ -110,17 +119,8 @@ final class LocalDispatcher extends Dispatcher {
      * to answer as JSON (a subresource, or not a resource path).
      */
     private MockResponse table(String path, String bare) {
-        String[] segments = bare.split("/");
-        int first = bare.startsWith("/apis/") ? 4 : bare.startsWith("/api/") ? 3 : -1;
-        if (first < 0 || segments.length <= first) {
-            return null;
-        }
-        String group = bare.startsWith("/apis/") ? segments[2] : "";
-        List<String> rest = List.of(segments).subList(first, segments.length);
-        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
-            rest = rest.subList(2, rest.size());
-        }
-        if (rest.size() > 2) {
+        List<PrinterTable.Column> columns = columnsFor(bare);
+        if (columns == null) {
             return null;
         }
         MockResponse stored = crud.handleGet(path);
@@ -134,15 +134,39 @@ final class LocalDispatcher extends Dispatcher {
             return new MockResponse().setResponseCode(500).setBody(e.getOriginalMessage());
         }
         List<JsonNode> objects = new java.util.ArrayList<>();
-        if (rest.size() == 1) {
+        if (body.has("items")) {
             body.path("items").forEach(objects::add);
         } else {
             objects.add(body);
         }
         String resourceVersion = body.path("metadata").path("resourceVersion").asText("");
-        ObjectNode table = PrinterTable.of(printerColumns.getOrDefault(group + "/" + rest.get(0), PrinterTable.AGE_ONLY), objects, resourceVersion,
-            java.time.Instant.now());
+        ObjectNode table = PrinterTable.of(columns, objects, resourceVersion, java.time.Instant.now());
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(table.toString());
+    }
+
+    /** One watched object as the one-row Table kubectl get -w asks for. */
+    ObjectNode tableOf(String bare, JsonNode object) {
+        List<PrinterTable.Column> columns = columnsFor(bare);
+        return PrinterTable.of(columns == null ? PrinterTable.AGE_ONLY : columns, List.of(object),
+            object.path("metadata").path("resourceVersion").asText(""), java.time.Instant.now());
+    }
+
+    /** The printer columns of the resource a path names (a collection or one object), or null for a subresource or another path. */
+    private List<PrinterTable.Column> columnsFor(String bare) {
+        String[] segments = bare.split("/");
+        int first = bare.startsWith("/apis/") ? 4 : bare.startsWith("/api/") ? 3 : -1;
+        if (first < 0 || segments.length <= first) {
+            return null;
+        }
+        String group = bare.startsWith("/apis/") ? segments[2] : "";
+        List<String> rest = List.of(segments).subList(first, segments.length);
+        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
+            rest = rest.subList(2, rest.size());
+        }
+        if (rest.size() > 2) {
+            return null;
+        }
+        return printerColumns.getOrDefault(group + "/" + rest.get(0), PrinterTable.AGE_ONLY);
     }
 
     /** The core/v1 view of the events.k8s.io/v1 Events in a namespace (or all), filtered by the query's field selector. */
@@ -223,6 +247,29 @@ final class LocalDispatcher extends Dispatcher {
     }
 
     /**
+     * A 415 for a body in another encoding than JSON (kubectl sends protobuf for some commands) and a
+     * 400 for one that does not parse: the CRUD dispatcher would hang on either.
+     */
+    private static MockResponse unreadableBody(RecordedRequest request) {
+        String method = request.getMethod();
+        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)) {
+            return null;
+        }
+        String type = request.getHeader("Content-Type");
+        if (type != null && !type.contains("json")) {
+            ObjectNode status = failure(415, "UnsupportedMediaType", "the in-memory API reads JSON only, not " + type);
+            return new MockResponse().setResponseCode(415).setHeader("Content-Type", "application/json").setBody(status.toString());
+        }
+        try {
+            Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            return null;
+        } catch (JsonProcessingException e) {
+            ObjectNode status = failure(400, "BadRequest", "the body is not JSON: " + e.getOriginalMessage());
+            return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json").setBody(status.toString());
+        }
+    }
+
+    /**
      * A 422 if the object this write would leave (the body created or put, the stored object patched,
      * a status written into it) breaks its CRD's schema; null for kinds without one, and for writes
      * the CRUD dispatcher refuses anyway (nothing stored to patch, a body that does not parse).
@@ -260,14 +307,12 @@ final class LocalDispatcher extends Dispatcher {
                     : type != null && type.startsWith("application/json-patch+json") ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current)
                     : mergePatch(current, body);
                 // a write to /status changes only the status; a write to the object, everything else
-                result = written.deepCopy();
-                if (status) {
-                    result = current.deepCopy();
-                    ((ObjectNode) result).set("status", written.get("status"));
-                } else if (current.has("status")) {
-                    ((ObjectNode) result).set("status", current.get("status"));
-                } else {
+                JsonNode kept = status ? written.get("status") : current.get("status");
+                result = (status ? current : written).deepCopy();
+                if (kept == null || kept.isNull()) {
                     ((ObjectNode) result).remove("status");
+                } else {
+                    ((ObjectNode) result).set("status", kept);
                 }
             }
             ObjectNode failure = validation.invalid(result);

@@ -36,6 +36,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private final LocalDispatcher dispatcher = new LocalDispatcher();
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    private final WatchStreams front;
 
     public LocalKubernetesApi() throws IOException {
         this(0);
@@ -44,7 +45,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     /** @param port on loopback; 0 for any free one */
     public LocalKubernetesApi(int port) throws IOException {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
-        server.init(InetAddress.getLoopbackAddress(), port);
+        server.init(InetAddress.getLoopbackAddress(), 0);
         List<CustomResourceDefinition> crds = loadCrds();
         stubDiscovery(crds);
         for (CustomResourceDefinition crd : crds) {
@@ -57,6 +58,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
                 crd.getSpec().getGroup(), version.path("schema").path("openAPIV3Schema")));
         }
         client = server.createClient();
+        // what kubectl and the kubeconfig reach: watches over HTTP there, everything else passed to the mock
+        front = new WatchStreams(port, java.net.URI.create(client.getConfiguration().getMasterUrl()), dispatcher::tableOf);
         // the namespaces every kube-apiserver has from the start
         for (String namespace : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
             client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
@@ -81,8 +84,14 @@ public final class LocalKubernetesApi implements AutoCloseable {
         return client;
     }
 
+    /** Watches streamed over plain HTTP now, as kubectl and client-go watch. */
+    int httpWatches() {
+        return front.streaming();
+    }
+
+    /** Where kubectl and other clients reach the API (the kubeconfig's server). */
     public String url() {
-        return client.getConfiguration().getMasterUrl();
+        return front.url();
     }
 
     /** A kubeconfig that points kubectl (and any client) at this API. */
@@ -188,6 +197,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
             stub("/apis/" + groupVersion, Map.of("kind", "APIResourceList", "apiVersion", "v1", "groupVersion", groupVersion, "resources", resources));
         });
         stub("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
+        stub("/version", Map.of("major", "1", "minor", "31", "gitVersion", "v1.31.0-edgeai-local", "gitCommit", "", "gitTreeState", "clean",
+            "buildDate", "2026-11-30T00:00:00Z", "goVersion", "", "compiler", "", "platform", "linux/amd64"));
         // empty but valid OpenAPI documents let kubectl's client-side validation pass (kubectl asks
         // for v2 as protobuf, and an empty protobuf message is zero bytes)
         stub("/openapi/v2", "");
@@ -200,6 +211,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
 
     @Override
     public void close() {
+        front.close();
         client.close();
         server.destroy();
     }

@@ -1,0 +1,275 @@
+package io.edgeai.sync.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+/**
+ * The in-memory API's front door. fabric8's mock server streams watches only over WebSocket, but
+ * kubectl and client-go watch over plain HTTP (a chunked stream of JSON events): this front end
+ * answers those itself, from a WebSocket watch it opens on the mock, converting each event's object
+ * into a Table when kubectl asks for one ({@code kubectl get -w}), and ending the stream after
+ * {@code timeoutSeconds}. Every other request, WebSocket upgrades included, is passed through to the
+ * mock byte for byte, one request per connection. Local mode only; on loopback.
+ */
+final class WatchStreams implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_HEAD_BYTES = 64 * 1024;
+    private static final int MAX_CONNECTIONS = 64;
+    /** Put on an event queue when the mock's watch ends (compared by identity). */
+    private static final String END = new String("end of watch");
+
+    private final ServerSocket server;
+    private final URI mock;
+    /** Turns a watched object into a one-row Table for the request path, as kube-apiserver prints it. */
+    private final BiFunction<String, JsonNode, ObjectNode> table;
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "local-api-front");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
+    private final java.util.concurrent.atomic.AtomicInteger streaming = new java.util.concurrent.atomic.AtomicInteger();
+    private final HttpClient webSockets = HttpClient.newHttpClient();
+
+    WatchStreams(int port, URI mock, BiFunction<String, JsonNode, ObjectNode> table) throws IOException {
+        this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        this.mock = mock;
+        this.table = table;
+        threads.execute(this::accept);
+    }
+
+    String url() {
+        return "http://localhost:" + server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                if (!connections.tryAcquire()) {
+                    client.close(); // a flood of connections: refuse the newest, keep serving the rest
+                    continue;
+                }
+                threads.execute(() -> {
+                    try (client) {
+                        serve(client);
+                    } catch (IOException e) {
+                        // the client or the mock went away
+                    } finally {
+                        connections.release();
+                    }
+                });
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void serve(Socket client) throws IOException {
+        InputStream in = client.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int next = in.read();
+            if (next < 0) {
+                return;
+            }
+            head.write(next);
+            matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : next == '\r' ? 1 : 0;
+            if (head.size() > MAX_HEAD_BYTES) {
+                client.getOutputStream().write("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+        }
+        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+        String[] request = lines[0].split(" ");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            }
+        }
+        boolean upgrade = headers.containsKey("upgrade");
+        if (request.length == 3 && "GET".equals(request[0]) && isWatch(request[1]) && !upgrade) {
+            stream(client, request[1], headers.getOrDefault("accept", "").contains("as=Table"));
+        } else {
+            passThrough(client, lines, upgrade);
+        }
+    }
+
+    private static boolean isWatch(String target) {
+        int query = target.indexOf('?');
+        return query >= 0 && ("&" + target.substring(query + 1) + "&").matches(".*&watch=(true|1)&.*");
+    }
+
+    /** The request to the mock as it came, but closing after its answer: the next request may be a watch this front end must see. */
+    private void passThrough(Socket client, String[] lines, boolean upgrade) throws IOException {
+        try (Socket upstream = new Socket(mock.getHost(), mock.getPort())) {
+            StringBuilder head = new StringBuilder(lines[0]).append("\r\n");
+            for (int i = 1; i < lines.length; i++) {
+                if (!upgrade && lines[i].toLowerCase(Locale.ROOT).startsWith("connection:")) {
+                    continue;
+                }
+                head.append(lines[i]).append("\r\n");
+            }
+            if (!upgrade) {
+                head.append("Connection: close\r\n");
+            }
+            OutputStream toMock = upstream.getOutputStream();
+            toMock.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            toMock.flush();
+            // the body (and, after an upgrade, WebSocket frames) one way, the answer the other
+            threads.execute(() -> {
+                try {
+                    client.getInputStream().transferTo(toMock);
+                    upstream.shutdownOutput();
+                } catch (IOException e) {
+                    // either side closed
+                }
+            });
+            upstream.getInputStream().transferTo(client.getOutputStream());
+        }
+    }
+
+    /** A watch as kube-apiserver serves it over HTTP: one JSON event per chunk, until timeoutSeconds or the client leaves. */
+    private void stream(Socket client, String target, boolean asTable) throws IOException {
+        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+        String path = target.substring(0, target.indexOf('?'));
+        long timeoutSeconds = Math.max(1, queryLong(target, "timeoutSeconds", TimeUnit.MINUTES.toSeconds(30)));
+        // the mock's watch starts with every object; from a resourceVersion on, those the client has seen are left out
+        long since = queryLong(target, "resourceVersion", 0);
+        WebSocket socket;
+        try {
+            socket = webSockets.newWebSocketBuilder().buildAsync(URI.create("ws://" + mock.getHost() + ":" + mock.getPort() + target),
+                new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            events.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        events.add(END);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        events.add(END);
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            client.getOutputStream().write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return;
+        }
+        OutputStream out = client.getOutputStream();
+        streaming.incrementAndGet();
+        try {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                String event = left <= 0 ? END : events.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                if (event == END) {
+                    break;
+                }
+                if (event == null) {
+                    continue;
+                }
+                String shown = shown(path, event, asTable, since);
+                if (shown == null) {
+                    continue;
+                }
+                byte[] chunk = (shown + "\n").getBytes(StandardCharsets.UTF_8);
+                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streaming.decrementAndGet();
+            socket.abort();
+        }
+    }
+
+    /** Watches being streamed over HTTP now (for tests: a client is watching). */
+    int streaming() {
+        return streaming.get();
+    }
+
+    /** The event as the client asked for it (a Table row, or as it is), or null if it is older than the resourceVersion watched from. */
+    private String shown(String path, String event, boolean asTable, long since) throws IOException {
+        ObjectNode parsed = (ObjectNode) JSON.readTree(event);
+        JsonNode object = parsed.get("object");
+        if (object == null || !object.has("metadata")) {
+            return event;
+        }
+        if (since > 0 && object.path("metadata").path("resourceVersion").asLong(Long.MAX_VALUE) <= since) {
+            return null;
+        }
+        if (asTable) {
+            parsed.set("object", table.apply(path, object));
+        }
+        return parsed.toString();
+    }
+
+    private static long queryLong(String target, String name, long otherwise) {
+        for (String parameter : target.substring(target.indexOf('?') + 1).split("&")) {
+            if (parameter.startsWith(name + "=")) {
+                try {
+                    return Math.max(0, Long.parseLong(parameter.substring(name.length() + 1)));
+                } catch (NumberFormatException e) {
+                    return otherwise;
+                }
+            }
+        }
+        return otherwise;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        threads.shutdownNow();
+    }
+}

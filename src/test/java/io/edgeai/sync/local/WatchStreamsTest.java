@@ -1,0 +1,117 @@
+package io.edgeai.sync.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.edgeai.sync.resources.Dataset;
+import io.edgeai.sync.resources.DatasetSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 10: kubectl get -w and kubectl wait watch local mode's API over plain HTTP, as they watch kube-apiserver. */
+class WatchStreamsTest {
+    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+
+    private static Dataset created(LocalKubernetesApi api, String name) {
+        Dataset dataset = new Dataset();
+        dataset.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName(name).build());
+        dataset.setSpec(new DatasetSpec("/data/" + name, "txt", "edge0"));
+        return api.client().resource(dataset).create();
+    }
+
+    private static void count(LocalKubernetesApi api, String name, long samples) {
+        api.client().resources(Dataset.class).inNamespace("default").withName(name).editStatus(d -> {
+            d.setStatus(new io.edgeai.sync.resources.DatasetStatus());
+            d.getStatus().setNumberOfSamples(samples);
+            return d;
+        });
+    }
+
+    private static Process kubectl(Path kubeconfig, Path output, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
+    @Test
+    void kubectlGetWatchShowsTheCountChangeAndKubectlWaitSeesIt(@TempDir Path home) throws Exception {
+        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
+            created(api, "images");
+
+            Path watched = home.resolve("watch.txt");
+            Process watch = kubectl(kubeconfig, watched, "get", "datasets", "-w");
+            Path waited = home.resolve("wait.txt");
+            Process wait = kubectl(kubeconfig, waited, "wait", "--for=jsonpath={.status.numberOfSamples}=5", "dataset/images", "--timeout=60s");
+            try {
+                // both are past their list and watching: the change below can only reach them through a watch
+                await().atMost(Duration.ofSeconds(20)).until(() -> api.httpWatches() == 2);
+                count(api, "images", 5);
+
+                await().atMost(Duration.ofSeconds(20)).until(() -> Files.readAllLines(watched).stream()
+                    .anyMatch(line -> line.matches("images\\s+5\\s+edge0\\s.*")));
+                List<String> rows = Files.readAllLines(watched);
+                assertThat(rows.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+UPDATEAGE\\s+AGE");
+                assertThat(rows).as("the listed row once, then the change").hasSize(3);
+                assertThat(wait.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(wait.exitValue()).isZero();
+                assertThat(Files.readString(waited)).contains("dataset.edgeai.io/images condition met");
+            } finally {
+                watch.destroy();
+                wait.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aWatchEndsAfterItsTimeoutAndSpeaksJsonEventsToOtherClients() throws Exception {
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            created(api, "a");
+            String list = api.client().resources(Dataset.class).inNamespace("default").list().getMetadata().getResourceVersion();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(api.url() + "/apis/edgeai.io/v1alpha1/namespaces/default/datasets?watch=true"
+                + "&resourceVersion=" + list + "&timeoutSeconds=3")).build(), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.httpWatches() == 1);
+            count(api, "a", 7);
+            HttpResponse<String> response = pending.get(20, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> events = response.body().lines().toList();
+            assertThat(events).as("only what changed after the list, then the end of the stream").hasSize(1);
+            assertThat(events.get(0)).contains("\"type\":\"MODIFIED\"", "\"numberOfSamples\":7");
+            assertThat(api.httpWatches()).isZero();
+        }
+    }
+
+    @Test
+    void whatIsNotJsonIsRefusedAtOnceInsteadOfHangingTheApi() throws Exception {
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces/default/configmaps"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("not json"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(garbage.statusCode()).isEqualTo(400);
+            assertThat(garbage.body()).contains("\"reason\":\"BadRequest\"");
+            ByteArrayOutputStream protobuf = new ByteArrayOutputStream();
+            protobuf.write(new byte[] {0x6b, 0x38, 0x73, 0x00});
+            HttpResponse<String> binary = http.send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/namespaces"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/vnd.kubernetes.protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(protobuf.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(binary.statusCode()).isEqualTo(415);
+            assertThat(new String(binary.body().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).contains("JSON only");
+        }
+    }
+}
