@@ -28,11 +28,10 @@ public final class LocalMode implements AutoCloseable {
     public LocalMode(Path home) throws Exception {
         Path data = Files.createDirectories(home.resolve("data"));
         deleteTree(home.resolve("state")); // the in-memory API starts empty, so must the edge's memory of it
+        // afresh at every start, so that the README's walk-through (3 samples, then 4) can be run again
         Path sample = data.resolve("images/index.txt");
-        if (!Files.exists(sample)) {
-            Files.createDirectories(sample.getParent());
-            Files.writeString(sample, "images/train/img_00000001.jpg 3\nimages/train/img_00000002.jpg 7\nimages/train/img_00000003.jpg 1\n");
-        }
+        Files.createDirectories(sample.getParent());
+        Files.writeString(sample, "images/train/img_00000001.jpg 3\nimages/train/img_00000002.jpg 7\nimages/train/img_00000003.jpg 1\n");
         broker = new EmbeddedBroker(Integer.getInteger("edgeai.local.mqtt-port", 0));
         api = new LocalKubernetesApi();
         kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));

@@ -26,19 +26,21 @@ class LocalModeTest {
             System.err.println("SKIPPED LocalModeTest: kubectl is not installed");
         }
         assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        System.setProperty("camel.management.port", "0"); // any free ports: 9876 may be taken where the tests run (LocalMode reads and clears it)
         try (LocalMode local = new LocalMode(home)) {
             // the shipped sample, pointed at this test's home instead of /tmp/edgeai-local
             String sample = Files.readString(Path.of("crds/samples/local-dataset.yaml")).replace("/tmp/edgeai-local", home.toString());
             Path manifest = Files.writeString(home.resolve("local-dataset.yaml"), sample);
 
+            // the README's walk-through, command for command
             assertThat(kubectl(local, "apply", "-f", manifest.toString())).contains("dataset.edgeai.io/local-images created");
-            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "get", "dataset", "local-images",
-                "-o", "jsonpath={.status.numberOfSamples}").equals("3"));
+            assertThat(kubectl(local, "wait", "dataset/local-images", "--for=jsonpath={.status.numberOfSamples}=3", "--timeout=20s"))
+                .contains("condition met");
+            assertThat(kubectl(local, "get", "datasets")).matches("(?s)NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY.*local-images\\s+3\\s+edge0\\s.*");
 
             Files.writeString(home.resolve("data/images/index.txt"), "images/train/img_00000004.jpg 2\n", StandardOpenOption.APPEND);
-            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "get", "dataset", "local-images",
-                "-o", "jsonpath={.status.numberOfSamples}").equals("4"));
-            assertThat(kubectl(local, "get", "datasets")).contains("local-images");
+            assertThat(kubectl(local, "wait", "dataset/local-images", "--for=jsonpath={.status.numberOfSamples}=4", "--timeout=20s"))
+                .contains("condition met");
             // issue 8: kubectl describe shows the Events the cloud reported on the dataset
             await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "describe", "dataset", "local-images")
                 .matches("(?s).*Events:.*Normal\\s+Counted.*edgeai.io/edgeai-sync-cloud.*"));
