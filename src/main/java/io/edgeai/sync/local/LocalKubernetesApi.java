@@ -199,10 +199,59 @@ public final class LocalKubernetesApi implements AutoCloseable {
         stub("/apis", Map.of("kind", "APIGroupList", "apiVersion", "v1", "groups", groupList));
         stub("/version", Map.of("major", "1", "minor", "31", "gitVersion", "v1.31.0-edgeai-local", "gitCommit", "", "gitTreeState", "clean",
             "buildDate", "2026-11-30T00:00:00Z", "goVersion", "", "compiler", "", "platform", "linux/amd64"));
-        // empty but valid OpenAPI documents let kubectl's client-side validation pass (kubectl asks
-        // for v2 as protobuf, and an empty protobuf message is zero bytes)
+        // kubectl asks for v2 as protobuf: an empty message (zero bytes) is valid and says nothing
         stub("/openapi/v2", "");
-        stub("/openapi/v3", Map.of("paths", Map.of()));
+        stubOpenApiV3(crds);
+    }
+
+    /**
+     * The OpenAPI v3 documents kubectl explain reads, one per group version of our CRDs: each kind's
+     * schema is its CRD's openAPIV3Schema (with apiVersion, kind and metadata as kube-apiserver adds
+     * them), named and tagged with its group, version and kind as kube-apiserver publishes CRDs.
+     */
+    private void stubOpenApiV3(List<CustomResourceDefinition> crds) {
+        Map<String, Map<String, Object>> schemasByGroupVersion = new LinkedHashMap<>();
+        Map<String, Map<String, Object>> pathsByGroupVersion = new LinkedHashMap<>();
+        for (CustomResourceDefinition crd : crds) {
+            String group = crd.getSpec().getGroup();
+            var version = crd.getSpec().getVersions().get(0);
+            String kind = crd.getSpec().getNames().getKind();
+            Map<String, Object> schema = YAML.convertValue(version.getSchema().getOpenAPIV3Schema(), LinkedHashMap.class);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> properties = new LinkedHashMap<>((Map<String, Object>) schema.getOrDefault("properties", Map.of()));
+            properties.put("apiVersion", Map.of("type", "string", "description",
+                "APIVersion defines the versioned schema of this representation of an object."));
+            properties.put("kind", Map.of("type", "string", "description", "Kind is a string value representing the REST resource this object represents."));
+            properties.put("metadata", Map.of("type", "object", "description", "Standard object's metadata."));
+            schema.put("properties", properties);
+            schema.put("x-kubernetes-group-version-kind", List.of(Map.of("group", group, "kind", kind, "version", version.getName())));
+            String reversed = String.join(".", reversed(group.split("\\.")));
+            String name = reversed + "." + version.getName() + "." + kind;
+            schemasByGroupVersion.computeIfAbsent(group + "/" + version.getName(), key -> new LinkedHashMap<>()).put(name, schema);
+            // kubectl explain finds a resource's kind through the GET operation on its path
+            Map<String, Object> get = Map.of("x-kubernetes-action", "get",
+                "x-kubernetes-group-version-kind", Map.of("group", group, "version", version.getName(), "kind", kind),
+                "responses", Map.of("200", Map.of("description", "OK", "content",
+                    Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/" + name))))));
+            pathsByGroupVersion.computeIfAbsent(group + "/" + version.getName(), key -> new LinkedHashMap<>())
+                .put("/apis/" + group + "/" + version.getName() + "/namespaces/{namespace}/" + crd.getSpec().getNames().getPlural() + "/{name}",
+                    Map.of("get", get));
+        }
+        Map<String, Object> index = new LinkedHashMap<>();
+        schemasByGroupVersion.forEach((groupVersion, schemas) -> {
+            String path = "/openapi/v3/apis/" + groupVersion;
+            index.put("apis/" + groupVersion, Map.of("serverRelativeURL", path + "?hash=" + Integer.toHexString(schemas.hashCode())));
+            stub(path, Map.of("openapi", "3.0.0", "info", Map.of("title", "Kubernetes CRD Swagger", "version", "v0.1.0"),
+                "paths", pathsByGroupVersion.get(groupVersion),
+                "components", Map.of("schemas", schemas)));
+        });
+        stub("/openapi/v3", Map.of("paths", index));
+    }
+
+    private static List<String> reversed(String[] parts) {
+        List<String> list = new ArrayList<>(List.of(parts));
+        java.util.Collections.reverse(list);
+        return list;
     }
 
     private void stub(String path, Object body) {
