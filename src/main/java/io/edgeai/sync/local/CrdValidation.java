@@ -23,18 +23,84 @@ import java.util.stream.Collectors;
  */
 final class CrdValidation {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** What every object has besides what its CRD's schema declares. */
+    private static final java.util.Set<String> ROOT_FIELDS = java.util.Set.of("apiVersion", "kind", "metadata");
 
     private final String kind;
     private final String group;
     private final JsonSchema schema;
+    private final JsonNode openApi;
 
     CrdValidation(String kind, String group, JsonNode openApiV3Schema) {
         this.kind = kind;
         this.group = group;
+        this.openApi = openApiV3Schema;
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
         // structural schemas are OpenAPI v3's subset of draft 4; the x-kubernetes-* keywords are not
         // checked here (none of ours changes validation)
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApiV3Schema, config);
+    }
+
+    /**
+     * The fields of {@code object} its schema does not declare, as paths (spec.foo); kube-apiserver
+     * prunes them, or refuses the write when the client asks for strict field validation.
+     */
+    List<String> unknownFields(JsonNode object) {
+        List<String> unknown = new ArrayList<>();
+        collectUnknown(object, openApi, "", true, unknown);
+        return unknown;
+    }
+
+    /** {@code object} without the fields its schema does not declare (a copy). */
+    JsonNode pruned(JsonNode object) {
+        JsonNode copy = object.deepCopy();
+        prune(copy, openApi, true);
+        return copy;
+    }
+
+    private static void collectUnknown(JsonNode node, JsonNode schema, String path, boolean root, List<String> unknown) {
+        if (node == null || schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+            return;
+        }
+        if (node.isObject() && schema.has("properties")) {
+            node.fieldNames().forEachRemaining(name -> {
+                JsonNode declared = schema.path("properties").get(name);
+                String field = path.isEmpty() ? name : path + "." + name;
+                if (declared == null) {
+                    if (!root || !ROOT_FIELDS.contains(name)) {
+                        unknown.add(field);
+                    }
+                } else {
+                    collectUnknown(node.get(name), declared, field, false, unknown);
+                }
+            });
+        } else if (node.isArray() && schema.has("items")) {
+            for (int i = 0; i < node.size(); i++) {
+                collectUnknown(node.get(i), schema.get("items"), path + "[" + i + "]", false, unknown);
+            }
+        }
+    }
+
+    private static void prune(JsonNode node, JsonNode schema, boolean root) {
+        if (node == null || schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
+            return;
+        }
+        if (node.isObject() && schema.has("properties")) {
+            List<String> names = new ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode declared = schema.path("properties").get(name);
+                if (declared == null) {
+                    if (!root || !ROOT_FIELDS.contains(name)) {
+                        ((ObjectNode) node).remove(name);
+                    }
+                } else {
+                    prune(node.get(name), declared, false);
+                }
+            }
+        } else if (node.isArray() && schema.has("items")) {
+            node.forEach(element -> prune(element, schema.get("items"), false));
+        }
     }
 
     /** Null if {@code object} is valid, else the Status body of the 422 kube-apiserver would answer. */

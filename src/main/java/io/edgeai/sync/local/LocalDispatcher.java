@@ -108,10 +108,50 @@ final class LocalDispatcher extends Dispatcher {
             if (conflict != null) {
                 return conflict;
             }
+            // fields the schema does not declare are pruned, or refused if the client asked for strict validation
+            byte[] body = request.getBody().getBytes();
+            List<String> unknown = List.of();
+            CrdValidation validation = validationFor(bare);
+            String type = request.getHeader("Content-Type");
+            if (validation != null && !"DELETE".equals(method) && (type == null || !type.startsWith("application/json-patch+json"))) {
+                try {
+                    JsonNode written = Serialization.jsonMapper().readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                    unknown = written == null || !written.isObject() ? List.of() : validation.unknownFields(written);
+                    if (!unknown.isEmpty() && path.contains("fieldValidation=Strict")) {
+                        ObjectNode status = failure(400, "BadRequest", written.path("kind").asText("object") + " in version \"" + bare.split("/")[3]
+                            + "\" cannot be handled as a " + written.path("kind").asText("object") + ": strict decoding error: "
+                            + unknown.stream().map(field -> "unknown field \"" + field + "\"").collect(java.util.stream.Collectors.joining(", ")));
+                        return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json").setBody(status.toString());
+                    }
+                    if (!unknown.isEmpty()) {
+                        body = Serialization.jsonMapper().writeValueAsBytes(validation.pruned(written));
+                    }
+                } catch (java.io.IOException e) {
+                    // the CRUD dispatcher answers what does not parse
+                }
+            }
             // the CRUD dispatcher knows a status write by the path's end: kubectl adds ?fieldManager=...
-            return crud.dispatch(query >= 0 && bare.endsWith("/status")
-                ? new RecordedRequest(request.getHttpVersion(), request.method(), bare, request.getHeaders(), request.getBody()) : request);
+            String target = query >= 0 && bare.endsWith("/status") ? bare : path;
+            MockResponse answer = crud.dispatch(target.equals(path) && unknown.isEmpty() ? request
+                : new RecordedRequest(request.getHttpVersion(), request.method(), target, request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(body)));
+            for (String field : unknown) {
+                answer.addHeader("Warning", "299 - \"unknown field \\\"" + field + "\\\"\"");
+            }
+            return answer;
         }
+    }
+
+    /** The schema check of the custom resource a path names, or null for any other path. */
+    private CrdValidation validationFor(String bare) {
+        List<String> rest = resourcePath(bare);
+        return !bare.startsWith("/apis/") || rest.isEmpty() ? null : validations.get(bare.split("/")[2] + "/" + rest.get(0));
+    }
+
+    /** An /apis path after its group and version, without the namespace: [plural], [plural, name] or [plural, name, subresource]. */
+    private static List<String> resourcePath(String bare) {
+        String[] segments = bare.split("/");
+        List<String> rest = List.of(segments).subList(Math.min(4, segments.length), segments.length);
+        return rest.size() >= 3 && rest.get(0).equals("namespaces") ? rest.subList(2, rest.size()) : rest;
     }
 
     /**
@@ -279,16 +319,11 @@ final class LocalDispatcher extends Dispatcher {
         if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method) || !bare.startsWith("/apis/")) {
             return null;
         }
-        String[] segments = bare.split("/");
-        List<String> rest = List.of(segments).subList(Math.min(4, segments.length), segments.length);
-        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
-            rest = rest.subList(2, rest.size());
-        }
-        CrdValidation validation = rest.isEmpty() ? null : validations.get(segments[2] + "/" + rest.get(0));
+        CrdValidation validation = validationFor(bare);
         if (validation == null) {
             return null;
         }
-        boolean status = rest.size() == 3 && rest.get(2).equals("status");
+        boolean status = resourcePath(bare).size() == 3 && resourcePath(bare).get(2).equals("status");
         try {
             // read without consuming it: the CRUD dispatcher reads the body next
             JsonNode body = Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));

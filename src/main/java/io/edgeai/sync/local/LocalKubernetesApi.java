@@ -23,9 +23,10 @@ import java.util.Map;
 /**
  * An in-memory Kubernetes API: fabric8's mock server in CRUD mode, with our CRDs installed and the
  * discovery documents that real kubectl asks for ({@link LocalDispatcher}). It stores what it is sent, refuses custom
- * resources that break their CRD's schema ({@link CrdValidation}), serves watches (over WebSocket)
- * and prints tables from the CRDs' printer columns ({@link PrinterTable}). It does not prune
- * unknown fields. For local mode and tests only: production uses a real cluster.
+ * resources that break their CRD's schema and prunes fields it does not declare ({@link CrdValidation}), serves
+ * watches over WebSocket and, through {@link WatchStreams}, over plain HTTP, prints tables from the
+ * CRDs' printer columns ({@link PrinterTable}) and serves their schemas as OpenAPI v3 (kubectl
+ * explain). For local mode and tests only: production uses a real cluster.
  */
 public final class LocalKubernetesApi implements AutoCloseable {
     public static final String[] CRD_FILES = {"crds/datasets.edgeai.io.yaml", "crds/models.edgeai.io.yaml"};

@@ -141,4 +141,32 @@ class CrdValidationTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(process.exitValue(), said);
     }
+
+    /** Fields the schema does not declare: pruned (kubectl is warned), or refused when kubectl asks for strict validation. */
+    @Test
+    void unknownFieldsArePrunedOrRefusedAsTheClientAsks(@TempDir Path home) throws Exception {
+        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
+            Path extra = Files.writeString(home.resolve("extra.yaml"), """
+                apiVersion: edgeai.io/v1alpha1
+                kind: Dataset
+                metadata: {name: extra, labels: {team: vision}}
+                spec: {dataUrl: /data/a.txt, format: txt, nodeName: edge0, colour: blue}
+                """);
+            Result strict = kubectl(kubeconfig, "apply", "--validate=strict", "-f", extra.toString());
+            assertThat(strict.exit()).isEqualTo(1);
+            assertThat(strict.output()).contains("strict decoding error: unknown field \"spec.colour\"");
+            assertThat(api.client().resources(Dataset.class).inNamespace("default").withName("extra").get()).isNull();
+
+            Result warned = kubectl(kubeconfig, "apply", "--validate=warn", "-f", extra.toString());
+            assertThat(warned.exit()).as(warned.output()).isZero();
+            assertThat(warned.output()).contains("unknown field \"spec.colour\"");
+            com.fasterxml.jackson.databind.JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(kubectl(kubeconfig, "get", "dataset", "extra", "-o", "json").output());
+            assertThat(stored.path("spec").has("colour")).as("pruned").isFalse();
+            assertThat(stored.path("spec").path("nodeName").asText()).isEqualTo("edge0");
+            assertThat(stored.path("metadata").path("labels").path("team").asText()).as("metadata is never pruned").isEqualTo("vision");
+        }
+    }
 }
