@@ -194,25 +194,16 @@ class DeployTest {
     void kubectlApplyOfTheBaseIsAcceptedByLocalModesApi(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
         try (io.edgeai.sync.local.LocalKubernetesApi api = new io.edgeai.sync.local.LocalKubernetesApi()) {
             Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
-            String first = kubectl(kubeconfig, "apply", "-k", "deploy/");
+            String first = Kubectl.ok(kubeconfig, "apply", "-k", "deploy/");
             assertThat(first).contains("namespace/edgeai-system created", "deployment.apps/edgeai-sync-cloud created",
                 "daemonset.apps/edgeai-sync-edge created", "clusterrole.rbac.authorization.k8s.io/edgeai-sync-cloud created");
-            assertThat(kubectl(kubeconfig, "get", "deployments,daemonsets,serviceaccounts,roles,rolebindings", "-n", "edgeai-system", "-o", "name"))
+            assertThat(Kubectl.ok(kubeconfig, "get", "deployments,daemonsets,serviceaccounts,roles,rolebindings", "-n", "edgeai-system", "-o", "name"))
                 .contains("deployment.apps/edgeai-sync-cloud", "daemonset.apps/edgeai-sync-edge", "serviceaccount/edgeai-sync-cloud");
             assertThat(api.client().apps().deployments().inNamespace("edgeai-system").withName("edgeai-sync-cloud").get().getSpec().getReplicas())
                 .isEqualTo(2);
-            assertThat(kubectl(kubeconfig, "apply", "-k", "deploy/")).contains("deployment.apps/edgeai-sync-cloud unchanged")
+            assertThat(Kubectl.ok(kubeconfig, "apply", "-k", "deploy/")).contains("deployment.apps/edgeai-sync-cloud unchanged")
                 .doesNotContain("created");
         }
     }
 
-    private static String kubectl(Path kubeconfig, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("kubectl " + String.join(" ", args) + ":\n" + said).isZero();
-        return said;
-    }
 }

@@ -149,14 +149,7 @@ public final class ArtifactBenchmark {
     }
 
     private static Map<String, String> cloudEnv(Path dir, EmbeddedBroker broker, StubApiServer api, String name) throws IOException {
-        Path kubeconfig = Files.writeString(dir.resolve("kubeconfig-" + name), """
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: stub, cluster: {server: "%s"}}]
-            users: [{name: bench, user: {token: bench}}]
-            contexts: [{name: stub, context: {cluster: stub, user: bench}}]
-            current-context: stub
-            """.formatted(api.url()));
+        Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig-" + name));
         return Map.of("KUBECONFIG", kubeconfig.toString(), "EDGEAI_MQTT_URL", broker.url(), "EDGEAI_CLOUD_API_QPS", "0");
     }
 

@@ -81,14 +81,7 @@ public final class ScaleBenchmark {
         Topics topics = new Topics("edgeai");
         Path dir = Files.createTempDirectory("edgeai-scale");
         try (EmbeddedBroker broker = new EmbeddedBroker(0); StubApiServer api = new StubApiServer(datasets(datasets, nodes))) {
-            Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: stub, cluster: {server: "%s"}}]
-                users: [{name: bench, user: {token: bench}}]
-                contexts: [{name: stub, context: {cluster: stub, user: bench}}]
-                current-context: stub
-                """.formatted(api.url()));
+            Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
             Set<String> objects = ConcurrentHashMap.newKeySet();
             Set<String> manifests = ConcurrentHashMap.newKeySet();
             try (MqttClient edges = new MqttClient(broker.url(), "scale-edges", new MemoryPersistence())) {

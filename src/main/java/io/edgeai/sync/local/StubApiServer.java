@@ -69,6 +69,18 @@ final class StubApiServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
+    /** A kubeconfig for the cloud under test, pointing at this server with a token it does not check. */
+    java.nio.file.Path writeKubeconfig(java.nio.file.Path file) throws IOException {
+        return java.nio.file.Files.writeString(file, """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: stub, cluster: {server: "%s"}}]
+            users: [{name: bench, user: {token: bench}}]
+            contexts: [{name: stub, context: {cluster: stub, user: bench}}]
+            current-context: stub
+            """.formatted(url()));
+    }
+
     int statusPatches() {
         return statusPatches.get();
     }

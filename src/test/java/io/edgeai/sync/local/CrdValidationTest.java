@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgeai.sync.Kubectl;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.DatasetSpec;
 import io.edgeai.sync.resources.DatasetStatus;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing is stored from a refused write.
  */
 class CrdValidationTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
 
     /** A Dataset or Model with one mistake, and what kubectl then says. */
     private static final Map<String, String> MISTAKES = Map.of(
@@ -74,23 +74,23 @@ class CrdValidationTest {
 
     @Test
     void kubectlApplyOfAMistakeIsRefusedWithTheFieldNamedAndNothingIsStored(@TempDir Path home) throws Exception {
-        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        assumeTrue(Kubectl.installed(), "kubectl is not installed");
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
             Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
             for (Map.Entry<String, String> mistake : MISTAKES.entrySet()) {
                 Path file = Files.writeString(home.resolve("object.yaml"), mistake.getKey());
-                Result applied = kubectl(kubeconfig, "apply", "-f", file.toString());
+                Kubectl.Result applied = Kubectl.run(kubeconfig, "apply", "-f", file.toString());
                 assertThat(applied.exit()).as(mistake.getKey()).isEqualTo(1);
                 assertThat(applied.output()).as(mistake.getKey()).contains(mistake.getValue());
             }
-            assertThat(kubectl(kubeconfig, "get", "datasets,models", "-o", "name").output()).as("nothing stored").isBlank();
+            assertThat(Kubectl.run(kubeconfig, "get", "datasets,models", "-o", "name").output()).as("nothing stored").isBlank();
             Path good = Files.writeString(home.resolve("good.yaml"), """
                 apiVersion: edgeai.io/v1alpha1
                 kind: Dataset
                 metadata: {name: good}
                 spec: {dataUrl: /data/a.txt, format: txt, nodeName: edge0}
                 """);
-            assertThat(kubectl(kubeconfig, "apply", "-f", good.toString()).exit()).isZero();
+            assertThat(Kubectl.run(kubeconfig, "apply", "-f", good.toString()).exit()).isZero();
         }
     }
 
@@ -130,22 +130,11 @@ class CrdValidationTest {
         }
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result kubectl(Path kubeconfig, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(process.exitValue(), said);
-    }
 
     /** Fields the schema does not declare: pruned (kubectl is warned), or refused when kubectl asks for strict validation. */
     @Test
     void unknownFieldsArePrunedOrRefusedAsTheClientAsks(@TempDir Path home) throws Exception {
-        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        assumeTrue(Kubectl.installed(), "kubectl is not installed");
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
             Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
             Path extra = Files.writeString(home.resolve("extra.yaml"), """
@@ -154,16 +143,16 @@ class CrdValidationTest {
                 metadata: {name: extra, labels: {team: vision}}
                 spec: {dataUrl: /data/a.txt, format: txt, nodeName: edge0, colour: blue}
                 """);
-            Result strict = kubectl(kubeconfig, "apply", "--validate=strict", "-f", extra.toString());
+            Kubectl.Result strict = Kubectl.run(kubeconfig, "apply", "--validate=strict", "-f", extra.toString());
             assertThat(strict.exit()).isEqualTo(1);
             assertThat(strict.output()).contains("strict decoding error: unknown field \"spec.colour\"");
             assertThat(api.client().resources(Dataset.class).inNamespace("default").withName("extra").get()).isNull();
 
-            Result warned = kubectl(kubeconfig, "apply", "--validate=warn", "-f", extra.toString());
+            Kubectl.Result warned = Kubectl.run(kubeconfig, "apply", "--validate=warn", "-f", extra.toString());
             assertThat(warned.exit()).as(warned.output()).isZero();
             assertThat(warned.output()).contains("unknown field \"spec.colour\"");
             com.fasterxml.jackson.databind.JsonNode stored = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(kubectl(kubeconfig, "get", "dataset", "extra", "-o", "json").output());
+                .readTree(Kubectl.run(kubeconfig, "get", "dataset", "extra", "-o", "json").output());
             assertThat(stored.path("spec").has("colour")).as("pruned").isFalse();
             assertThat(stored.path("spec").path("nodeName").asText()).isEqualTo("edge0");
             assertThat(stored.path("metadata").path("labels").path("team").asText()).as("metadata is never pruned").isEqualTo("vision");

@@ -3,6 +3,8 @@ package io.edgeai.sync.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgeai.sync.Kubectl;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 10: kubectl explain describes our kinds in local mode, from the OpenAPI v3 documents made of the CRDs' schemas. */
 class KubectlExplainTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
 
     @Test
     void kubectlExplainDescribesTheFieldsFromTheCrds(@TempDir Path home) throws Exception {
-        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        assumeTrue(Kubectl.installed(), "kubectl is not installed");
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
             Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
             assertThat(explain(kubeconfig, "dataset")).contains("KIND:       Dataset", "VERSION:    v1alpha1",
@@ -29,11 +30,6 @@ class KubectlExplainTest {
     }
 
     private static String explain(Path kubeconfig, String field) throws Exception {
-        Process process = new ProcessBuilder(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString(), "explain", field))
-            .redirectErrorStream(true).start();
-        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(said).isZero();
-        return said;
+        return Kubectl.ok(kubeconfig, "explain", field);
     }
 }

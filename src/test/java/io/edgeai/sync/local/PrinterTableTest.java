@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgeai.sync.Kubectl;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.DatasetSpec;
 import io.edgeai.sync.resources.DatasetStatus;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 10: kubectl get in local mode prints the columns a real cluster prints, computed by the server as kube-apiserver does. */
 class PrinterTableTest {
-    private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -61,7 +61,7 @@ class PrinterTableTest {
 
     @Test
     void kubectlGetPrintsTheCrdsColumns(@TempDir Path home) throws Exception {
-        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        assumeTrue(Kubectl.installed(), "kubectl is not installed");
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
             Path kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
             Dataset dataset = new Dataset();
@@ -76,29 +76,20 @@ class PrinterTableTest {
             dataset.setStatus(status);
             api.client().resource(dataset).updateStatus();
 
-            List<String> table = kubectl(kubeconfig, "get", "datasets");
+            List<String> table = Kubectl.ok(kubeconfig, "get", "datasets").lines().toList();
             assertThat(table.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+UPDATEAGE\\s+AGE");
             assertThat(table.get(1)).matches("images\\s+42\\s+edge0\\s+True\\s+3\\ds\\s+\\d+s");
-            List<String> wide = kubectl(kubeconfig, "get", "eds", "-o", "wide");
+            List<String> wide = Kubectl.ok(kubeconfig, "get", "eds", "-o", "wide").lines().toList();
             assertThat(wide.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+REASON\\s+SPEC\\s+UPDATEAGE\\s+AGE");
             assertThat(wide.get(1)).contains("Counted", "map[dataUrl:/data/images/index.txt format:txt nodeName:edge0]");
-            List<String> everywhere = kubectl(kubeconfig, "get", "datasets", "-A");
+            List<String> everywhere = Kubectl.ok(kubeconfig, "get", "datasets", "-A").lines().toList();
             assertThat(everywhere.get(0)).startsWith("NAMESPACE ");
             assertThat(everywhere.get(1)).as("the namespace from the row's object metadata").matches("default\\s+images\\s+42\\s.*");
-            assertThat(kubectl(kubeconfig, "get", "models").get(0)).as("no models yet").isEqualTo("No resources found in default namespace.");
-            List<String> namespaces = kubectl(kubeconfig, "get", "namespaces");
+            assertThat(Kubectl.ok(kubeconfig, "get", "models").lines().toList().get(0)).as("no models yet").isEqualTo("No resources found in default namespace.");
+            List<String> namespaces = Kubectl.ok(kubeconfig, "get", "namespaces").lines().toList();
             assertThat(namespaces.get(0)).as("a built-in kind: its name and age").matches("NAME\\s+AGE");
             assertThat(namespaces).anyMatch(line -> line.matches("default\\s+\\d+s"));
         }
     }
 
-    private static List<String> kubectl(Path kubeconfig, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", kubeconfig.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(said).isZero();
-        return said.lines().toList();
-    }
 }
