@@ -54,12 +54,12 @@ final class LocalDispatcher extends Dispatcher {
     /** Printer columns by "group/plural" ("/namespaces" for the core group); kinds not named get Age. */
     private final Map<String, List<PrinterTable.Column>> printerColumns = new ConcurrentHashMap<>();
 
+    /** Custom resources by "group/plural", checked on every write as kube-apiserver checks them. */
+    private final Map<String, CrdValidation> validations = new ConcurrentHashMap<>();
+
     void serve(String path, String body) {
         documents.put(path, body);
     }
-
-    /** Custom resources by "group/plural", checked on every write as kube-apiserver checks them. */
-    private final Map<String, CrdValidation> validations = new ConcurrentHashMap<>();
 
     void validate(String group, String plural, CrdValidation validation) {
         validations.put(group + "/" + plural, validation);
