@@ -189,7 +189,7 @@ class DeployTest {
         assertThat(text).contains("image: edgeai-sync:");
     }
 
-    /** What an operator tries first: the base applied to local mode's API with the real kubectl, twice (the second changes nothing). */
+    /** What an operator tries first: the base applied to local mode's API with the real kubectl, twice (the second changes nothing), then changed. */
     @Test
     void kubectlApplyOfTheBaseIsAcceptedByLocalModesApi(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
         try (io.edgeai.sync.local.LocalKubernetesApi api = new io.edgeai.sync.local.LocalKubernetesApi()) {
@@ -203,6 +203,11 @@ class DeployTest {
                 .isEqualTo(2);
             assertThat(Kubectl.ok(kubeconfig, "apply", "-k", "deploy/")).contains("deployment.apps/edgeai-sync-cloud unchanged")
                 .doesNotContain("created");
+            // an operator's change, applied again: kubectl sends a strategic merge patch for built-in kinds
+            Path changed = Files.writeString(home.resolve("changed.yaml"), text.replace("replicas: 2", "replicas: 4"));
+            assertThat(Kubectl.ok(kubeconfig, "apply", "-f", changed.toString())).contains("deployment.apps/edgeai-sync-cloud configured");
+            assertThat(api.client().apps().deployments().inNamespace("edgeai-system").withName("edgeai-sync-cloud").get().getSpec().getReplicas())
+                .isEqualTo(4);
         }
     }
 

@@ -132,8 +132,13 @@ final class LocalDispatcher extends Dispatcher {
             }
             // the CRUD dispatcher knows a status write by the path's end: kubectl adds ?fieldManager=...
             String target = query >= 0 && bare.endsWith("/status") ? bare : path;
-            MockResponse answer = crud.dispatch(target.equals(path) && unknown.isEmpty() ? request
-                : new RecordedRequest(request.getHttpVersion(), request.method(), target, request.getHeaders(), new io.fabric8.mockwebserver.http.Buffer(body)));
+            // and it knows no strategic merge (kubectl's patch of built-in kinds, and apply of a changed
+            // one): taken as a JSON merge patch, which it is for every field but lists merged by key
+            boolean strategic = type != null && type.startsWith("application/strategic-merge-patch+json");
+            io.fabric8.mockwebserver.http.Headers headers = strategic
+                ? request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build() : request.getHeaders();
+            MockResponse answer = crud.dispatch(target.equals(path) && unknown.isEmpty() && !strategic ? request
+                : new RecordedRequest(request.getHttpVersion(), request.method(), target, headers, new io.fabric8.mockwebserver.http.Buffer(body)));
             for (String field : unknown) {
                 answer.addHeader("Warning", "299 - \"unknown field \\\"" + field + "\\\"\"");
             }
