@@ -203,8 +203,16 @@ class DeployTest {
                 .isEqualTo(2);
             assertThat(Kubectl.ok(kubeconfig, "apply", "-k", "deploy/")).contains("deployment.apps/edgeai-sync-cloud unchanged")
                 .doesNotContain("created");
-            // an operator's change, applied again: kubectl sends a strategic merge patch for built-in kinds
+            // an operator's change, looked at first (server-side dry runs: nothing may be stored)...
             Path changed = Files.writeString(home.resolve("changed.yaml"), text.replace("replicas: 2", "replicas: 4"));
+            Kubectl.Result diff = Kubectl.run(kubeconfig, "diff", "-f", changed.toString());
+            assertThat(diff.exit()).as("kubectl diff exits 1 when it finds differences: " + diff.output()).isEqualTo(1);
+            assertThat(diff.output()).contains("-  replicas: 2", "+  replicas: 4");
+            assertThat(Kubectl.ok(kubeconfig, "apply", "--dry-run=server", "-f", changed.toString()))
+                .contains("deployment.apps/edgeai-sync-cloud configured (server dry run)");
+            assertThat(api.client().apps().deployments().inNamespace("edgeai-system").withName("edgeai-sync-cloud").get().getSpec().getReplicas())
+                .as("a dry run changes nothing").isEqualTo(2);
+            // ...then applied: kubectl sends a strategic merge patch for built-in kinds
             assertThat(Kubectl.ok(kubeconfig, "apply", "-f", changed.toString())).contains("deployment.apps/edgeai-sync-cloud configured");
             assertThat(api.client().apps().deployments().inNamespace("edgeai-system").withName("edgeai-sync-cloud").get().getSpec().getReplicas())
                 .isEqualTo(4);

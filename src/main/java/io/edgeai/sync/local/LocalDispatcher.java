@@ -108,6 +108,9 @@ final class LocalDispatcher extends Dispatcher {
             if (conflict != null) {
                 return conflict;
             }
+            if (query >= 0 && path.substring(query).contains("dryRun=All")) {
+                return dryRun(request, bare);
+            }
             // fields the schema does not declare are pruned, or refused if the client asked for strict validation
             byte[] body = request.getBody().getBytes();
             List<String> unknown = List.of();
@@ -152,10 +155,11 @@ final class LocalDispatcher extends Dispatcher {
         return !bare.startsWith("/apis/") || rest.isEmpty() ? null : validations.get(bare.split("/")[2] + "/" + rest.get(0));
     }
 
-    /** An /apis path after its group and version, without the namespace: [plural], [plural, name] or [plural, name, subresource]. */
+    /** A resource path after its group and version, without the namespace: [plural], [plural, name] or [plural, name, subresource]. */
     private static List<String> resourcePath(String bare) {
         String[] segments = bare.split("/");
-        List<String> rest = List.of(segments).subList(Math.min(4, segments.length), segments.length);
+        int first = bare.startsWith("/apis/") ? 4 : 3;
+        List<String> rest = List.of(segments).subList(Math.min(first, segments.length), segments.length);
         return rest.size() >= 3 && rest.get(0).equals("namespaces") ? rest.subList(2, rest.size()) : rest;
     }
 
@@ -320,46 +324,72 @@ final class LocalDispatcher extends Dispatcher {
      * the CRUD dispatcher refuses anyway (nothing stored to patch, a body that does not parse).
      */
     private MockResponse invalidWrite(RecordedRequest request, String bare) {
-        String method = request.getMethod();
-        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method) || !bare.startsWith("/apis/")) {
-            return null;
-        }
         CrdValidation validation = validationFor(bare);
-        if (validation == null) {
+        JsonNode result = validation == null ? null : wouldLeave(request, bare);
+        ObjectNode failure = result == null ? null : validation.invalid(result);
+        return failure == null ? null : new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(failure.toString());
+    }
+
+    /**
+     * The object a create, update or patch would leave (the body created or put, the stored object
+     * patched, a status written into it), or null where the CRUD dispatcher must answer (nothing
+     * stored to patch, a body that does not parse, another method).
+     */
+    private JsonNode wouldLeave(RecordedRequest request, String bare) {
+        String method = request.getMethod();
+        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)) {
             return null;
         }
-        boolean status = resourcePath(bare).size() == 3 && resourcePath(bare).get(2).equals("status");
+        List<String> resource = resourcePath(bare);
+        boolean status = resource.size() == 3 && resource.get(2).equals("status");
         try {
             // read without consuming it: the CRUD dispatcher reads the body next
             JsonNode body = Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            JsonNode result;
             if ("POST".equals(method)) {
-                result = body;
-            } else {
-                String objectPath = status ? bare.substring(0, bare.length() - "/status".length()) : bare;
-                MockResponse stored = crud.handleGet(objectPath);
-                if (!stored.getStatus().startsWith("HTTP/1.1 200")) {
-                    return null;
-                }
-                JsonNode current = Serialization.jsonMapper().readTree(stored.getBody().readUtf8());
-                String type = request.getHeader("Content-Type");
-                JsonNode written = "PUT".equals(method) ? body
-                    : type != null && type.startsWith("application/json-patch+json") ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current)
-                    : mergePatch(current, body);
-                // a write to /status changes only the status; a write to the object, everything else
-                JsonNode kept = status ? written.get("status") : current.get("status");
-                result = (status ? current : written).deepCopy();
-                if (kept == null || kept.isNull()) {
-                    ((ObjectNode) result).remove("status");
-                } else {
-                    ((ObjectNode) result).set("status", kept);
-                }
+                return body;
             }
-            ObjectNode failure = validation.invalid(result);
-            return failure == null ? null : new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(failure.toString());
+            String objectPath = status ? bare.substring(0, bare.length() - "/status".length()) : bare;
+            MockResponse stored = crud.handleGet(objectPath);
+            if (!stored.getStatus().startsWith("HTTP/1.1 200")) {
+                return null;
+            }
+            JsonNode current = Serialization.jsonMapper().readTree(stored.getBody().readUtf8());
+            String type = request.getHeader("Content-Type");
+            JsonNode written = "PUT".equals(method) ? body
+                : type != null && type.startsWith("application/json-patch+json") ? io.fabric8.zjsonpatch.JsonPatch.apply(body, current)
+                : mergePatch(current, body);
+            // a write to /status changes only the status; a write to the object, everything else
+            JsonNode kept = status ? written.get("status") : current.get("status");
+            ObjectNode result = (ObjectNode) (status ? current : written).deepCopy();
+            if (kept == null || kept.isNull()) {
+                result.remove("status");
+            } else {
+                result.set("status", kept);
+            }
+            return result;
         } catch (JsonProcessingException | RuntimeException e) {
-            return null; // the CRUD dispatcher answers what it cannot read or apply
+            return null;
         }
+    }
+
+    /**
+     * A write with {@code dryRun=All} (kubectl diff, apply --dry-run=server): checked as any write,
+     * answered with the object it would leave, and nothing stored.
+     */
+    private MockResponse dryRun(RecordedRequest request, String bare) {
+        String method = request.getMethod();
+        if ("DELETE".equals(method)) {
+            return crud.handleGet(bare);
+        }
+        JsonNode result = wouldLeave(request, bare);
+        if (result == null) {
+            ObjectNode status = failure(404, "NotFound", "nothing at " + bare + " to " + method.toLowerCase(java.util.Locale.ROOT));
+            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json").setBody(status.toString());
+        }
+        CrdValidation validation = validationFor(bare);
+        JsonNode shown = validation == null ? result : validation.pruned(result);
+        return new MockResponse().setResponseCode("POST".equals(method) ? 201 : 200).setHeader("Content-Type", "application/json")
+            .setBody(shown.toString());
     }
 
     /** A 409 Conflict if the body names a resourceVersion the stored object is no longer at. */
