@@ -41,47 +41,22 @@ final class CrdValidation {
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApiV3Schema, config);
     }
 
+    /** An object without the fields its schema does not declare, and those fields as paths (spec.foo). */
+    record Pruned(JsonNode object, List<String> removed) {
+    }
+
     /**
-     * The fields of {@code object} its schema does not declare, as paths (spec.foo); kube-apiserver
-     * prunes them, or refuses the write when the client asks for strict field validation.
+     * {@code object} (a copy) without the fields its schema does not declare; kube-apiserver prunes
+     * them, or refuses the write when the client asks for strict field validation.
      */
-    List<String> unknownFields(JsonNode object) {
-        List<String> unknown = new ArrayList<>();
-        collectUnknown(object, openApi, "", true, unknown);
-        return unknown;
-    }
-
-    /** {@code object} without the fields its schema does not declare (a copy). */
-    JsonNode pruned(JsonNode object) {
+    Pruned pruned(JsonNode object) {
         JsonNode copy = object.deepCopy();
-        prune(copy, openApi, true);
-        return copy;
+        List<String> removed = new ArrayList<>();
+        prune(copy, openApi, "", true, removed);
+        return new Pruned(copy, removed);
     }
 
-    private static void collectUnknown(JsonNode node, JsonNode schema, String path, boolean root, List<String> unknown) {
-        if (node == null || schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
-            return;
-        }
-        if (node.isObject() && schema.has("properties")) {
-            node.fieldNames().forEachRemaining(name -> {
-                JsonNode declared = schema.path("properties").get(name);
-                String field = path.isEmpty() ? name : path + "." + name;
-                if (declared == null) {
-                    if (!root || !ROOT_FIELDS.contains(name)) {
-                        unknown.add(field);
-                    }
-                } else {
-                    collectUnknown(node.get(name), declared, field, false, unknown);
-                }
-            });
-        } else if (node.isArray() && schema.has("items")) {
-            for (int i = 0; i < node.size(); i++) {
-                collectUnknown(node.get(i), schema.get("items"), path + "[" + i + "]", false, unknown);
-            }
-        }
-    }
-
-    private static void prune(JsonNode node, JsonNode schema, boolean root) {
+    private static void prune(JsonNode node, JsonNode schema, String path, boolean root, List<String> removed) {
         if (node == null || schema == null || schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false)) {
             return;
         }
@@ -90,16 +65,18 @@ final class CrdValidation {
             node.fieldNames().forEachRemaining(names::add);
             for (String name : names) {
                 JsonNode declared = schema.path("properties").get(name);
-                if (declared == null) {
-                    if (!root || !ROOT_FIELDS.contains(name)) {
-                        ((ObjectNode) node).remove(name);
-                    }
-                } else {
-                    prune(node.get(name), declared, false);
+                String field = path.isEmpty() ? name : path + "." + name;
+                if (declared != null) {
+                    prune(node.get(name), declared, field, false, removed);
+                } else if (!root || !ROOT_FIELDS.contains(name)) {
+                    ((ObjectNode) node).remove(name);
+                    removed.add(field);
                 }
             }
         } else if (node.isArray() && schema.has("items")) {
-            node.forEach(element -> prune(element, schema.get("items"), false));
+            for (int i = 0; i < node.size(); i++) {
+                prune(node.get(i), schema.get("items"), path + "[" + i + "]", false, removed);
+            }
         }
     }
 

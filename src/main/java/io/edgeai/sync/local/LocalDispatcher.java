@@ -93,44 +93,41 @@ final class LocalDispatcher extends Dispatcher {
             }
             return crud.dispatch(request);
         }
+        Written written = written(request);
+        if (written.refusal() != null) {
+            return written.refusal();
+        }
+        JsonNode body = written.json();
         // compare and write as one step, as etcd does (the mock server serves one request at a time
         // today, so the race tests pass without this lock too; the lock does not depend on that)
-        MockResponse unreadable = unreadableBody(request);
-        if (unreadable != null) {
-            return unreadable;
-        }
         synchronized (writes) {
-            MockResponse invalid = invalidWrite(request, bare);
+            MockResponse invalid = invalidWrite(request, bare, body);
             if (invalid != null) {
                 return invalid;
             }
-            MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)) : null;
+            MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, body) : null;
             if (conflict != null) {
                 return conflict;
             }
             if (query >= 0 && path.substring(query).contains("dryRun=All")) {
-                return dryRun(request, bare);
+                return dryRun(request, bare, body);
             }
             // fields the schema does not declare are pruned, or refused if the client asked for strict validation
-            byte[] body = request.getBody().getBytes();
+            byte[] stored = request.getBody().getBytes();
             List<String> unknown = List.of();
             CrdValidation validation = validationFor(bare);
             String type = request.getHeader("Content-Type");
-            if (validation != null && !"DELETE".equals(method) && (type == null || !type.startsWith("application/json-patch+json"))) {
-                try {
-                    JsonNode written = Serialization.jsonMapper().readTree(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-                    unknown = written == null || !written.isObject() ? List.of() : validation.unknownFields(written);
-                    if (!unknown.isEmpty() && path.contains("fieldValidation=Strict")) {
-                        ObjectNode status = failure(400, "BadRequest", written.path("kind").asText("object") + " in version \"" + bare.split("/")[3]
-                            + "\" cannot be handled as a " + written.path("kind").asText("object") + ": strict decoding error: "
-                            + unknown.stream().map(field -> "unknown field \"" + field + "\"").collect(java.util.stream.Collectors.joining(", ")));
-                        return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json").setBody(status.toString());
-                    }
-                    if (!unknown.isEmpty()) {
-                        body = Serialization.jsonMapper().writeValueAsBytes(validation.pruned(written));
-                    }
-                } catch (java.io.IOException e) {
-                    // the CRUD dispatcher answers what does not parse
+            if (validation != null && body != null && body.isObject() && (type == null || !type.startsWith("application/json-patch+json"))) {
+                CrdValidation.Pruned pruned = validation.pruned(body);
+                unknown = pruned.removed();
+                if (!unknown.isEmpty() && path.contains("fieldValidation=Strict")) {
+                    String kind = body.path("kind").asText("object");
+                    return json(400, failure(400, "BadRequest", kind + " in version \"" + bare.split("/")[3] + "\" cannot be handled as a " + kind
+                        + ": strict decoding error: " + unknown.stream().map(field -> "unknown field \"" + field + "\"")
+                        .collect(java.util.stream.Collectors.joining(", "))));
+                }
+                if (!unknown.isEmpty()) {
+                    stored = pruned.object().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
             }
             // the CRUD dispatcher knows a status write by the path's end: kubectl adds ?fieldManager=...
@@ -141,7 +138,7 @@ final class LocalDispatcher extends Dispatcher {
             io.fabric8.mockwebserver.http.Headers headers = strategic
                 ? request.getHeaders().newBuilder().set("Content-Type", "application/merge-patch+json").build() : request.getHeaders();
             MockResponse answer = crud.dispatch(target.equals(path) && unknown.isEmpty() && !strategic ? request
-                : new RecordedRequest(request.getHttpVersion(), request.method(), target, headers, new io.fabric8.mockwebserver.http.Buffer(body)));
+                : new RecordedRequest(request.getHttpVersion(), request.method(), target, headers, new io.fabric8.mockwebserver.http.Buffer(stored)));
             for (String field : unknown) {
                 answer.addHeader("Warning", "299 - \"unknown field \\\"" + field + "\\\"\"");
             }
@@ -189,8 +186,7 @@ final class LocalDispatcher extends Dispatcher {
             objects.add(body);
         }
         String resourceVersion = body.path("metadata").path("resourceVersion").asText("");
-        ObjectNode table = PrinterTable.of(columns, objects, resourceVersion, java.time.Instant.now());
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(table.toString());
+        return json(200, PrinterTable.of(columns, objects, resourceVersion, java.time.Instant.now()));
     }
 
     /** One watched object as the one-row Table kubectl get -w asks for. */
@@ -202,19 +198,11 @@ final class LocalDispatcher extends Dispatcher {
 
     /** The printer columns of the resource a path names (a collection or one object), or null for a subresource or another path. */
     private List<PrinterTable.Column> columnsFor(String bare) {
-        String[] segments = bare.split("/");
-        int first = bare.startsWith("/apis/") ? 4 : bare.startsWith("/api/") ? 3 : -1;
-        if (first < 0 || segments.length <= first) {
+        List<String> rest = resourcePath(bare);
+        if (!bare.startsWith("/apis/") && !bare.startsWith("/api/") || rest.isEmpty() || rest.size() > 2) {
             return null;
         }
-        String group = bare.startsWith("/apis/") ? segments[2] : "";
-        List<String> rest = List.of(segments).subList(first, segments.length);
-        if (rest.size() >= 3 && rest.get(0).equals("namespaces")) {
-            rest = rest.subList(2, rest.size());
-        }
-        if (rest.size() > 2) {
-            return null;
-        }
+        String group = bare.startsWith("/apis/") ? bare.split("/")[2] : "";
         return printerColumns.getOrDefault(group + "/" + rest.get(0), PrinterTable.AGE_ONLY);
     }
 
@@ -254,7 +242,7 @@ final class LocalDispatcher extends Dispatcher {
                 return new MockResponse().setResponseCode(500).setBody(e.getOriginalMessage());
             }
         }
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(list.toString());
+        return json(200, list);
     }
 
     private static String fieldOf(JsonNode event, String field) {
@@ -295,26 +283,29 @@ final class LocalDispatcher extends Dispatcher {
             || type.startsWith("application/strategic-merge-patch+json"));
     }
 
+    /** A write's body, read once: its JSON (null for a request without one), or the answer refusing it. */
+    private record Written(JsonNode json, MockResponse refusal) {
+    }
+
     /**
      * A 415 for a body in another encoding than JSON (kubectl sends protobuf for some commands) and a
      * 400 for one that does not parse: the CRUD dispatcher would hang on either.
      */
-    private static MockResponse unreadableBody(RecordedRequest request) {
+    private static Written written(RecordedRequest request) {
         String method = request.getMethod();
         if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)) {
-            return null;
+            return new Written(null, null);
         }
         String type = request.getHeader("Content-Type");
         if (type != null && !type.contains("json")) {
-            ObjectNode status = failure(415, "UnsupportedMediaType", "the in-memory API reads JSON only, not " + type);
-            return new MockResponse().setResponseCode(415).setHeader("Content-Type", "application/json").setBody(status.toString());
+            return new Written(null, json(415, failure(415, "UnsupportedMediaType", "the in-memory API reads JSON only, not " + type)));
         }
         try {
-            Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            return null;
+            // read without consuming the body: the CRUD dispatcher reads it next
+            return new Written(Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8)),
+                null);
         } catch (JsonProcessingException e) {
-            ObjectNode status = failure(400, "BadRequest", "the body is not JSON: " + e.getOriginalMessage());
-            return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json").setBody(status.toString());
+            return new Written(null, json(400, failure(400, "BadRequest", "the body is not JSON: " + e.getOriginalMessage())));
         }
     }
 
@@ -323,11 +314,11 @@ final class LocalDispatcher extends Dispatcher {
      * a status written into it) breaks its CRD's schema; null for kinds without one, and for writes
      * the CRUD dispatcher refuses anyway (nothing stored to patch, a body that does not parse).
      */
-    private MockResponse invalidWrite(RecordedRequest request, String bare) {
+    private MockResponse invalidWrite(RecordedRequest request, String bare, JsonNode body) {
         CrdValidation validation = validationFor(bare);
-        JsonNode result = validation == null ? null : wouldLeave(request, bare);
+        JsonNode result = validation == null ? null : wouldLeave(request, bare, body);
         ObjectNode failure = result == null ? null : validation.invalid(result);
-        return failure == null ? null : new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json").setBody(failure.toString());
+        return failure == null ? null : json(422, failure);
     }
 
     /**
@@ -335,16 +326,14 @@ final class LocalDispatcher extends Dispatcher {
      * patched, a status written into it), or null where the CRUD dispatcher must answer (nothing
      * stored to patch, a body that does not parse, another method).
      */
-    private JsonNode wouldLeave(RecordedRequest request, String bare) {
+    private JsonNode wouldLeave(RecordedRequest request, String bare, JsonNode body) {
         String method = request.getMethod();
-        if (!"POST".equals(method) && !"PUT".equals(method) && !"PATCH".equals(method)) {
+        if (body == null) {
             return null;
         }
         List<String> resource = resourcePath(bare);
         boolean status = resource.size() == 3 && resource.get(2).equals("status");
         try {
-            // read without consuming it: the CRUD dispatcher reads the body next
-            JsonNode body = Serialization.jsonMapper().readTree(new String(request.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
             if ("POST".equals(method)) {
                 return body;
             }
@@ -376,30 +365,22 @@ final class LocalDispatcher extends Dispatcher {
      * A write with {@code dryRun=All} (kubectl diff, apply --dry-run=server): checked as any write,
      * answered with the object it would leave, and nothing stored.
      */
-    private MockResponse dryRun(RecordedRequest request, String bare) {
+    private MockResponse dryRun(RecordedRequest request, String bare, JsonNode body) {
         String method = request.getMethod();
         if ("DELETE".equals(method)) {
             return crud.handleGet(bare);
         }
-        JsonNode result = wouldLeave(request, bare);
+        JsonNode result = wouldLeave(request, bare, body);
         if (result == null) {
-            ObjectNode status = failure(404, "NotFound", "nothing at " + bare + " to " + method.toLowerCase(java.util.Locale.ROOT));
-            return new MockResponse().setResponseCode(404).setHeader("Content-Type", "application/json").setBody(status.toString());
+            return json(404, failure(404, "NotFound", "nothing at " + bare + " to " + method.toLowerCase(java.util.Locale.ROOT)));
         }
         CrdValidation validation = validationFor(bare);
-        JsonNode shown = validation == null ? result : validation.pruned(result);
-        return new MockResponse().setResponseCode("POST".equals(method) ? 201 : 200).setHeader("Content-Type", "application/json")
-            .setBody(shown.toString());
+        return json("POST".equals(method) ? 201 : 200, validation == null ? result : validation.pruned(result).object());
     }
 
     /** A 409 Conflict if the body names a resourceVersion the stored object is no longer at. */
-    private MockResponse staleWrite(String path, String body) {
-        String named;
-        try {
-            named = Serialization.jsonMapper().readTree(body).path("metadata").path("resourceVersion").asText("");
-        } catch (JsonProcessingException e) {
-            return null; // the CRUD dispatcher answers malformed bodies
-        }
+    private MockResponse staleWrite(String path, JsonNode body) {
+        String named = body == null ? "" : body.path("metadata").path("resourceVersion").asText("");
         if (named.isEmpty()) {
             return null;
         }
@@ -426,6 +407,10 @@ final class LocalDispatcher extends Dispatcher {
             + "\": the object has been modified; please apply your changes to the latest version and try again");
         status.putObject("details").put("name", name).put("group", group).put("kind", plural);
         return new MockResponse().setResponseCode(409).setBody(status.toString());
+    }
+
+    private static MockResponse json(int code, JsonNode body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body.toString());
     }
 
     /** A kube-apiserver Status object for a failed request. */
