@@ -16,9 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -102,22 +100,14 @@ final class StubApiServer implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = socket.getOutputStream()) {
             while (true) {
-                String head = readHead(in);
+                HttpHead head = HttpHead.read(in, Integer.MAX_VALUE);
                 if (head == null) {
                     return;
                 }
-                String[] lines = head.split("\r\n");
-                String[] request = lines[0].split(" ");
-                Map<String, String> headers = new HashMap<>();
-                for (int i = 1; i < lines.length; i++) {
-                    int colon = lines[i].indexOf(':');
-                    if (colon > 0) {
-                        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-                    }
-                }
+                Map<String, String> headers = head.headers();
                 byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-                String method = request[0];
-                String target = request[1];
+                String method = head.method();
+                String target = head.target();
                 if (target.contains("watch=true")) {
                     List<Consumer<byte[]>> watchers = target.contains("/datasets") ? datasetWatchers : new ArrayList<>();
                     if (headers.containsKey("sec-websocket-key")) {
@@ -195,20 +185,6 @@ final class StubApiServer implements AutoCloseable {
             }
         }
         return absent;
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        int next;
-        while ((next = in.read()) >= 0) {
-            head.write(next);
-            matched = (next == "\r\n\r\n".charAt(matched)) ? matched + 1 : (next == '\r' ? 1 : 0);
-            if (matched == 4) {
-                return head.toString(StandardCharsets.ISO_8859_1);
-            }
-        }
-        return null;
     }
 
     private static void respond(OutputStream out, int code, byte[] body) throws IOException {

@@ -3,9 +3,7 @@ package io.edgeai.sync.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,9 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,35 +85,21 @@ final class WatchStreams implements AutoCloseable {
     }
 
     private void serve(Socket client) throws IOException {
-        InputStream in = client.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int next = in.read();
-            if (next < 0) {
-                return;
-            }
-            head.write(next);
-            matched = next == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : next == '\r' ? 1 : 0;
-            if (head.size() > MAX_HEAD_BYTES) {
-                client.getOutputStream().write("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                return;
-            }
+        HttpHead head;
+        try {
+            head = HttpHead.read(client.getInputStream(), MAX_HEAD_BYTES);
+        } catch (HttpHead.TooLarge e) {
+            client.getOutputStream().write("HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return;
         }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        String[] request = lines[0].split(" ");
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0) {
-                headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-            }
+        if (head == null) {
+            return;
         }
-        boolean upgrade = headers.containsKey("upgrade");
-        if (request.length == 3 && "GET".equals(request[0]) && isWatch(request[1]) && !upgrade) {
-            stream(client, request[1], headers.getOrDefault("accept", "").contains("as=Table"));
+        boolean upgrade = head.headers().containsKey("upgrade");
+        if ("GET".equals(head.method()) && isWatch(head.target()) && !upgrade) {
+            stream(client, head.target(), head.headers().getOrDefault("accept", "").contains("as=Table"));
         } else {
-            passThrough(client, lines, upgrade);
+            passThrough(client, head.lines(), upgrade);
         }
     }
 
@@ -126,14 +109,14 @@ final class WatchStreams implements AutoCloseable {
     }
 
     /** The request to the mock as it came, but closing after its answer: the next request may be a watch this front end must see. */
-    private void passThrough(Socket client, String[] lines, boolean upgrade) throws IOException {
+    private void passThrough(Socket client, List<String> lines, boolean upgrade) throws IOException {
         try (Socket upstream = new Socket(mock.getHost(), mock.getPort())) {
-            StringBuilder head = new StringBuilder(lines[0]).append("\r\n");
-            for (int i = 1; i < lines.length; i++) {
-                if (!upgrade && lines[i].toLowerCase(Locale.ROOT).startsWith("connection:")) {
+            StringBuilder head = new StringBuilder(lines.get(0)).append("\r\n");
+            for (String line : lines.subList(1, lines.size())) {
+                if (!upgrade && line.toLowerCase(Locale.ROOT).startsWith("connection:")) {
                     continue;
                 }
-                head.append(lines[i]).append("\r\n");
+                head.append(line).append("\r\n");
             }
             if (!upgrade) {
                 head.append("Connection: close\r\n");
