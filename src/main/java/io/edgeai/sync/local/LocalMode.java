@@ -39,11 +39,7 @@ public final class LocalMode implements AutoCloseable {
         // one -Dcamel.management.port would give both processes the same port: the cloud takes it, the edge the next
         String asked = System.getProperty(MANAGEMENT_PORT);
         System.clearProperty(MANAGEMENT_PORT);
-        try {
-            cloudPort = asked == null || asked.isBlank() ? DEFAULT_CLOUD_PORT : Integer.parseInt(asked.trim());
-        } catch (NumberFormatException e) {
-            throw new io.edgeai.sync.ConfigurationError("camel.management.port must be a port number, not '" + asked + "'");
-        }
+        cloudPort = asked == null || asked.isBlank() ? DEFAULT_CLOUD_PORT : io.edgeai.sync.management.ManagementServerFactory.port(asked);
         edgePort = cloudPort == 0 ? 0 : cloudPort + 1;
         Properties cloudProps = quiet();
         cloudProps.setProperty(MANAGEMENT_PORT, String.valueOf(cloudPort));

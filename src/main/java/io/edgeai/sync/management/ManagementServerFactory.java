@@ -20,9 +20,11 @@ public final class ManagementServerFactory implements MainHttpServerFactory {
      */
     private static int port(CamelContext context, int bound) {
         String written = context.getPropertiesComponent().resolveProperty("camel.management.port").orElse(null);
-        if (written == null) {
-            return bound;
-        }
+        return written == null ? bound : port(written);
+    }
+
+    /** A camel.management.port setting as written (spaces around it allowed), or a one-line configuration error. */
+    public static int port(String written) {
         try {
             return Integer.parseInt(written.trim());
         } catch (NumberFormatException e) {
