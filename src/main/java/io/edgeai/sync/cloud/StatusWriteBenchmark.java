@@ -41,7 +41,9 @@ public final class StatusWriteBenchmark {
     public static void run(int n) throws Exception {
         AtomicInteger patches = new AtomicInteger();
         AtomicInteger gets = new AtomicInteger();
-        // without TCP_NODELAY the JDK's server waits for delayed ACKs: 40 ms a request, whatever the client
+        // without TCP_NODELAY the JDK's server waits for delayed ACKs: 40 ms a request, whatever the
+        // client. The JDK reads this once, when its first server starts: in bench-e2e that is the
+        // management server, which sets it too
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         api.createContext("/", exchange -> {

@@ -36,6 +36,7 @@ final class ManagementServer extends ServiceSupport {
     private static final String EVERY_CHECK = "full";
     private static final String MAX_REQUEST_SECONDS = "sun.net.httpserver.maxReqTime";
     private static final String MAX_RESPONSE_SECONDS = "sun.net.httpserver.maxRspTime";
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
     /**
      * Requests served at once. The JDK's server reads a request on the thread that serves it, so a
      * client that sends half a request holds a thread until the request limit (1 s) cuts it off:
@@ -81,6 +82,12 @@ final class ManagementServer extends ServiceSupport {
         }
         if (System.getProperty(MAX_RESPONSE_SECONDS) == null) {
             System.setProperty(MAX_RESPONSE_SECONDS, "10"); // Prometheus' default scrape timeout
+        }
+        // without TCP_NODELAY a small answer waits for the client's delayed ACK, 40 ms a request; and
+        // as these are read once for the whole JVM, every other JDK server in it (the benchmarks'
+        // stub API) would pay that too
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
         }
         try {
             return new ManagementServer(context, HttpServer.create(new InetSocketAddress(host, port), 16), host, path, healthPath, metrics);
