@@ -53,6 +53,8 @@ final class LocalDispatcher extends Dispatcher {
 
     /** Printer columns by "group/plural" ("/namespaces" for the core group); kinds not named get Age. */
     private final Map<String, List<PrinterTable.Column>> printerColumns = new ConcurrentHashMap<>();
+    /** group/plural to (group/version, kind). */
+    private final Map<String, Map.Entry<String, String>> kinds = new ConcurrentHashMap<>();
 
     /** Custom resources by "group/plural", checked on every write as kube-apiserver checks them. */
     private final Map<String, CrdValidation> validations = new ConcurrentHashMap<>();
@@ -63,6 +65,15 @@ final class LocalDispatcher extends Dispatcher {
 
     void validate(String group, String plural, CrdValidation validation) {
         validations.put(group + "/" + plural, validation);
+    }
+
+    /** The kind of a resource the API serves, for the kind of its lists. */
+    void kind(String groupVersion, String plural, String kind) {
+        kinds.put(groupOf(groupVersion) + "/" + plural, Map.entry(groupVersion, kind));
+    }
+
+    private static String groupOf(String groupVersion) {
+        return groupVersion.contains("/") ? groupVersion.substring(0, groupVersion.indexOf('/')) : "";
     }
 
     void printColumns(String group, String plural, List<PrinterTable.Column> columns) {
@@ -91,7 +102,7 @@ final class LocalDispatcher extends Dispatcher {
                     return table;
                 }
             }
-            return crud.dispatch(request);
+            return query >= 0 && path.contains("watch=") ? crud.dispatch(request) : listed(crud.dispatch(request), bare);
         }
         Written written = written(request);
         if (written.refusal() != null) {
@@ -187,6 +198,28 @@ final class LocalDispatcher extends Dispatcher {
         }
         String resourceVersion = body.path("metadata").path("resourceVersion").asText("");
         return json(200, PrinterTable.of(columns, objects, resourceVersion, java.time.Instant.now()));
+    }
+
+    /**
+     * A list as kube-apiserver answers it: of kind {@code DatasetList}, apiVersion
+     * {@code edgeai.io/v1alpha1}, where the CRUD dispatcher says {@code List} and {@code v1}.
+     */
+    private MockResponse listed(MockResponse answer, String bare) {
+        List<String> rest = resourcePath(bare);
+        Map.Entry<String, String> kind = rest.size() != 1 || !answer.getStatus().startsWith("HTTP/1.1 200") ? null
+            : kinds.get((bare.startsWith("/apis/") ? bare.split("/")[2] : "") + "/" + rest.get(0));
+        if (kind == null) {
+            return answer;
+        }
+        try {
+            JsonNode body = Serialization.jsonMapper().readTree(answer.getBody().readUtf8());
+            if (body instanceof ObjectNode list && list.has("items")) {
+                list.put("kind", kind.getValue() + "List").put("apiVersion", kind.getKey());
+            }
+            return json(200, body);
+        } catch (JsonProcessingException e) {
+            return new MockResponse().setResponseCode(500).setBody(e.getOriginalMessage());
+        }
     }
 
     /** One watched object as the one-row Table kubectl get -w asks for. */

@@ -54,6 +54,8 @@ public final class LocalKubernetesApi implements AutoCloseable {
             JsonNode version = YAML.valueToTree(crd.getSpec().getVersions().get(0));
             List<PrinterTable.Column> columns = new ArrayList<>();
             version.path("additionalPrinterColumns").forEach(column -> columns.add(PrinterTable.Column.of(column)));
+            dispatcher.kind(crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName(), crd.getSpec().getNames().getPlural(),
+                crd.getSpec().getNames().getKind());
             dispatcher.printColumns(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural(), columns.isEmpty() ? PrinterTable.AGE_ONLY : columns);
             dispatcher.validate(crd.getSpec().getGroup(), crd.getSpec().getNames().getPlural(), new CrdValidation(crd.getSpec().getNames().getKind(),
                 crd.getSpec().getGroup(), version.path("schema").path("openAPIV3Schema")));
@@ -171,6 +173,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
     private void stubDiscovery(List<CustomResourceDefinition> crds) {
         Map<String, List<Map<String, Object>>> groups = new LinkedHashMap<>();
         for (Served served : BUILT_IN) {
+            dispatcher.kind(served.groupVersion(), served.plural(), served.kind());
             groups.computeIfAbsent(served.groupVersion(), key -> new ArrayList<>()).add(served.discovery());
         }
         for (CustomResourceDefinition crd : crds) {

@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,6 +38,11 @@ final class WatchStreams implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 64;
     /** Put on an event queue when the mock's watch ends (compared by identity). */
     private static final String END = new String("end of watch");
+    /** The annotation on the bookmark that follows a watch's initial events (client-go's watch-list). */
+    private static final String INITIAL_EVENTS_END = "k8s.io/initial-events-end";
+    /** kube-apiserver bookmarks a watch about once a minute, and shortly before its timeout ends it. */
+    private static final long BOOKMARK_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final long BOOKMARK_BEFORE_END_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final ServerSocket server;
     private final URI mock;
@@ -137,13 +144,26 @@ final class WatchStreams implements AutoCloseable {
         }
     }
 
-    /** A watch as kube-apiserver serves it over HTTP: one JSON event per chunk, until timeoutSeconds or the client leaves. */
+    /**
+     * A watch as kube-apiserver serves it over HTTP: one JSON event per chunk, until timeoutSeconds or
+     * the client leaves. With {@code allowWatchBookmarks}, a BOOKMARK every minute and one just before
+     * the timeout ends the stream; with {@code sendInitialEvents} (which kube-apiserver allows only
+     * with bookmarks and {@code resourceVersionMatch=NotOlderThan}), the objects as they are, then a
+     * BOOKMARK annotated {@value #INITIAL_EVENTS_END}.
+     */
     private void stream(Socket client, String target, boolean asTable) throws IOException {
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         String path = target.substring(0, target.indexOf('?'));
         long timeoutSeconds = Math.max(1, queryLong(target, "timeoutSeconds", TimeUnit.MINUTES.toSeconds(30)));
+        boolean bookmarks = "true".equals(query(target, "allowWatchBookmarks"));
+        boolean initialEvents = "true".equals(query(target, "sendInitialEvents"));
+        if (initialEvents && !(bookmarks && "NotOlderThan".equals(query(target, "resourceVersionMatch")))) {
+            invalidListOptions(client, "sendInitialEvents requires setting allowWatchBookmarks to true and resourceVersionMatch to NotOlderThan");
+            return;
+        }
         // the mock's watch starts with every object; from a resourceVersion on, those the client has seen are left out
-        long since = queryLong(target, "resourceVersion", 0);
+        long since = initialEvents ? 0 : queryLong(target, "resourceVersion", 0);
+        Bookmarks marks = bookmarks ? new Bookmarks(list(target), initialEvents) : null;
         WebSocket socket;
         try {
             socket = webSockets.newWebSocketBuilder().buildAsync(URI.create("ws://" + mock.getHost() + ":" + mock.getPort() + target),
@@ -183,24 +203,39 @@ final class WatchStreams implements AutoCloseable {
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            long lastMark = deadline - BOOKMARK_BEFORE_END_NANOS;
+            long nextMark = Math.min(System.nanoTime() + BOOKMARK_EVERY_NANOS, lastMark);
+            if (marks != null && marks.initialEventsEnd()) {
+                chunk(out, marks.bookmark(true));
+            }
             while (true) {
-                long left = deadline - System.nanoTime();
-                String event = left <= 0 ? END : events.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+                long now = System.nanoTime();
+                if (marks != null && now >= nextMark && !marks.initialEventsPending()) {
+                    chunk(out, marks.bookmark(false));
+                    nextMark = now >= lastMark ? Long.MAX_VALUE : Math.min(now + BOOKMARK_EVERY_NANOS, lastMark);
+                }
+                long left = deadline - now;
+                long markIn = marks == null || marks.initialEventsPending() ? Long.MAX_VALUE : Math.max(0, nextMark - now);
+                long wait = Math.min(Math.min(left, TimeUnit.SECONDS.toNanos(1)), markIn);
+                String event = left <= 0 ? END : events.poll(wait, TimeUnit.NANOSECONDS);
                 if (event == END) {
                     break;
                 }
                 if (event == null) {
                     continue;
                 }
-                String shown = shown(path, event, asTable, since);
+                ObjectNode parsed = (ObjectNode) JSON.readTree(event);
+                String shown = shown(path, parsed, asTable, since);
                 if (shown == null) {
                     continue;
                 }
-                byte[] chunk = (shown + "\n").getBytes(StandardCharsets.UTF_8);
-                out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(chunk);
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
+                chunk(out, shown);
+                if (marks != null) {
+                    marks.sent(parsed);
+                    if (marks.initialEventsEnd()) {
+                        chunk(out, marks.bookmark(true));
+                    }
+                }
             }
             out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
@@ -217,12 +252,19 @@ final class WatchStreams implements AutoCloseable {
         return streaming.get();
     }
 
+    private static void chunk(OutputStream out, String event) throws IOException {
+        byte[] chunk = (event + "\n").getBytes(StandardCharsets.UTF_8);
+        out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(chunk);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
     /** The event as the client asked for it (a Table row, or as it is), or null if it is older than the resourceVersion watched from. */
-    private String shown(String path, String event, boolean asTable, long since) throws IOException {
-        ObjectNode parsed = (ObjectNode) JSON.readTree(event);
+    private String shown(String path, ObjectNode parsed, boolean asTable, long since) {
         JsonNode object = parsed.get("object");
         if (object == null || !object.has("metadata")) {
-            return event;
+            return parsed.toString();
         }
         if (since > 0 && object.path("metadata").path("resourceVersion").asLong(Long.MAX_VALUE) <= since) {
             return null;
@@ -234,16 +276,103 @@ final class WatchStreams implements AutoCloseable {
     }
 
     private static long queryLong(String target, String name, long otherwise) {
+        String value = query(target, name);
+        try {
+            return value == null ? otherwise : Math.max(0, Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    /** The query parameter's value as sent (the names and values kubectl and client-go send need no decoding), or null. */
+    private static String query(String target, String name) {
         for (String parameter : target.substring(target.indexOf('?') + 1).split("&")) {
             if (parameter.startsWith(name + "=")) {
-                try {
-                    return Math.max(0, Long.parseLong(parameter.substring(name.length() + 1)));
-                } catch (NumberFormatException e) {
-                    return otherwise;
-                }
+                return parameter.substring(name.length() + 1);
             }
         }
-        return otherwise;
+        return null;
+    }
+
+    /** kube-apiserver's answer to watch options that do not go together. */
+    private static void invalidListOptions(Socket client, String message) throws IOException {
+        ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+            .put("message", "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: " + message)
+            .put("reason", "Invalid").put("code", 422);
+        byte[] body = status.toString().getBytes(StandardCharsets.UTF_8);
+        client.getOutputStream().write(("HTTP/1.1 422 Unprocessable Entity\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+            + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().write(body);
+    }
+
+    /** The collection as it is now, listed from the mock with the watch's selectors: where the initial events end. */
+    private JsonNode list(String target) throws IOException {
+        StringBuilder query = new StringBuilder();
+        for (String parameter : target.substring(target.indexOf('?') + 1).split("&")) {
+            if (parameter.startsWith("labelSelector=") || parameter.startsWith("fieldSelector=")) {
+                query.append(query.length() == 0 ? "?" : "&").append(parameter);
+            }
+        }
+        try {
+            HttpResponse<byte[]> listed = webSockets.send(HttpRequest.newBuilder(URI.create("http://" + mock.getHost() + ":" + mock.getPort()
+                + target.substring(0, target.indexOf('?')) + query)).timeout(java.time.Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return JSON.readTree(listed.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing", e);
+        }
+    }
+
+    /**
+     * What a watch's bookmarks say: the newest resourceVersion the client has been sent (at least the
+     * collection's when the watch began), for the kind it watches. With initial events, the first
+     * bookmark comes once as many objects as were listed at the watch's start have been sent.
+     */
+    private static final class Bookmarks {
+        private final String kind;
+        private final String apiVersion;
+        private long resourceVersion;
+        /** Initial events still to send; -1 when there are none (any more). */
+        private int initialLeft;
+
+        Bookmarks(JsonNode listed, boolean initialEvents) {
+            String listKind = listed.path("kind").asText("");
+            this.kind = listKind.endsWith("List") ? listKind.substring(0, listKind.length() - "List".length()) : listKind;
+            this.apiVersion = listed.path("apiVersion").asText("v1");
+            this.resourceVersion = listed.path("metadata").path("resourceVersion").asLong(0);
+            this.initialLeft = initialEvents ? listed.path("items").size() : -1;
+        }
+
+        /** True, once, when the initial events are all sent and their bookmark is due. */
+        boolean initialEventsEnd() {
+            if (initialLeft == 0) {
+                initialLeft = -1;
+                return true;
+            }
+            return false;
+        }
+
+        boolean initialEventsPending() {
+            return initialLeft > 0;
+        }
+
+        /** Notes an event sent to the client. */
+        void sent(ObjectNode event) {
+            resourceVersion = Math.max(resourceVersion, event.path("object").path("metadata").path("resourceVersion").asLong(0));
+            if (initialLeft > 0) {
+                initialLeft--;
+            }
+        }
+
+        String bookmark(boolean initialEventsEnd) {
+            ObjectNode event = JSON.createObjectNode().put("type", "BOOKMARK");
+            ObjectNode metadata = event.putObject("object").put("kind", kind).put("apiVersion", apiVersion)
+                .putObject("metadata").put("resourceVersion", Long.toString(resourceVersion));
+            if (initialEventsEnd) {
+                metadata.putObject("annotations").put(INITIAL_EVENTS_END, "true");
+            }
+            return event.toString();
+        }
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Issue 10: kubectl get -w and kubectl wait watch local mode's API over plain HTTP, as they watch kube-apiserver. */
 class WatchStreamsTest {
     private static final Path KUBECTL = Path.of("/usr/bin/kubectl");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private static Dataset created(LocalKubernetesApi api, String name) {
         Dataset dataset = new Dataset();
@@ -93,6 +94,47 @@ class WatchStreamsTest {
             assertThat(events).as("only what changed after the list, then the end of the stream").hasSize(1);
             assertThat(events.get(0)).contains("\"type\":\"MODIFIED\"", "\"numberOfSamples\":7");
             assertThat(api.httpWatches()).isZero();
+        }
+    }
+
+    /** client-go's watch-list: the objects as they are, a bookmark where they end, then changes; and a bookmark before the timeout. */
+    @Test
+    void initialEventsEndWithAnAnnotatedBookmarkAndTheStreamWithAnother() throws Exception {
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            created(api, "a");
+            created(api, "b");
+            String datasets = api.url() + "/apis/edgeai.io/v1alpha1/namespaces/default/datasets?watch=true";
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+            var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(datasets + "&sendInitialEvents=true&allowWatchBookmarks=true"
+                + "&resourceVersionMatch=NotOlderThan&timeoutSeconds=4")).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> response.body().forEach(events::add));
+            List<com.fasterxml.jackson.databind.JsonNode> initial = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                initial.add(JSON.readTree(events.poll(20, TimeUnit.SECONDS)));
+            }
+            assertThat(initial).extracting(event -> event.path("type").asText()).containsExactly("ADDED", "ADDED", "BOOKMARK");
+            com.fasterxml.jackson.databind.JsonNode mark = initial.get(2).path("object");
+            assertThat(mark.path("kind").asText()).as("the kind of the list, which kube-apiserver calls DatasetList").isEqualTo("Dataset");
+            assertThat(mark.path("metadata").path("annotations").path("k8s.io/initial-events-end").asText()).isEqualTo("true");
+            long listed = Long.parseLong(api.client().resources(Dataset.class).inNamespace("default").list().getMetadata().getResourceVersion());
+            assertThat(mark.path("metadata").path("resourceVersion").asLong()).isEqualTo(listed);
+
+            count(api, "a", 3);
+            com.fasterxml.jackson.databind.JsonNode modified = JSON.readTree(events.poll(20, TimeUnit.SECONDS));
+            assertThat(modified.path("type").asText()).isEqualTo("MODIFIED");
+            pending.get(20, TimeUnit.SECONDS);
+            assertThat(events).as("one bookmark shortly before the timeout, at the change last sent").hasSize(1);
+            com.fasterxml.jackson.databind.JsonNode last = JSON.readTree(events.poll());
+            assertThat(last.path("type").asText()).isEqualTo("BOOKMARK");
+            assertThat(last.path("object").path("metadata").path("annotations").isMissingNode()).isTrue();
+            assertThat(last.path("object").path("metadata").path("resourceVersion").asText())
+                .isEqualTo(modified.path("object").path("metadata").path("resourceVersion").asText());
+
+            HttpResponse<String> alone = http.send(HttpRequest.newBuilder(URI.create(datasets + "&sendInitialEvents=true")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(alone.statusCode()).as("kube-apiserver allows initial events only with bookmarks from NotOlderThan").isEqualTo(422);
+            assertThat(alone.body()).contains("\"reason\":\"Invalid\"", "sendInitialEvents requires");
         }
     }
 
