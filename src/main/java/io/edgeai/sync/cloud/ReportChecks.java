@@ -1,8 +1,10 @@
 package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.RejectedMessage;
+import io.edgeai.sync.resources.ModelCopy;
 import io.edgeai.sync.resources.ModelMetric;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -19,6 +21,7 @@ final class ReportChecks {
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     /** kube-apiserver's limit on {@code Condition.message}. */
     static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     /** kube-apiserver's rule and limit for {@code Condition.reason}. */
     static final Pattern REASON = Pattern.compile("[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?");
     static final int MAX_REASON_LENGTH = 1024;
@@ -78,6 +81,27 @@ final class ReportChecks {
             }
         }
         return new ModelReport(report.namespace(), report.name(), report.uid(), report.metrics(),
+            saneTime(report.updateTime(), now, maxAheadMillis));
+    }
+
+    /** A copy report's phase is one the cloud knows, its digest SHA-256 hex, its numbers not negative, its message bounded. */
+    static ModelCopyReport modelCopy(ModelCopyReport report, Instant now, long maxAheadMillis) {
+        String what = "model copy for " + report.namespace() + "/" + report.name();
+        requireUid(report.uid(), what);
+        if (report.phase() == null || !ModelCopy.PHASES.contains(report.phase())) {
+            throw new RejectedMessage(what + " has phase " + abbreviate(report.phase()) + ", not one of " + ModelCopy.PHASES);
+        }
+        if (report.sha256() != null && !SHA256.matcher(report.sha256()).matches()) {
+            throw new RejectedMessage(what + " has a digest that is not 64 hex digits: " + abbreviate(report.sha256()));
+        }
+        if (report.sizeBytes() != null && report.sizeBytes() < 0 || report.files() != null && report.files() < 0 || report.generation() < 0) {
+            throw new RejectedMessage(what + " has a negative size, file count or generation");
+        }
+        if (report.message() != null && report.message().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
+        }
+        return new ModelCopyReport(report.namespace(), report.name(), report.uid(), report.generation(), report.phase(), report.sizeBytes(),
+            report.files(), report.sha256() == null ? null : report.sha256().toLowerCase(java.util.Locale.ROOT), report.message(),
             saneTime(report.updateTime(), now, maxAheadMillis));
     }
 

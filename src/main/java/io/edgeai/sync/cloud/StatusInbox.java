@@ -103,7 +103,8 @@ public final class StatusInbox {
      */
     public synchronized boolean offer(String topic, byte[] payload) {
         Topics.Ref ref = topics.parse(topic)
-            .filter(parsed -> parsed.kind() == Topics.Kind.DATASET_STATUS || parsed.kind() == Topics.Kind.MODEL_STATUS)
+            .filter(parsed -> parsed.kind() == Topics.Kind.DATASET_STATUS || parsed.kind() == Topics.Kind.MODEL_STATUS
+                || parsed.kind() == Topics.Kind.MODEL_COPY)
             .orElse(null);
         if (ref == null) {
             refusals.refused("status-upstream", "not a status topic: " + topic);

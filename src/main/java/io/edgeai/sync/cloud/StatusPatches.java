@@ -1,9 +1,13 @@
 package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.resources.DatasetStatus;
+import io.edgeai.sync.resources.ModelCopies;
+import io.edgeai.sync.resources.ModelCopy;
+import io.edgeai.sync.resources.ModelSpec;
 import io.edgeai.sync.resources.ModelStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -131,10 +135,12 @@ public final class StatusPatches {
 
     /** The condition of that type, or null. */
     public static Condition find(DatasetStatus status, String type) {
-        if (status == null) {
-            return null;
-        }
-        for (Condition condition : status.getConditions()) {
+        return status == null ? null : find(status.getConditions(), type);
+    }
+
+    /** The condition of that type, or null. */
+    public static Condition find(List<Condition> conditions, String type) {
+        for (Condition condition : conditions) {
             if (type.equals(condition.getType())) {
                 return condition;
             }
@@ -142,16 +148,109 @@ public final class StatusPatches {
         return null;
     }
 
-    public static Optional<Map<String, Object>> model(ModelStatus current, ModelReport report) {
+    /** The patch that writes the metrics a node forwarded, and which node that was. */
+    public static Optional<Map<String, Object>> model(ModelStatus current, String node, ModelReport report) {
         ModelStatus was = current == null ? new ModelStatus() : current;
         List<?> metrics = report.metrics() == null ? List.of() : report.metrics();
-        if (Objects.equals(was.getMetrics(), metrics)) {
+        if (Objects.equals(was.getMetrics(), metrics) && Objects.equals(was.getMetricsNode(), node)) {
             return Optional.empty();
         }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("metrics", metrics);
+        status.put("metricsNode", node);
         status.put("updateTime", report.updateTime());
         return Optional.of(Map.of("status", status));
+    }
+
+    /** At most this many nodes' copies are listed in a model's status (an object must stay well under etcd's 1.5 MiB). */
+    public static final int MAX_COPIES_LISTED = 1000;
+    /** Nodes named per phase in the Ready condition's message. */
+    private static final int NAMED_PER_PHASE = 5;
+
+    /**
+     * The patch that puts a node's report of its copy into the model's status: its entry in
+     * {@code nodes}, the {@code copies} counts, {@code available} as {@code 2/3}, and the Ready
+     * condition, True when every node that reported holds a copy (matching {@code spec.sha256} if it
+     * is set). The digest is judged here against the spec as it is now, so a report made for an
+     * earlier {@code sha256} counts for what it is. Empty when nothing changes.
+     */
+    public static Optional<Map<String, Object>> modelCopy(ModelStatus current, ModelSpec spec, String node, ModelCopyReport report, Instant now) {
+        ModelStatus was = current == null ? new ModelStatus() : current;
+        ModelCopy copy = judged(new ModelCopy(node, report.phase(), report.sizeBytes(), report.files(), report.sha256(), report.message(),
+            report.updateTime()), spec);
+        java.util.TreeMap<String, ModelCopy> byNode = new java.util.TreeMap<>();
+        for (ModelCopy listed : was.getNodes()) {
+            byNode.put(listed.node(), judged(listed, spec));
+        }
+        ModelCopy previous = byNode.get(node);
+        if (previous == null && byNode.size() >= MAX_COPIES_LISTED) {
+            throw new io.edgeai.sync.mqtt.RejectedMessage("model " + report.namespace() + "/" + report.name() + " lists " + MAX_COPIES_LISTED
+                + " nodes' copies already; the copy on " + node + " is not listed");
+        }
+        if (previous != null && sameCopy(previous, copy)) {
+            copy = previous; // the same copy, reported again: keep when it was seen
+        }
+        byNode.put(node, copy);
+        List<ModelCopy> nodes = List.copyOf(byNode.values());
+        ModelCopies copies = new ModelCopies(count(nodes, ModelCopy.PRESENT),
+            (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size());
+        Condition ready = modelReady(nodes, copies, spec, report.generation(), find(was.getConditions(), READY), now);
+        String available = copies.available() + "/" + copies.total();
+        if (nodes.equals(was.getNodes()) && copies.equals(was.getCopies()) && available.equals(was.getAvailable())
+            && same(find(was.getConditions(), READY), ready)) {
+            return Optional.empty();
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("nodes", nodes);
+        status.put("copies", copies);
+        status.put("available", available);
+        status.put("conditions", List.of(ready));
+        return Optional.of(Map.of("status", status));
+    }
+
+    private static final Set<String> FAILED = Set.of(ModelCopy.CHECKSUM_MISMATCH, ModelCopy.UNREADABLE, ModelCopy.OUTSIDE_DATA_ROOTS);
+
+    /** A copy that was read, judged against {@code spec.sha256} as it is now. */
+    private static ModelCopy judged(ModelCopy copy, ModelSpec spec) {
+        boolean read = ModelCopy.PRESENT.equals(copy.phase()) || ModelCopy.CHECKSUM_MISMATCH.equals(copy.phase());
+        if (!read || copy.sha256() == null) {
+            return copy;
+        }
+        String expected = spec == null ? null : spec.getSha256();
+        if (expected == null || expected.equalsIgnoreCase(copy.sha256())) {
+            return copy.withPhase(ModelCopy.PRESENT, null);
+        }
+        return copy.withPhase(ModelCopy.CHECKSUM_MISMATCH, "the copy's SHA-256 is " + copy.sha256() + ", spec.sha256 is " + expected);
+    }
+
+    private static boolean sameCopy(ModelCopy a, ModelCopy b) {
+        return Objects.equals(a.phase(), b.phase()) && Objects.equals(a.sizeBytes(), b.sizeBytes()) && Objects.equals(a.files(), b.files())
+            && Objects.equals(a.sha256(), b.sha256()) && Objects.equals(a.message(), b.message());
+    }
+
+    private static int count(List<ModelCopy> nodes, String phase) {
+        return (int) nodes.stream().filter(c -> phase.equals(c.phase())).count();
+    }
+
+    private static Condition modelReady(List<ModelCopy> nodes, ModelCopies copies, ModelSpec spec, long generation, Condition previous,
+                                        Instant now) {
+        boolean checked = spec != null && spec.getSha256() != null;
+        if (copies.available() == copies.total()) {
+            return condition(READY, "True", "Available", "every node that reported holds the model (" + copies.total() + " of "
+                + copies.total() + ")" + (checked ? ", matching spec.sha256" : ""), generation, previous, now);
+        }
+        String reason = count(nodes, ModelCopy.CHECKSUM_MISMATCH) > 0 ? ModelCopy.CHECKSUM_MISMATCH : "Partial";
+        StringBuilder message = new StringBuilder(copies.available() + " of " + copies.total() + " copies available");
+        for (String phase : ModelCopy.PHASES) {
+            List<String> named = nodes.stream().filter(c -> phase.equals(c.phase())).map(ModelCopy::node).toList();
+            if (!phase.equals(ModelCopy.PRESENT) && !named.isEmpty()) {
+                message.append("; ").append(phase).append(" on ").append(String.join(", ", named.subList(0, Math.min(NAMED_PER_PHASE, named.size()))));
+                if (named.size() > NAMED_PER_PHASE) {
+                    message.append(" and ").append(named.size() - NAMED_PER_PHASE).append(" more");
+                }
+            }
+        }
+        return condition(READY, "False", reason, message.toString(), generation, previous, now);
     }
 
     private static Condition condition(String type, String status, String reason, String message, long generation, Condition previous,

@@ -2,6 +2,7 @@ package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
+import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
@@ -13,6 +14,9 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +38,7 @@ public final class StatusUpstream {
     private final long maxAheadMillis;
     private final WrittenStatuses written = new WrittenStatuses(System::nanoTime);
     private final Presence presence;
+    private final Object[] modelLocks = new Object[64];
 
     /**
      * @param cacheSynced waits (bounded) until the resource cache has listed: the retained statuses
@@ -51,6 +56,7 @@ public final class StatusUpstream {
         this.models = models;
         this.clock = clock;
         this.maxAheadMillis = maxAheadMillis;
+        java.util.Arrays.setAll(modelLocks, i -> new Object());
     }
 
     /**
@@ -71,6 +77,7 @@ public final class StatusUpstream {
         return switch (ref.kind()) {
             case DATASET_STATUS -> datasetPatch(ref, Json.read(payload, DatasetReport.class, "dataset status from " + ref.node()));
             case MODEL_STATUS -> modelPatch(ref, Json.read(payload, ModelReport.class, "model status from " + ref.node()));
+            case MODEL_COPY -> modelCopyPatch(ref, Json.read(payload, ModelCopyReport.class, "model copy from " + ref.node()));
             default -> throw new RejectedMessage("not a status topic: " + topic);
         };
     }
@@ -111,7 +118,7 @@ public final class StatusUpstream {
         Condition now = StatusPatches.readyIn(body);
         boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
             || !Objects.equals(was.getReason(), now.getReason()));
-        return new StatusPatch(Dataset.class, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName(), body,
+        return StatusPatch.over(before, Dataset.class, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName(), body,
             changed ? new ReadyChange(dataset, was, now) : null);
     }
 
@@ -139,10 +146,40 @@ public final class StatusUpstream {
         Model model = models.apply(ref.namespace(), ref.name())
             .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
-        return StatusPatches.model(written.current(model, model.getStatus(), ModelStatus.class),
-                ReportChecks.model(report, clock.instant(), maxAheadMillis))
-            .map(patch -> new StatusPatch(Model.class, ref.namespace(), ref.name(), patch))
+        ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
+        return StatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
+            .map(patch -> StatusPatch.over(current, Model.class, ref.namespace(), ref.name(), patch, null))
             .orElse(null);
+    }
+
+    private StatusPatch modelCopyPatch(Topics.Ref ref, ModelCopyReport report) {
+        Model model = models.apply(ref.namespace(), ref.name())
+            .orElseThrow(() -> new RejectedMessage("copy report from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
+        checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
+        ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
+        ModelCopyReport checked = ReportChecks.modelCopy(report, clock.instant(), maxAheadMillis);
+        return StatusPatches.modelCopy(current, model.getSpec(), ref.node(), checked, clock.instant())
+            .map(patch -> {
+                Condition was = StatusPatches.find(current == null ? List.of() : current.getConditions(), StatusPatches.READY);
+                Condition now = StatusPatches.readyIn(patch);
+                boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
+                    || !Objects.equals(was.getReason(), now.getReason()));
+                return StatusPatch.over(current, Model.class, ref.namespace(), ref.name(), patch, changed ? new ReadyChange(model, was, now) : null);
+            })
+            .orElse(null);
+    }
+
+    /**
+     * What serialises the judging and writing of reports on this topic, or null if nothing need: every
+     * node's copy lands in one list in the model's status, so two nodes' reports for one model are
+     * judged and written one after the other (else the second could write a list without the first).
+     */
+    public Object writeLock(String topic) {
+        Topics.Ref ref = topics.parse(topic).orElse(null);
+        if (ref == null || ref.kind() != Topics.Kind.MODEL_COPY && ref.kind() != Topics.Kind.MODEL_STATUS) {
+            return null;
+        }
+        return modelLocks[Math.floorMod((ref.namespace() + "/" + ref.name()).hashCode(), modelLocks.length)];
     }
 
     private static void checkSameResource(HasMetadata resource, Topics.Ref ref, String namespace, String name, String uid) {
@@ -171,9 +208,27 @@ public final class StatusUpstream {
      * @param readyChanged how it changes the Ready condition's status or reason, if it does
      */
     public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body,
-                              ReadyChange readyChanged) {
+                              ReadyChange readyChanged, JsonNode statusAfter) {
         public StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
-            this(kind, namespace, name, body, null);
+            this(kind, namespace, name, body, null, null);
+        }
+
+        /**
+         * @param before the status the patch was judged against: the status after the write is that
+         *               with the patch's fields put over it, which is what later reports are judged
+         *               against until the cache shows it (a patch alone lacks the fields it left as they were)
+         */
+        static StatusPatch over(Object before, Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body,
+                                ReadyChange readyChanged) {
+            ObjectNode after = before == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(before);
+            Json.MAPPER.<ObjectNode>valueToTree(body.get("status")).fields().forEachRemaining(field -> {
+                if (field.getValue().isNull()) {
+                    after.remove(field.getKey());
+                } else {
+                    after.set(field.getKey(), field.getValue());
+                }
+            });
+            return new StatusPatch(kind, namespace, name, body, readyChanged, after);
         }
     }
 

@@ -56,6 +56,19 @@ public final class StatusWrites {
         };
     }
 
+    private void write(StatusInbox.Report report) {
+        StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
+        if (patch != null) {
+            upstream.wrote(patch, writer.apply(patch));
+            written.increment();
+            if (patch.readyChanged() != null) {
+                events.readyChanged(patch.readyChanged());
+            }
+        } else {
+            unchanged.increment();
+        }
+    }
+
     /** Called once per wake-up the inbox asked for: writes until nothing waits. */
     public void drain() throws InterruptedException {
         inbox.wokeUp();
@@ -68,15 +81,13 @@ public final class StatusWrites {
                 if (!leading.getAsBoolean()) {
                     continue; // the leader has it from the broker, which retains every status
                 }
-                StatusUpstream.StatusPatch patch = upstream.patchFor(report.topic(), report.payload());
-                if (patch != null) {
-                    upstream.wrote(patch, writer.apply(patch));
-                    written.increment();
-                    if (patch.readyChanged() != null) {
-                        events.readyChanged(patch.readyChanged());
-                    }
+                Object lock = upstream.writeLock(report.topic());
+                if (lock == null) {
+                    write(report);
                 } else {
-                    unchanged.increment();
+                    synchronized (lock) {
+                        write(report);
+                    }
                 }
                 backoff = 0;
             } catch (RejectedMessage rejected) {

@@ -37,7 +37,8 @@ final class WrittenStatuses {
     /** @param resourceVersion what the API server answered to the write (null if it did not say) */
     void wrote(StatusUpstream.StatusPatch patch, String resourceVersion) {
         long now = nanoTime.getAsLong();
-        written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion, patch.body().get("status"), now));
+        written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion,
+            patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now));
         long last = lastSweep.get();
         if (now - last > SWEEP_NANOS && lastSweep.compareAndSet(last, now)) {
             written.values().removeIf(write -> now - write.atNanos > TRUST_NANOS);

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
+import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.resources.ModelCopy;
 import io.edgeai.sync.resources.ModelMetric;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,9 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models every node knows of. When a model file lies under this node's data roots, the
- * {@code metrics.json} beside it is forwarded upstream as the model's metrics whenever it changes.
- * It holds either an object ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}).
+ * The models every node knows of. For each, the node reports its copy ({@link ModelCopyCheck}:
+ * present, missing, unreadable, outside the data roots, or not matching {@code spec.sha256}, with
+ * its size and digest) whenever that changes, and forwards the {@code metrics.json} beside a model
+ * under its data roots whenever it changes. That file holds either an object
+ * ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}). A model taken from the
+ * node has both its retained reports cleared.
  */
 public final class EdgeModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
@@ -46,6 +51,11 @@ public final class EdgeModels implements AutoCloseable {
     /** Forwards run one at a time per model, off the thread that asked (a publish may wait for the broker). */
     private final Coalescer forwards;
     private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
+    private final ModelCopyCheck copies;
+    /** The copy last reported per model, and the generation it was judged for. */
+    private final Map<String, Map.Entry<Long, ModelCopyCheck.Found>> reportedCopies = new ConcurrentHashMap<>();
+    /** Models removed whose retained reports are still to be cleared. */
+    private final java.util.Set<String> toClear = ConcurrentHashMap.newKeySet();
     /** Models whose metrics the broker did not take. */
     private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
 
@@ -57,7 +67,9 @@ public final class EdgeModels implements AutoCloseable {
         this.confined = confined;
         this.publisher = publisher;
         this.clock = clock;
-        this.forwards = new Coalescer("edge-model-forward", 1, settings.coalesceDelay(), settings.slowCount(), (key, verify) -> forward(key));
+        this.copies = new ModelCopyCheck(roots, confined, settings.modelHashBytesPerSecond());
+        // two at once: hashing one large model does not hold up every other
+        this.forwards = new Coalescer("edge-model-forward", 2, settings.coalesceDelay(), settings.slowCount(), (key, verify) -> forward(key));
         this.desired = new DesiredSet<>(store, KIND, DesiredModel.class,
             new DesiredSet.Listener<>() {
                 @Override
@@ -67,7 +79,9 @@ public final class EdgeModels implements AutoCloseable {
 
                 @Override
                 public void removed(DesiredModel model) {
-                    published.remove(model.key());
+                    copies.forget(model.spec().getModelUrl());
+                    toClear.add(model.key());
+                    forwards.request(model.key(), false);
                     LOG.info("model {} is gone", model.key());
                 }
             }, clock::millis, settings.maxClockSkew().toMillis());
@@ -96,11 +110,13 @@ public final class EdgeModels implements AutoCloseable {
         }
     }
 
+    /** A change at, above or inside a model's path, or to its metrics file, has the model judged again. */
     public void onFileEvent(String absolutePath) {
         Path changed = Path.of(absolutePath);
         for (DesiredModel model : desired.all()) {
             Path metrics = metricsFile(model);
-            if (metrics != null && (metrics.equals(changed) || metrics.startsWith(changed))) {
+            Path copy = DataRoots.pathOf(model.spec().getModelUrl()).orElse(null);
+            if (metrics != null && metrics.startsWith(changed) || copy != null && (copy.startsWith(changed) || changed.startsWith(copy))) {
                 forwards.request(model.key(), false);
             }
         }
@@ -120,8 +136,11 @@ public final class EdgeModels implements AutoCloseable {
     private void forward(String key) {
         DesiredModel model = desired.get(key).orElse(null);
         if (model == null) {
-            return; // gone since the request
+            clear(key);
+            return;
         }
+        toClear.remove(key);
+        reportCopy(model);
         Path file = metricsFile(model);
         if (file == null) {
             return;
@@ -144,6 +163,54 @@ public final class EdgeModels implements AutoCloseable {
         } else {
             undelivered.add(model.key());
         }
+    }
+
+    /** Reports this node's copy of the model when it differs from what was last reported, or the model changed. */
+    private void reportCopy(DesiredModel model) {
+        ModelCopyCheck.Found found;
+        try {
+            found = copies.check(model.spec());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return; // stopping
+        }
+        Map.Entry<Long, ModelCopyCheck.Found> reported = Map.entry(model.generation(), found);
+        if (reported.equals(reportedCopies.get(model.key()))) {
+            return;
+        }
+        if (!ModelCopy.PRESENT.equals(found.phase())) {
+            LOG.info("model {}: {} ({})", model.key(), found.phase(), found.message());
+        }
+        if (publisher.test(Outgoing.json(topics.modelCopy(node, model.namespace(), model.name()), new ModelCopyReport(model.namespace(),
+            model.name(), model.uid(), model.generation(), found.phase(), found.sizeBytes(), found.files(), found.sha256(), found.message(),
+            clock.instant().toString())))) {
+            reportedCopies.put(model.key(), reported);
+        } else {
+            undelivered.add(model.key());
+        }
+    }
+
+    /** The model is gone from this node: clear its retained reports, so that nothing speaks for it any more. */
+    private void clear(String key) {
+        if (!toClear.contains(key)) {
+            return; // never known here, or cleared already
+        }
+        int slash = key.indexOf('/');
+        String namespace = key.substring(0, slash);
+        String name = key.substring(slash + 1);
+        if (publisher.test(Outgoing.tombstone(topics.modelCopy(node, namespace, name)))
+            && publisher.test(Outgoing.tombstone(topics.modelStatus(node, namespace, name)))) {
+            toClear.remove(key);
+            reportedCopies.remove(key);
+            published.remove(key);
+        } else {
+            undelivered.add(key);
+        }
+    }
+
+    /** Bytes read to hash model copies since start. */
+    public long hashedBytes() {
+        return copies.hashedBytes();
     }
 
     /** A metrics file, opened as any data file is (regular, under the roots) and read up to its size limit. */

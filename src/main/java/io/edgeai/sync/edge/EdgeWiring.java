@@ -50,7 +50,9 @@ public final class EdgeWiring {
     }
 
     /** The edge's own Prometheus metrics, beside Camel's per-route ones. */
-    private static void registerMetrics(MeterRegistry metrics, EdgeDatasets datasets) {
+    private static void registerMetrics(MeterRegistry metrics, EdgeDatasets datasets, EdgeModels models) {
+        FunctionCounter.builder("edgeai.edge.model.hashed", models, EdgeModels::hashedBytes).baseUnit("bytes")
+            .description("Bytes of model copies read to compute their SHA-256 (a copy that did not change is not read again)").register(metrics);
         FunctionTimer.builder("edgeai.edge.recount", datasets, EdgeDatasets::recounts, EdgeDatasets::recountSeconds, TimeUnit.SECONDS)
             .description("Datasets counted (a file change, a placement, a resend, the safety pass) and the time it took").register(metrics);
         FunctionCounter.builder("edgeai.edge.counted", datasets, EdgeDatasets::bytesCounted).baseUnit("bytes")
@@ -60,6 +62,14 @@ public final class EdgeWiring {
         Gauge.builder("edgeai.edge.datasets", datasets, EdgeDatasets::datasets).description("Datasets this node holds").register(metrics);
         Gauge.builder("edgeai.edge.statuses.undelivered", datasets, EdgeDatasets::undelivered)
             .description("Datasets whose status the broker did not take, waiting for the next resend").register(metrics);
+    }
+
+    private static int modelHashMibPerSecond(Settings settings) {
+        int mib = settings.integer("edgeai.edge.model-hash-mib-per-second", (int) EdgeSettings.MODEL_HASH_MIB_PER_SECOND);
+        if (mib < 0) {
+            throw new ConfigurationError("edgeai.edge.model-hash-mib-per-second must be 0 (no bound) or more, not " + mib);
+        }
+        return mib;
     }
 
     public static void bind(CamelContext context, Settings settings) throws Exception {
@@ -76,14 +86,15 @@ public final class EdgeWiring {
         EdgeSettings tuning = new EdgeSettings(settings.integer("edgeai.edge.count-threads", 2),
             Duration.ofMillis(settings.integer("edgeai.edge.coalesce-delay-ms", 100)),
             Duration.ofMillis(settings.integer("edgeai.edge.slow-count-ms", 2000)),
-            Duration.ofMillis(settings.integer("edgeai.max-clock-skew-ms", 600_000)));
+            Duration.ofMillis(settings.integer("edgeai.max-clock-skew-ms", 600_000)),
+            (long) modelHashMibPerSecond(settings) << 20);
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> Delivery.delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
-        io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets));
+        io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets, models));
         context.getRegistry().bind("edgeModels", models);
         TopicLanes<Received> desiredLanes = new TopicLanes<>("edge-desired", DESIRED_LANES, 1_000, Received::topic,
             received -> producer.send(DATASET_DESIRED, exchange -> {

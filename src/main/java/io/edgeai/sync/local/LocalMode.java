@@ -13,6 +13,8 @@ import org.apache.camel.main.Main;
  * for development; production runs cloud and edge modes against a real cluster and broker.
  */
 public final class LocalMode implements AutoCloseable {
+    /** The sample model's content: what local mode writes, and what crds/samples/local-model.yaml's sha256 is of. */
+    static final String SAMPLE_MODEL = "edgeai-sync sample model: not a real network\n";
     public static final String NODE = "edge0";
     private static final String MANAGEMENT_PORT = "camel.management.port";
     private static final int DEFAULT_CLOUD_PORT = 9876;
@@ -32,6 +34,11 @@ public final class LocalMode implements AutoCloseable {
         Path sample = data.resolve("images/index.txt");
         Files.createDirectories(sample.getParent());
         Files.writeString(sample, "images/train/img_00000001.jpg 3\nimages/train/img_00000002.jpg 7\nimages/train/img_00000003.jpg 1\n");
+        // and the model of crds/samples/local-model.yaml, whose spec.sha256 is this content's
+        Path model = data.resolve("models/detector/model.pb");
+        Files.createDirectories(model.getParent());
+        Files.writeString(model, SAMPLE_MODEL);
+        Files.deleteIfExists(model.resolveSibling("metrics.json"));
         broker = new EmbeddedBroker(Integer.getInteger("edgeai.local.mqtt-port", 0));
         api = new LocalKubernetesApi();
         kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));

@@ -59,6 +59,14 @@ public final class Messages {
                                 String updateTime, Readiness readiness) {
     }
 
+    /**
+     * Node to cloud: the node's copy of a model as it found it (phase, size, digest), for the model's
+     * generation it was judged against.
+     */
+    public record ModelCopyReport(String namespace, String name, String uid, long generation, String phase, Long sizeBytes, Long files,
+                                  String sha256, String message, String updateTime) {
+    }
+
     /** Node to cloud: a model's metrics as the node found them. */
     public record ModelReport(String namespace, String name, String uid, List<ModelMetric> metrics, String updateTime) {
     }

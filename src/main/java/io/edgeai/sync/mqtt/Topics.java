@@ -44,12 +44,16 @@ public final class Topics {
         return prefix + "/nodes/" + node + "/status/models/" + namespace + "/" + name;
     }
 
+    public String modelCopy(String node, String namespace, String name) {
+        return prefix + "/nodes/" + node + "/status/model-copies/" + namespace + "/" + name;
+    }
+
     public String online(String node) {
         return prefix + "/nodes/" + node + "/online";
     }
 
     /** Kinds of topic, as {@link #parse} tells them apart. */
-    public enum Kind { DESIRED_DATASET, NODE_MANIFEST, DESIRED_MODEL, MODELS_MANIFEST, DATASET_STATUS, MODEL_STATUS, ONLINE }
+    public enum Kind { DESIRED_DATASET, NODE_MANIFEST, DESIRED_MODEL, MODELS_MANIFEST, DATASET_STATUS, MODEL_STATUS, MODEL_COPY, ONLINE }
 
     /** A parsed topic; fields a kind does not have are null. */
     public record Ref(Kind kind, String node, String namespace, String name) {
@@ -88,6 +92,9 @@ public final class Topics {
         }
         if (l.length == 6 && l[2].equals("status") && l[3].equals("models")) {
             return Optional.of(new Ref(Kind.MODEL_STATUS, node, l[4], l[5]));
+        }
+        if (l.length == 6 && l[2].equals("status") && l[3].equals("model-copies")) {
+            return Optional.of(new Ref(Kind.MODEL_COPY, node, l[4], l[5]));
         }
         return Optional.empty();
     }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class ModelSpec {
     private String modelUrl;
     private String format;
+    /** The SHA-256 every node's copy must have, as lowercase hex; for a directory, see docs/protocol.md. */
+    private String sha256;
 
     public ModelSpec() {
     }
@@ -25,6 +27,14 @@ public class ModelSpec {
         this.modelUrl = modelUrl;
     }
 
+    public String getSha256() {
+        return sha256;
+    }
+
+    public void setSha256(String sha256) {
+        this.sha256 = sha256;
+    }
+
     public String getFormat() {
         return format;
     }
@@ -35,12 +45,13 @@ public class ModelSpec {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof ModelSpec that && java.util.Objects.equals(modelUrl, that.modelUrl) && java.util.Objects.equals(format, that.format);
+        return other instanceof ModelSpec that && java.util.Objects.equals(modelUrl, that.modelUrl) && java.util.Objects.equals(format, that.format)
+            && java.util.Objects.equals(sha256, that.sha256);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(modelUrl, format);
+        return java.util.Objects.hash(modelUrl, format, sha256);
     }
 
     @Override

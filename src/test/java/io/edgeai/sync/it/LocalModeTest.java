@@ -45,6 +45,17 @@ class LocalModeTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> kubectl(local, "describe", "dataset", "local-images")
                 .matches("(?s).*Events:.*Normal\\s+Counted.*edgeai.io/edgeai-sync-cloud.*"));
             assertThat(kubectl(local, "delete", "dataset", "local-images")).contains("deleted");
+
+            // issue 13: the sample model, its copy verified on the node, as the README shows it
+            String model = Files.readString(Path.of("crds/samples/local-model.yaml")).replace("/tmp/edgeai-local", home.toString());
+            assertThat(kubectl(local, "apply", "-f", Files.writeString(home.resolve("local-model.yaml"), model).toString()))
+                .contains("model.edgeai.io/local-detector created");
+            assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready", "--timeout=20s")).contains("condition met");
+            assertThat(kubectl(local, "get", "models")).matches("(?s)NAME\\s+FORMAT\\s+AVAILABLE\\s+READY\\s+UPDATEAGE\\s+AGE\\s+"
+                + "local-detector\\s+pb\\s+1/1\\s+True\\s+\\d+s"); // no metrics yet: no UpdateAge
+            Files.writeString(home.resolve("data/models/detector/model.pb"), "changed\n", StandardOpenOption.APPEND);
+            assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready=false", "--timeout=20s")).contains("condition met");
+            assertThat(kubectl(local, "get", "model", "local-detector", "-o", "wide")).contains("0/1", "False", "ChecksumMismatch");
         }
     }
 

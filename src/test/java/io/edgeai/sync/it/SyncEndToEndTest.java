@@ -539,8 +539,70 @@ abstract class SyncEndToEndTest {
         assertThat(sync().model("detector").getStatus().getMetrics())
             .containsExactly(new ModelMetric("accuracy", "0.91"), new ModelMetric("f1", "0.88"));
         assertThat(sync().model("detector").getStatus().getUpdateTime()).isNotBlank();
+        assertThat(sync().model("detector").getStatus().getMetricsNode()).isIn("edge0", "edge1");
 
         sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("detector").delete();
         eventually().until(() -> !Files.exists(sync().stateDir("edge0").resolve("models/default/detector.json")));
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private io.edgeai.sync.resources.ModelCopy copyOn(String model, String node) throws Exception {
+        var status = sync().model(model).getStatus();
+        return status == null ? null : status.getNodes().stream().filter(copy -> copy.node().equals(node)).findFirst().orElse(null);
+    }
+
+    private Condition modelReady(String model) throws Exception {
+        var status = sync().model(model).getStatus();
+        return status == null ? null : io.edgeai.sync.cloud.StatusPatches.find(status.getConditions(), "Ready");
+    }
+
+    /**
+     * Issue 13: every node reports its copy of a model (present and matching spec.sha256, corrupted,
+     * missing, outside its data roots) and the model's Ready condition and Available count follow.
+     */
+    @Test
+    void eachNodesCopyOfAModelIsVerified() throws Exception {
+        byte[] weights = "weights".repeat(10_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path file = sync().dataRoot.resolve("models/verified/model.onnx");
+        Files.createDirectories(file.getParent());
+        Files.write(file, weights);
+        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+        model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("verified").withNamespace("default").build());
+        model.setSpec(new io.edgeai.sync.resources.ModelSpec(file.toString(), "onnx"));
+        model.getSpec().setSha256(sha256(weights));
+        sync().kube().resource(model).create();
+
+        eventually().until(() -> copyOn("verified", "edge0") != null && copyOn("verified", "edge1") != null
+            && modelReady("verified") != null && "True".equals(modelReady("verified").getStatus()));
+        assertThat(copyOn("verified", "edge0").phase()).isEqualTo("Present");
+        assertThat(copyOn("verified", "edge0").sizeBytes()).isEqualTo(weights.length);
+        assertThat(copyOn("verified", "edge0").sha256()).isEqualTo(sha256(weights));
+        var copies = sync().model("verified").getStatus().getCopies();
+        assertThat(copies.available()).isEqualTo(copies.total()).isGreaterThanOrEqualTo(2);
+        assertThat(sync().model("verified").getStatus().getAvailable()).isEqualTo(copies.total() + "/" + copies.total());
+
+        Files.write(file, "tampered".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        eventually().until(() -> "ChecksumMismatch".equals(copyOn("verified", "edge0").phase())
+            && "ChecksumMismatch".equals(copyOn("verified", "edge1").phase()));
+        eventually().until(() -> "ChecksumMismatch".equals(modelReady("verified").getReason()));
+        assertThat(modelReady("verified").getStatus()).isEqualTo("False");
+
+        Files.delete(file);
+        eventually().until(() -> "Missing".equals(copyOn("verified", "edge0").phase()) && "Missing".equals(copyOn("verified", "edge1").phase()));
+        eventually().until(() -> sync().model("verified").getStatus().getCopies().available() == 0);
+
+        Path elsewhere = Files.createDirectories(sync().dataRoot.getParent().resolve("elsewhere"));
+        sync().startEdge("edge-elsewhere", sync().broker.url(), elsewhere);
+        try {
+            eventually().until(() -> copyOn("verified", "edge-elsewhere") != null);
+            assertThat(copyOn("verified", "edge-elsewhere").phase()).isEqualTo("OutsideDataRoots");
+            assertThat(sync().model("verified").getStatus().getCopies().failed()).isGreaterThanOrEqualTo(1);
+        } finally {
+            sync().stopEdge("edge-elsewhere");
+        }
+        sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("verified").delete();
     }
 }

@@ -81,11 +81,16 @@ final class SyncHarness implements AutoCloseable {
 
     /** @param brokerUrl where the edge finds the broker (a {@link TcpProxy} in front of it, say) */
     void startEdge(String node, String brokerUrl) throws Exception {
+        startEdge(node, brokerUrl, dataRoot);
+    }
+
+    /** @param root the edge's only data root (every other edge's is {@link #dataRoot}) */
+    void startEdge(String node, String brokerUrl, Path root) throws Exception {
         Properties props = new Properties();
         props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
         props.setProperty("edgeai.mqtt.url", brokerUrl);
         props.setProperty("edgeai.node-name", node);
-        props.setProperty("edgeai.edge.data-roots", dataRoot.toString());
+        props.setProperty("edgeai.edge.data-roots", root.toString());
         props.setProperty("edgeai.edge.state-dir", stateDir(node).toString());
         props.setProperty("edgeai.edge.coalesce-delay-ms", "20");
         props.setProperty("edgeai.edge.presence-period-ms", "500");
