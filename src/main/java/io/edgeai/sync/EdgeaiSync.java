@@ -20,7 +20,7 @@ public final class EdgeaiSync {
                        edgeai-sync.jar; edgeai-sync-cloud.jar and edgeai-sync-edge.jar run their own mode)
           cloud        watches Datasets and Models, sends them to the edge nodes, writes their statuses
           edge         on an edge node: counts its datasets under its data roots, reports upstream
-          bench, bench-e2e, bench-scale, bench-artifacts
+          bench, bench-e2e, bench-scale, bench-artifacts, bench-models
                        the benchmarks of BENCHMARKS.md
           --help       this text          --version   the version
 
@@ -50,6 +50,7 @@ public final class EdgeaiSync {
         MODES.put("bench-e2e", "io.edgeai.sync.local.FileToStatusBenchmark");
         MODES.put("bench-scale", "io.edgeai.sync.local.ScaleBenchmark");
         MODES.put("bench-artifacts", "io.edgeai.sync.local.ArtifactBenchmark");
+        MODES.put("bench-models", "io.edgeai.sync.edge.bench.ModelHashBenchmark");
     }
 
     public static void main(String[] args) throws Exception {
@@ -84,6 +85,7 @@ public final class EdgeaiSync {
             case "bench-e2e" -> io.edgeai.sync.local.FileToStatusBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-scale" -> io.edgeai.sync.local.ScaleBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-artifacts" -> io.edgeai.sync.local.ArtifactBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            case "bench-models" -> io.edgeai.sync.edge.bench.ModelHashBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "--help", "-h", "help" -> System.out.print(USAGE);
             case "--version", "-V", "version" -> System.out.println("edgeai-sync " + version());
             default -> {

@@ -175,11 +175,13 @@ public final class EdgeModels implements AutoCloseable {
             return; // stopping
         }
         Map.Entry<Long, ModelCopyCheck.Found> reported = Map.entry(model.generation(), found);
-        if (reported.equals(reportedCopies.get(model.key()))) {
+        Map.Entry<Long, ModelCopyCheck.Found> last = reportedCopies.get(model.key());
+        if (reported.equals(last)) {
             return;
         }
-        if (!ModelCopy.PRESENT.equals(found.phase())) {
-            LOG.info("model {}: {} ({})", model.key(), found.phase(), found.message());
+        if (last == null ? !ModelCopy.PRESENT.equals(found.phase()) : !last.getValue().phase().equals(found.phase())) {
+            // a line when the copy's phase turns, not one per change of a copy that stays as it is
+            LOG.info("model {}: {}{}", model.key(), found.phase(), found.message() == null ? "" : " (" + found.message() + ")");
         }
         if (publisher.test(Outgoing.json(topics.modelCopy(node, model.namespace(), model.name()), new ModelCopyReport(model.namespace(),
             model.name(), model.uid(), model.generation(), found.phase(), found.sizeBytes(), found.files(), found.sha256(), found.message(),

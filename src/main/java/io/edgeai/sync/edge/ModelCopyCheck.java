@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A directory model's digest is that of its {@code sha256sum} listing: one line
  * {@code <hex digest>  <relative path>\n} per regular file, hidden names left out, sorted by path.
  */
-final class ModelCopyCheck {
+public final class ModelCopyCheck {
     private static final int CHUNK = 1 << 20;
 
     /** A file as it was when its digest was computed. */
@@ -46,7 +46,7 @@ final class ModelCopyCheck {
     }
 
     /** What the node found, before it is named and timed. */
-    record Found(String phase, Long sizeBytes, Long files, String sha256, String message) {
+    public record Found(String phase, Long sizeBytes, Long files, String sha256, String message) {
         ModelCopy copy(String node, String updateTime) {
             return new ModelCopy(node, phase, sizeBytes, files, sha256, message, updateTime);
         }
@@ -59,18 +59,18 @@ final class ModelCopyCheck {
     private final LongAdder hashedBytes = new LongAdder();
 
     /** @param bytesPerSecond how fast a model may be read to hash it; 0 for no bound */
-    ModelCopyCheck(DataRoots roots, ConfinedFiles confined, long bytesPerSecond) {
+    public ModelCopyCheck(DataRoots roots, ConfinedFiles confined, long bytesPerSecond) {
         this.roots = roots;
         this.confined = confined;
         this.bytesPerSecond = bytesPerSecond;
     }
 
     /** Bytes read to compute digests since start (a file that did not change is not read again). */
-    long hashedBytes() {
+    public long hashedBytes() {
         return hashedBytes.sum();
     }
 
-    Found check(ModelSpec spec) throws InterruptedException {
+    public Found check(ModelSpec spec) throws InterruptedException {
         DataRoots.Resolution resolution = roots.resolve(spec.getModelUrl());
         if (resolution instanceof DataRoots.Refused refused) {
             String phase = Reasons.OUTSIDE_DATA_ROOTS.equals(refused.reason()) ? ModelCopy.OUTSIDE_DATA_ROOTS : ModelCopy.UNREADABLE;

@@ -91,6 +91,7 @@ class ModelCopyCheckTest {
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).as("8 MiB at 4 MiB/s cannot take less than 2 s").isGreaterThanOrEqualTo(1_750);
     }
 
+    /** The command docs/protocol.md gives. */
     @Test
     void aDirectoryModelHasTheDigestOfItsSha256sumListing() throws Exception {
         Path model = Files.createDirectories(root.resolve("saved_model"));
@@ -99,8 +100,10 @@ class ModelCopyCheckTest {
         Files.writeString(model.resolve("variables/variables.data-00000-of-00001"), "numbers");
         Files.writeString(model.resolve("variables/variables.index"), "index");
         Files.writeString(model.resolve(".hidden"), "not part of the model");
+        Files.createDirectories(model.resolve(".git"));
+        Files.writeString(model.resolve(".git/HEAD"), "nor is this");
         Files.createSymbolicLink(model.resolve("link"), model.resolve("saved_model.pb"));
-        String listing = shell(model, "find . -type f ! -name '.*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum");
+        String listing = shell(model, "find . -type f ! -path '*/.*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum");
 
         ModelCopyCheck.Found found = check.check(spec(model, listing));
         assertThat(found.phase()).isEqualTo(ModelCopy.PRESENT);
