@@ -21,6 +21,7 @@ final class ReportChecks {
     static final int MAX_PAYLOAD_BYTES = 64 * 1024;
     /** kube-apiserver's limit on {@code Condition.message}. */
     static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    private static final java.util.regex.Pattern REVISION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final java.util.regex.Pattern SHA256 = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     /** kube-apiserver's rule and limit for {@code Condition.reason}. */
     static final Pattern REASON = Pattern.compile("[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?");
@@ -62,8 +63,14 @@ final class ReportChecks {
         if (message != null && message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
             throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
         }
+        if (report.sizeBytes() != null && report.sizeBytes() < 0 || report.files() != null && report.files() < 0) {
+            throw new RejectedMessage(what + " has a negative size or file count");
+        }
+        if (report.revision() != null && !REVISION.matcher(report.revision()).matches()) {
+            throw new RejectedMessage(what + " has a revision that is not 1 to 64 letters, digits, '.', '_' or '-': " + abbreviate(report.revision()));
+        }
         return new DatasetReport(report.namespace(), report.name(), report.uid(), report.observedGeneration(), report.numberOfSamples(),
-            saneTime(report.updateTime(), now, maxAheadMillis), report.readiness());
+            saneTime(report.updateTime(), now, maxAheadMillis), report.readiness(), report.sizeBytes(), report.files(), report.revision());
     }
 
     static ModelReport model(ModelReport report, Instant now, long maxAheadMillis) {

@@ -54,6 +54,8 @@ public final class StatusPatches {
         Condition previousReady = find(was, READY);
         Condition ready = ready(counted, node, report.observedGeneration(), previousReady, now);
         boolean unchanged = Objects.equals(was.getNumberOfSamples(), report.numberOfSamples())
+            && Objects.equals(was.getSizeBytes(), report.sizeBytes()) && Objects.equals(was.getFiles(), report.files())
+            && Objects.equals(was.getRevision(), report.revision())
             && Objects.equals(was.getObservedGeneration(), report.observedGeneration())
             && same(previousCounted, counted) && same(previousReady, ready) && find(was, COUNTED) != null;
         if (unchanged) {
@@ -61,6 +63,9 @@ public final class StatusPatches {
         }
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("numberOfSamples", report.numberOfSamples()); // null removes a count we no longer stand by
+        status.put("sizeBytes", report.sizeBytes());
+        status.put("files", report.files());
+        status.put("revision", report.revision());
         if (report.updateTime() != null) {
             status.put("updateTime", report.updateTime());
         }

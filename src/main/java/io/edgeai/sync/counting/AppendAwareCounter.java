@@ -38,8 +38,14 @@ public final class AppendAwareCounter {
         this.files = files;
     }
 
-    /** What one count found and how it got there. */
-    public record Counted(long samples, boolean incremental, long bytesScanned) {
+    /**
+     * What one count found and how it got there.
+     *
+     * @param size     the file's size when counted
+     * @param revision changes when the counted content does: derived from the file's identity, its size,
+     *                 the CRC of its last 4 KiB and the count, so a touch leaves it as it is (see {@link Revision})
+     */
+    public record Counted(long samples, boolean incremental, long bytesScanned, long size, String revision) {
     }
 
     private record Checkpoint(Format format, Object fileKey, long size, FileTime modified, ScanState state, long windowCrc) {
@@ -66,15 +72,13 @@ public final class AppendAwareCounter {
             Checkpoint last = full ? null : checkpoints.get(file);
             if (last != null && resumable(last, format, attributes, size, channel)) {
                 if (size == last.size) {
-                    return new Counted(format.samples(last.state), true, 0);
+                    return counted(last, true, 0);
                 }
                 ScanState state = fileScan.scan(channel, last.size, size, last.state, format);
-                remember(file, format, attributes, size, state, channel);
-                return new Counted(format.samples(state), true, size - last.size);
+                return counted(remember(file, format, attributes, size, state, channel), true, size - last.size);
             }
             ScanState state = fileScan.scan(channel, 0, size, ScanState.START, format);
-            remember(file, format, attributes, size, state, channel);
-            return new Counted(format.samples(state), false, size);
+            return counted(remember(file, format, attributes, size, state, channel), false, size);
         }
     }
 
@@ -89,10 +93,17 @@ public final class AppendAwareCounter {
         return windowCrc(channel, last.size) == last.windowCrc;
     }
 
-    private void remember(Path file, Format format, BasicFileAttributes attributes, long size, ScanState state, FileChannel channel)
+    private Checkpoint remember(Path file, Format format, BasicFileAttributes attributes, long size, ScanState state, FileChannel channel)
             throws IOException {
-        checkpoints.put(file, new Checkpoint(format, attributes.fileKey(), size, attributes.lastModifiedTime(), state,
-                windowCrc(channel, size)));
+        Checkpoint checkpoint = new Checkpoint(format, attributes.fileKey(), size, attributes.lastModifiedTime(), state, windowCrc(channel, size));
+        checkpoints.put(file, checkpoint);
+        return checkpoint;
+    }
+
+    private static Counted counted(Checkpoint checkpoint, boolean incremental, long scanned) {
+        long samples = checkpoint.format.samples(checkpoint.state);
+        String revision = new Revision().add(String.valueOf(checkpoint.fileKey)).add(checkpoint.size).add(checkpoint.windowCrc).add(samples).hex();
+        return new Counted(samples, incremental, scanned, checkpoint.size, revision);
     }
 
     /** CRC32C of the {@value #WINDOW_BYTES} bytes (or fewer) just before {@code end}. */

@@ -43,14 +43,24 @@ public final class DirectoryCounter {
     /** A directory changed this recently may change again within the same timestamp tick: relist it. */
     private static final long RACY_NANOS = 2_000_000_000L;
 
-    /** A directory's entries as of its modification time; {@code identity} tells a replaced directory apart. */
-    private record Listing(Object identity, FileTime modified, long files, List<Path> subdirectories) {
+    /**
+     * A directory's entries as of its modification time; {@code identity} tells a replaced directory
+     * apart. {@code bytes} is its regular files' sizes when it was listed, {@code names} an
+     * order-free hash of its entries' names and kinds.
+     */
+    private record Listing(Object identity, FileTime modified, long files, long bytes, long names, List<Path> subdirectories) {
     }
 
     private final Map<Path, Listing> cache = new ConcurrentHashMap<>();
 
-    /** What one walk found and how much of the tree it had to list. */
-    public record Walked(long files, long directoriesListed, long directoriesReused) {
+    /**
+     * What one walk found and how much of the tree it had to list.
+     *
+     * @param bytes    the regular files' sizes, each as of when its directory was last listed (a file that
+     *                 grows in place changes no directory: a walk that relists everything catches it)
+     * @param revision changes when a file or directory is added, removed or renamed anywhere in the tree
+     */
+    public record Walked(long files, long bytes, String revision, long directoriesListed, long directoriesReused) {
     }
 
     private final ExecutorService helpers;
@@ -73,11 +83,16 @@ public final class DirectoryCounter {
     }
 
     public Walked count(Path root) throws IOException {
+        return count(root, false);
+    }
+
+    /** @param relist list every directory again, whatever the cache says (the slow safety pass) */
+    public Walked count(Path root, boolean relist) throws IOException {
         BasicFileAttributes rootAttributes = confined.attributes(root);
         if (!rootAttributes.isDirectory()) {
             throw new NotDirectoryException(root.toString());
         }
-        Walk walk = new Walk(root, System.currentTimeMillis() * 1_000_000L);
+        Walk walk = new Walk(root, System.currentTimeMillis() * 1_000_000L, relist);
         List<Future<?>> extra = new ArrayList<>();
         for (int i = 1; i < parallelism; i++) {
             extra.add(helpers.submit(walk::run));
@@ -96,7 +111,8 @@ public final class DirectoryCounter {
         if (walk.failure.get() != null) {
             throw walk.failure.get();
         }
-        return new Walked(walk.files.sum(), walk.listed.sum(), walk.reused.sum());
+        return new Walked(walk.files.sum(), walk.bytes.sum(), String.format("%016x", Revision.mix(walk.revision.sum())), walk.listed.sum(),
+            walk.reused.sum());
     }
 
     /**
@@ -107,16 +123,21 @@ public final class DirectoryCounter {
         final Deque<Path> pending = new ConcurrentLinkedDeque<>();
         final AtomicInteger unfinished = new AtomicInteger(1);
         final LongAdder files = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        /** A sum over directories (walkers finish them in any order) of each one's path and names. */
+        final LongAdder revision = new LongAdder();
         final LongAdder listed = new LongAdder();
         final LongAdder reused = new LongAdder();
         final AtomicReference<IOException> failure = new AtomicReference<>();
         final long startedNanos;
+        final boolean relist;
 
         final Path root;
 
-        Walk(Path root, long startedNanos) {
+        Walk(Path root, long startedNanos, boolean relist) {
             this.root = root;
             this.startedNanos = startedNanos;
+            this.relist = relist;
             pending.push(root);
         }
 
@@ -152,7 +173,7 @@ public final class DirectoryCounter {
                 return; // replaced by a link or a file since its parent was listed: links are not followed
             }
             Listing listing = cache.get(directory);
-            if (listing != null && listing.modified.equals(attributes.lastModifiedTime())
+            if (!relist && listing != null && listing.modified.equals(attributes.lastModifiedTime())
                 && java.util.Objects.equals(listing.identity, attributes.fileKey())) {
                 reused.increment();
             } else {
@@ -173,6 +194,8 @@ public final class DirectoryCounter {
                 }
             }
             files.add(listing.files);
+            bytes.add(listing.bytes);
+            revision.add(new Revision().add(root.relativize(directory).toString()).add(listing.names).value());
             unfinished.addAndGet(listing.subdirectories.size());
             for (Path name : listing.subdirectories) {
                 pending.push(directory.resolve(name)); // a name keeps its bytes, whatever the locale can decode
@@ -194,6 +217,8 @@ public final class DirectoryCounter {
     /** Lists a directory opened through {@link ConfinedFiles}: the one listed is the one checked. */
     private Listing list(Path directory) throws IOException {
         long files = 0;
+        long bytes = 0;
+        long names = 0;
         List<Path> subdirectories = new ArrayList<>();
         BasicFileAttributes opened;
         try (ConfinedFiles.OpenDirectory open = confined.openDirectory(directory)) {
@@ -217,13 +242,16 @@ public final class DirectoryCounter {
                 }
                 if (attributes.isRegularFile()) {
                     files++;
+                    bytes += attributes.size();
+                    names += new Revision().add(name.toString()).add('f').value();
                 } else if (attributes.isDirectory()) {
                     subdirectories.add(name);
+                    names += new Revision().add(name.toString()).add('d').value();
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {
-            return new Listing(null, FileTime.fromMillis(0), 0, List.of());
+            return new Listing(null, FileTime.fromMillis(0), 0, 0, 0, List.of());
         }
-        return new Listing(opened.fileKey(), opened.lastModifiedTime(), files, List.copyOf(subdirectories));
+        return new Listing(opened.fileKey(), opened.lastModifiedTime(), files, bytes, names, List.copyOf(subdirectories));
     }
 }

@@ -10,6 +10,13 @@ import java.util.concurrent.Executors;
 
 /** Counts a dataset's samples: files by format (incrementally after appends), directories by their files. */
 public final class SampleCounter implements AutoCloseable {
+    /**
+     * A dataset counted: its samples, its size in bytes, its regular files (a directory's; null for a
+     * file) and its {@link Revision}.
+     */
+    public record Count(long samples, long sizeBytes, Long files, String revision) {
+    }
+
     private final ExecutorService helpers;
     private final FileScan scan;
     private final AppendAwareCounter files;
@@ -31,25 +38,27 @@ public final class SampleCounter implements AutoCloseable {
     }
 
     /**
-     * @param verify count every byte of a file again instead of trusting its append checkpoint (a
-     *               directory's cache is checked against modification times on every count anyway)
+     * @param verify count every byte of a file again instead of trusting its append checkpoint, list
+     *               every directory again instead of trusting its cached listing
      * @throws UnknownFormatException the path is a file and {@code format} is not one we count
      * @throws ConfinedFiles.NotRegularFileException neither a regular file nor a directory (never opened)
      * @throws ConfinedFiles.OutsideRootsException   leads outside the roots (never opened)
      * @throws IOException            missing, unreadable or vanished while counting
      */
-    public long count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
+    public Count count(Path path, String format, boolean verify) throws IOException, UnknownFormatException {
         // a plain stat only picks the way; each way opens through ConfinedFiles, which checks the object
         // it opened (a second confined open here would double the cost of counting an append)
         BasicFileAttributes kind = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (kind.isDirectory()) {
-            return directories.count(path).files();
+            DirectoryCounter.Walked walked = directories.count(path, verify);
+            return new Count(walked.files(), walked.bytes(), walked.files(), walked.revision());
         }
         if (!kind.isRegularFile()) {
             confined.attributes(path); // says why it is refused, before the format is looked at
         }
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
-        return verify ? files.countFully(path, known).samples() : files.count(path, known).samples();
+        AppendAwareCounter.Counted counted = verify ? files.countFully(path, known) : files.count(path, known);
+        return new Count(counted.samples(), counted.size(), null, counted.revision());
     }
 
     /** Bytes of files scanned since start (directories are listed, not read). */

@@ -144,8 +144,10 @@ public final class EdgeDatasets implements AutoCloseable {
         recountNanos.add(System.nanoTime() - started);
         counts.increment();
         watchPaths(dataset, counted.path);
+        SampleCounter.Count count = counted.count;
         DatasetReport report = new DatasetReport(dataset.namespace(), dataset.name(), dataset.uid(), dataset.generation(),
-            counted.samples, clock.instant().toString(), counted.readiness);
+            count == null ? null : count.samples(), clock.instant().toString(), counted.readiness, count == null ? null : count.sizeBytes(),
+            count == null ? null : count.files(), count == null ? null : count.revision());
         Watched before = watched.get(key);
         if (sameContent(before, report)) {
             watched.put(key, new Watched(counted.path, before.published));
@@ -232,10 +234,13 @@ public final class EdgeDatasets implements AutoCloseable {
         }
         DatasetReport was = before.published;
         return Objects.equals(was.uid(), report.uid()) && was.observedGeneration() == report.observedGeneration()
-            && Objects.equals(was.numberOfSamples(), report.numberOfSamples()) && Objects.equals(was.readiness(), report.readiness());
+            && Objects.equals(was.numberOfSamples(), report.numberOfSamples()) && Objects.equals(was.readiness(), report.readiness())
+            && Objects.equals(was.sizeBytes(), report.sizeBytes()) && Objects.equals(was.files(), report.files())
+            && Objects.equals(was.revision(), report.revision());
     }
 
-    private record Counted(Path path, Long samples, Readiness readiness) {
+    /** What counting a dataset gave: its count, or null and the reason it has none. */
+    private record Counted(Path path, SampleCounter.Count count, Readiness readiness) {
     }
 
     private Counted count(DesiredDataset dataset, boolean verify) {
@@ -246,8 +251,8 @@ public final class EdgeDatasets implements AutoCloseable {
         }
         Path path = ((DataRoots.Allowed) resolution).path();
         try {
-            long samples = counter.count(path, dataset.spec().getFormat(), verify);
-            return new Counted(path, samples, new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
+            return new Counted(path, counter.count(path, dataset.spec().getFormat(), verify),
+                new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
         } catch (ConfinedFiles.OutsideRootsException e) {
             return new Counted(path, null, new Readiness(false, Reasons.OUTSIDE_DATA_ROOTS, url + " " + e.getReason()));
         } catch (ConfinedFiles.NotRegularFileException e) {

@@ -54,9 +54,17 @@ public final class Messages {
     public record Readiness(boolean ready, String reason, String message) {
     }
 
-    /** Node to cloud: what it counted for a dataset, and when the count last changed. */
+    /**
+     * Node to cloud: what it counted for a dataset, and when that last changed. {@code sizeBytes},
+     * {@code files} (a directory's) and {@code revision} are null when not counted, and from an edge
+     * older than them.
+     */
     public record DatasetReport(String namespace, String name, String uid, long observedGeneration, Long numberOfSamples,
-                                String updateTime, Readiness readiness) {
+                                String updateTime, Readiness readiness, Long sizeBytes, Long files, String revision) {
+        public DatasetReport(String namespace, String name, String uid, long observedGeneration, Long numberOfSamples, String updateTime,
+                             Readiness readiness) {
+            this(namespace, name, uid, observedGeneration, numberOfSamples, updateTime, readiness, null, null, null);
+        }
     }
 
     /**

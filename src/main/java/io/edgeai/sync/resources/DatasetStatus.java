@@ -11,6 +11,12 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class DatasetStatus {
     private Long numberOfSamples;
+    /** The dataset's bytes: a file's size, or a directory's regular files' sizes. */
+    private Long sizeBytes;
+    /** A directory's regular files. */
+    private Long files;
+    /** Changes whenever the counted content changes (see docs/protocol.md). */
+    private String revision;
     private String updateTime;
     private Long observedGeneration;
     private List<Condition> conditions = new ArrayList<>();
@@ -21,6 +27,30 @@ public class DatasetStatus {
 
     public void setNumberOfSamples(Long numberOfSamples) {
         this.numberOfSamples = numberOfSamples;
+    }
+
+    public Long getSizeBytes() {
+        return sizeBytes;
+    }
+
+    public void setSizeBytes(Long sizeBytes) {
+        this.sizeBytes = sizeBytes;
+    }
+
+    public Long getFiles() {
+        return files;
+    }
+
+    public void setFiles(Long files) {
+        this.files = files;
+    }
+
+    public String getRevision() {
+        return revision;
+    }
+
+    public void setRevision(String revision) {
+        this.revision = revision;
     }
 
     public String getUpdateTime() {

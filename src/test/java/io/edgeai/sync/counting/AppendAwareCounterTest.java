@@ -56,6 +56,29 @@ class AppendAwareCounterTest {
         assertThat(counted.bytesScanned()).isEqualTo(5);
     }
 
+    /** Issue 13: size and revision come with every count; a touch keeps the revision, an append or an edited end does not. */
+    @Test
+    void theRevisionChangesWithTheContentNotWithATouch() throws IOException {
+        Path file = Files.writeString(dir.resolve("labels.txt"), "a\nb\n");
+        AppendAwareCounter.Counted first = counter.count(file, Format.TXT);
+        assertThat(first.size()).isEqualTo(4);
+
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(5)));
+        AppendAwareCounter.Counted touched = counter.count(file, Format.TXT);
+        assertThat(touched.incremental()).as("same length, newer time: counted in full").isFalse();
+        assertThat(touched.revision()).isEqualTo(first.revision());
+
+        Files.writeString(file, "c\n", StandardOpenOption.APPEND);
+        AppendAwareCounter.Counted appended = counter.count(file, Format.TXT);
+        assertThat(appended.size()).isEqualTo(6);
+        assertThat(appended.revision()).isNotEqualTo(first.revision());
+
+        Files.writeString(file, "a\nb\nd\n"); // same length and count, another last line
+        assertThat(counter.count(file, Format.TXT).revision()).isNotEqualTo(appended.revision());
+        assertThat(new AppendAwareCounter(parallelScan).count(file, Format.TXT).revision()).as("another counter, the same content")
+            .isEqualTo(counter.count(file, Format.TXT).revision());
+    }
+
     @Test
     void truncationRewriteAndReplacementFallBackToAFullCount() throws IOException {
         Path file = dir.resolve("index.txt");

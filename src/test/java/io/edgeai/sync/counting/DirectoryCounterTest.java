@@ -42,13 +42,51 @@ class DirectoryCounterTest {
             }
         }
         ageAllDirectories();
-        assertThat(counter.count(root)).isEqualTo(new DirectoryCounter.Walked(200, 21, 0));
+        DirectoryCounter.Walked first = counter.count(root);
+        assertThat(first).extracting(DirectoryCounter.Walked::files, DirectoryCounter.Walked::directoriesListed,
+            DirectoryCounter.Walked::directoriesReused).containsExactly(200L, 21L, 0L);
 
         Path changed = root.resolve("class-7");
         Files.writeString(changed.resolve("new.jpg"), "x");
         Files.setLastModifiedTime(changed, FileTime.from(Instant.now().minusSeconds(60)));
 
-        assertThat(counter.count(root)).isEqualTo(new DirectoryCounter.Walked(201, 1, 20));
+        DirectoryCounter.Walked second = counter.count(root);
+        assertThat(second).extracting(DirectoryCounter.Walked::files, DirectoryCounter.Walked::directoriesListed,
+            DirectoryCounter.Walked::directoriesReused).containsExactly(201L, 1L, 20L);
+        assertThat(second.bytes()).isEqualTo(201);
+        assertThat(second.revision()).isNotEqualTo(first.revision());
+    }
+
+    /**
+     * Issue 13: a directory's revision changes when a file is added, removed or renamed anywhere in
+     * it, not when it or a file is touched; its size follows a file that grew once a relisting walk
+     * (the safety pass) has seen it.
+     */
+    @Test
+    void theRevisionFollowsNamesNotTouchesAndTheSafetyPassRefreshesSizes() throws IOException {
+        Path sub = Files.createDirectories(root.resolve("train"));
+        Files.writeString(sub.resolve("a.jpg"), "12345");
+        Files.writeString(root.resolve("b.jpg"), "123");
+        ageAllDirectories();
+        DirectoryCounter.Walked before = counter.count(root);
+        assertThat(before.bytes()).isEqualTo(8);
+
+        Files.setLastModifiedTime(sub, FileTime.from(Instant.now().minusSeconds(30)));
+        Files.setLastModifiedTime(sub.resolve("a.jpg"), FileTime.from(Instant.now()));
+        assertThat(counter.count(root).revision()).as("touched").isEqualTo(before.revision());
+        assertThat(counter.count(root, true).revision()).as("touched, everything relisted").isEqualTo(before.revision());
+
+        Files.writeString(sub.resolve("a.jpg"), "1234567890");
+        assertThat(counter.count(root, true).bytes()).as("relisted: the grown file's size").isEqualTo(13);
+
+        Files.move(sub.resolve("a.jpg"), sub.resolve("c.jpg"));
+        ageAllDirectories();
+        DirectoryCounter.Walked renamed = counter.count(root);
+        assertThat(renamed.files()).isEqualTo(before.files());
+        assertThat(renamed.revision()).as("renamed").isNotEqualTo(before.revision());
+        Files.move(Files.createDirectories(root.resolve("val")), root.resolve("test"));
+        ageAllDirectories();
+        assertThat(counter.count(root).revision()).as("an empty directory added").isNotEqualTo(renamed.revision());
     }
 
     @Test

@@ -605,4 +605,36 @@ abstract class SyncEndToEndTest {
         }
         sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("verified").delete();
     }
+
+    /** Issue 13: a dataset's size and file count are exact, and its revision changes with its content, not with a touch. */
+    @Test
+    void aDatasetsSizeFilesAndRevisionFollowItsContent() throws Exception {
+        Path index = file("revision/index.txt", "a 1\nb 2\n");
+        sync().createDataset("revised", index.toString(), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("revised")));
+        DatasetStatus first = sync().dataset("revised").getStatus();
+        assertThat(first.getSizeBytes()).isEqualTo(8);
+        assertThat(first.getFiles()).as("a file has no file count").isNull();
+        assertThat(first.getRevision()).isNotBlank();
+
+        long recounts = sync().edgeDatasets("edge0").recounts();
+        Files.setLastModifiedTime(index, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3)));
+        eventually().until(() -> sync().edgeDatasets("edge0").recounts() > recounts); // the touch was seen and counted
+        DatasetStatus touched = sync().dataset("revised").getStatus();
+        assertThat(touched.getRevision()).isEqualTo(first.getRevision());
+        assertThat(touched.getUpdateTime()).isEqualTo(first.getUpdateTime());
+
+        Files.writeString(index, "c 3\n", java.nio.file.StandardOpenOption.APPEND);
+        eventually().until(() -> Long.valueOf(3).equals(samples("revised")));
+        assertThat(sync().dataset("revised").getStatus().getSizeBytes()).isEqualTo(12);
+        assertThat(sync().dataset("revised").getStatus().getRevision()).isNotEqualTo(first.getRevision());
+
+        file("revision-dir/train/one.jpg", "12345");
+        file("revision-dir/train/two.jpg", "123");
+        file("revision-dir/.cache/hidden.jpg", "hidden");
+        sync().createDataset("revised-dir", sync().dataRoot.resolve("revision-dir").toString(), "txt", "edge1");
+        eventually().until(() -> Long.valueOf(2).equals(samples("revised-dir")));
+        assertThat(sync().dataset("revised-dir").getStatus().getFiles()).isEqualTo(2);
+        assertThat(sync().dataset("revised-dir").getStatus().getSizeBytes()).isEqualTo(8);
+    }
 }

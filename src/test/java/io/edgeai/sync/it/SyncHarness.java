@@ -99,6 +99,11 @@ final class SyncHarness implements AutoCloseable {
         edges.put(node, edge);
     }
 
+    /** The edge's datasets, to see what it has done. */
+    io.edgeai.sync.edge.EdgeDatasets edgeDatasets(String node) {
+        return edges.get(node).getCamelContext().getRegistry().lookupByNameAndType("edgeDatasets", io.edgeai.sync.edge.EdgeDatasets.class);
+    }
+
     void stopEdge(String node) throws Exception {
         edges.remove(node).stop();
     }

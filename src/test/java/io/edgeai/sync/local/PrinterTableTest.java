@@ -80,7 +80,7 @@ class PrinterTableTest {
             assertThat(table.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+UPDATEAGE\\s+AGE");
             assertThat(table.get(1)).matches("images\\s+42\\s+edge0\\s+True\\s+3\\ds\\s+\\d+s");
             List<String> wide = Kubectl.ok(kubeconfig, "get", "eds", "-o", "wide").lines().toList();
-            assertThat(wide.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+REASON\\s+SPEC\\s+UPDATEAGE\\s+AGE");
+            assertThat(wide.get(0)).matches("NAME\\s+NUMBEROFSAMPLES\\s+NODE\\s+READY\\s+REASON\\s+SIZE\\s+REVISION\\s+SPEC\\s+UPDATEAGE\\s+AGE");
             assertThat(wide.get(1)).contains("Counted", "map[dataUrl:/data/images/index.txt format:txt nodeName:edge0]");
             List<String> everywhere = Kubectl.ok(kubeconfig, "get", "datasets", "-A").lines().toList();
             assertThat(everywhere.get(0)).startsWith("NAMESPACE ");
