@@ -98,6 +98,10 @@ final class ReportChecks {
         if (report.phase() == null || !ModelCopy.PHASES.contains(report.phase())) {
             throw new RejectedMessage(what + " has phase " + abbreviate(report.phase()) + ", not one of " + ModelCopy.PHASES);
         }
+        boolean read = ModelCopy.PRESENT.equals(report.phase()) || ModelCopy.CHECKSUM_MISMATCH.equals(report.phase());
+        if (read && report.sha256() == null) {
+            throw new RejectedMessage(what + " is " + report.phase() + " without the digest it was judged by");
+        }
         if (report.sha256() != null && !SHA256.matcher(report.sha256()).matches()) {
             throw new RejectedMessage(what + " has a digest that is not 64 hex digits: " + abbreviate(report.sha256()));
         }

@@ -181,12 +181,9 @@ public final class StatusPatches {
      */
     public static Optional<Map<String, Object>> modelCopy(ModelStatus current, ModelSpec spec, String node, ModelCopyReport report, Instant now) {
         ModelStatus was = current == null ? new ModelStatus() : current;
-        ModelCopy copy = judged(new ModelCopy(node, report.phase(), report.sizeBytes(), report.files(), report.sha256(), report.message(),
-            report.updateTime()), spec);
-        java.util.TreeMap<String, ModelCopy> byNode = new java.util.TreeMap<>();
-        for (ModelCopy listed : was.getNodes()) {
-            byNode.put(listed.node(), judged(listed, spec));
-        }
+        ModelCopy copy = judged(new ModelCopy(node, report.phase(), report.sizeBytes(), report.files(), report.sha256(),
+            abbreviated(report.message()), report.updateTime()), spec);
+        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
         ModelCopy previous = byNode.get(node);
         if (previous == null && byNode.size() >= MAX_COPIES_LISTED) {
             throw new io.edgeai.sync.mqtt.RejectedMessage("model " + report.namespace() + "/" + report.name() + " lists " + MAX_COPIES_LISTED
@@ -196,10 +193,40 @@ public final class StatusPatches {
             copy = previous; // the same copy, reported again: keep when it was seen
         }
         byNode.put(node, copy);
+        return copiesPatch(was, spec, byNode, report.generation(), now);
+    }
+
+    /** The patch that takes a node's copy off the model's status (its report was cleared); empty if it is not listed. */
+    public static Optional<Map<String, Object>> modelCopyGone(ModelStatus current, ModelSpec spec, String node, long generation, Instant now) {
+        ModelStatus was = current == null ? new ModelStatus() : current;
+        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
+        if (byNode.remove(node) == null) {
+            return Optional.empty();
+        }
+        return copiesPatch(was, spec, byNode, generation, now);
+    }
+
+    /** A copy's message, as listed: short, so that 1,000 nodes' copies stay well under etcd's limit on an object. */
+    private static String abbreviated(String message) {
+        return message == null || message.length() <= MAX_COPY_MESSAGE ? message : message.substring(0, MAX_COPY_MESSAGE - 1) + "…";
+    }
+
+    private static final int MAX_COPY_MESSAGE = 256;
+
+    private static java.util.TreeMap<String, ModelCopy> listed(ModelStatus was, ModelSpec spec) {
+        java.util.TreeMap<String, ModelCopy> byNode = new java.util.TreeMap<>();
+        for (ModelCopy listed : was.getNodes()) {
+            byNode.put(listed.node(), judged(listed, spec));
+        }
+        return byNode;
+    }
+
+    private static Optional<Map<String, Object>> copiesPatch(ModelStatus was, ModelSpec spec, java.util.TreeMap<String, ModelCopy> byNode,
+                                                             long generation, Instant now) {
         List<ModelCopy> nodes = List.copyOf(byNode.values());
         ModelCopies copies = new ModelCopies(count(nodes, ModelCopy.PRESENT),
             (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size());
-        Condition ready = modelReady(nodes, copies, spec, report.generation(), find(was.getConditions(), READY), now);
+        Condition ready = modelReady(nodes, copies, spec, generation, find(was.getConditions(), READY), now);
         String available = copies.available() + "/" + copies.total();
         if (nodes.equals(was.getNodes()) && copies.equals(was.getCopies()) && available.equals(was.getAvailable())
             && same(find(was.getConditions(), READY), ready)) {
@@ -218,10 +245,13 @@ public final class StatusPatches {
     /** A copy that was read, judged against {@code spec.sha256} as it is now. */
     private static ModelCopy judged(ModelCopy copy, ModelSpec spec) {
         boolean read = ModelCopy.PRESENT.equals(copy.phase()) || ModelCopy.CHECKSUM_MISMATCH.equals(copy.phase());
-        if (!read || copy.sha256() == null) {
+        String expected = spec == null ? null : spec.getSha256();
+        if (!read) {
             return copy;
         }
-        String expected = spec == null ? null : spec.getSha256();
+        if (copy.sha256() == null) {
+            return expected == null ? copy : copy.withPhase(ModelCopy.CHECKSUM_MISMATCH, "the copy's SHA-256 is not known");
+        }
         if (expected == null || expected.equalsIgnoreCase(copy.sha256())) {
             return copy.withPhase(ModelCopy.PRESENT, null);
         }
@@ -240,6 +270,9 @@ public final class StatusPatches {
     private static Condition modelReady(List<ModelCopy> nodes, ModelCopies copies, ModelSpec spec, long generation, Condition previous,
                                         Instant now) {
         boolean checked = spec != null && spec.getSha256() != null;
+        if (copies.total() == 0) {
+            return condition(READY, "False", "NoTargetNodes", "no node reports a copy of this model", generation, previous, now);
+        }
         if (copies.available() == copies.total()) {
             return condition(READY, "True", "Available", "every node that reported holds the model (" + copies.total() + " of "
                 + copies.total() + ")" + (checked ? ", matching spec.sha256" : ""), generation, previous, now);

@@ -71,7 +71,11 @@ public final class StatusUpstream {
             throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
         if (payload == null || payload.length == 0) {
-            return ref.kind() == Topics.Kind.DATASET_STATUS ? presencePatch(ref) : null;
+            return switch (ref.kind()) {
+                case DATASET_STATUS -> presencePatch(ref);
+                case MODEL_COPY -> modelCopyCleared(ref);
+                default -> null;
+            };
         }
         ReportChecks.checkSize(payload, "status on " + topic);
         return switch (ref.kind()) {
@@ -118,8 +122,7 @@ public final class StatusUpstream {
         Condition now = StatusPatches.readyIn(body);
         boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
             || !Objects.equals(was.getReason(), now.getReason()));
-        return StatusPatch.over(before, Dataset.class, dataset.getMetadata().getNamespace(), dataset.getMetadata().getName(), body,
-            changed ? new ReadyChange(dataset, was, now) : null);
+        return StatusPatch.over(before, dataset, body, changed ? new ReadyChange(dataset, was, now) : null);
     }
 
     /** Whether the dataset's Ready, as the cache has it, disagrees with what is known of its node. */
@@ -148,7 +151,7 @@ public final class StatusUpstream {
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         return StatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
-            .map(patch -> StatusPatch.over(current, Model.class, ref.namespace(), ref.name(), patch, null))
+            .map(patch -> StatusPatch.over(current, model, patch, null))
             .orElse(null);
     }
 
@@ -159,14 +162,29 @@ public final class StatusUpstream {
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         ModelCopyReport checked = ReportChecks.modelCopy(report, clock.instant(), maxAheadMillis);
         return StatusPatches.modelCopy(current, model.getSpec(), ref.node(), checked, clock.instant())
-            .map(patch -> {
-                Condition was = StatusPatches.find(current == null ? List.of() : current.getConditions(), StatusPatches.READY);
-                Condition now = StatusPatches.readyIn(patch);
-                boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
-                    || !Objects.equals(was.getReason(), now.getReason()));
-                return StatusPatch.over(current, Model.class, ref.namespace(), ref.name(), patch, changed ? new ReadyChange(model, was, now) : null);
-            })
+            .map(patch -> modelPatch(model, current, patch))
             .orElse(null);
+    }
+
+    /** The node cleared its copy report (it dropped the model, or its operator retired it): its entry goes. */
+    private StatusPatch modelCopyCleared(Topics.Ref ref) {
+        Model model = models.apply(ref.namespace(), ref.name()).orElse(null);
+        if (model == null) {
+            return null;
+        }
+        ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
+        return StatusPatches.modelCopyGone(current, model.getSpec(), ref.node(), DatasetDownstream.generation(model.getMetadata().getGeneration()),
+                clock.instant())
+            .map(patch -> modelPatch(model, current, patch))
+            .orElse(null);
+    }
+
+    private static StatusPatch modelPatch(Model model, ModelStatus before, Map<String, Object> patch) {
+        Condition was = StatusPatches.find(before == null ? List.of() : before.getConditions(), StatusPatches.READY);
+        Condition now = StatusPatches.readyIn(patch);
+        boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
+            || !Objects.equals(was.getReason(), now.getReason()));
+        return StatusPatch.over(before, model, patch, changed ? new ReadyChange(model, was, now) : null);
     }
 
     /**
@@ -208,9 +226,9 @@ public final class StatusUpstream {
      * @param readyChanged how it changes the Ready condition's status or reason, if it does
      */
     public record StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body,
-                              ReadyChange readyChanged, JsonNode statusAfter) {
+                              ReadyChange readyChanged, JsonNode statusAfter, String uid) {
         public StatusPatch(Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body) {
-            this(kind, namespace, name, body, null, null);
+            this(kind, namespace, name, body, null, null, null);
         }
 
         /**
@@ -218,8 +236,7 @@ public final class StatusUpstream {
          *               with the patch's fields put over it, which is what later reports are judged
          *               against until the cache shows it (a patch alone lacks the fields it left as they were)
          */
-        static StatusPatch over(Object before, Class<? extends HasMetadata> kind, String namespace, String name, Map<String, Object> body,
-                                ReadyChange readyChanged) {
+        static StatusPatch over(Object before, HasMetadata resource, Map<String, Object> body, ReadyChange readyChanged) {
             ObjectNode after = before == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(before);
             Json.MAPPER.<ObjectNode>valueToTree(body.get("status")).fields().forEachRemaining(field -> {
                 if (field.getValue().isNull()) {
@@ -228,7 +245,8 @@ public final class StatusUpstream {
                     after.set(field.getKey(), field.getValue());
                 }
             });
-            return new StatusPatch(kind, namespace, name, body, readyChanged, after);
+            return new StatusPatch(resource.getClass(), resource.getMetadata().getNamespace(), resource.getMetadata().getName(), body, readyChanged,
+                after, resource.getMetadata().getUid());
         }
     }
 

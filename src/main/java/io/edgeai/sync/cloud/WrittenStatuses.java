@@ -22,7 +22,8 @@ final class WrittenStatuses {
     static final long TRUST_NANOS = 30_000_000_000L;
     private static final long SWEEP_NANOS = 1_000_000_000L;
 
-    private record Written(String resourceVersion, Object status, long atNanos) {
+    /** @param uid the incarnation written to: a resource made again under its name starts afresh */
+    private record Written(String resourceVersion, Object status, long atNanos, String uid) {
     }
 
     private final Map<String, Written> written = new ConcurrentHashMap<>();
@@ -38,7 +39,7 @@ final class WrittenStatuses {
     void wrote(StatusUpstream.StatusPatch patch, String resourceVersion) {
         long now = nanoTime.getAsLong();
         written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion,
-            patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now));
+            patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now, patch.uid()));
         long last = lastSweep.get();
         if (now - last > SWEEP_NANOS && lastSweep.compareAndSet(last, now)) {
             written.values().removeIf(write -> now - write.atNanos > TRUST_NANOS);
@@ -67,7 +68,8 @@ final class WrittenStatuses {
             return cachedStatus;
         }
         boolean caughtUp = last.resourceVersion != null && Objects.equals(last.resourceVersion, cached.getMetadata().getResourceVersion());
-        if (caughtUp || nanoTime.getAsLong() - last.atNanos > TRUST_NANOS) {
+        boolean another = last.uid != null && cached.getMetadata().getUid() != null && !last.uid.equals(cached.getMetadata().getUid());
+        if (caughtUp || another || nanoTime.getAsLong() - last.atNanos > TRUST_NANOS) {
             written.remove(key, last);
             return cachedStatus;
         }

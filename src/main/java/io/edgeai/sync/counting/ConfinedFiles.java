@@ -130,6 +130,32 @@ public final class ConfinedFiles {
         }
     }
 
+    /**
+     * The bytes the kernel knows the path by. A name read from a directory may not decode in the
+     * JVM's charset (Latin-1 bytes under UTF-8, anything but ASCII under the C locale): its
+     * {@code toString()} is lossy, its URI is not (each byte percent-encoded).
+     */
+    public static byte[] bytesOf(Path path) {
+        String text = path.toString();
+        if (text.chars().allMatch(c -> c < 0x80)) {
+            return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                bytes.write(Integer.parseInt(raw, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        byte[] all = bytes.toByteArray();
+        int end = all.length > 1 && all[all.length - 1] == '/' ? all.length - 1 : all.length; // toUri marks directories
+        return java.util.Arrays.copyOf(all, end);
+    }
+
     /** An object opened without reading it: a handle path that reaches it, and its attributes. */
     private final class Opened implements AutoCloseable {
         final Path handle;
@@ -238,32 +264,6 @@ public final class ConfinedFiles {
                     default -> new FileSystemException(path.toString(), null, "open failed, errno " + e.getErrorCode());
                 };
             }
-        }
-
-        /**
-         * The bytes the kernel knows the path by. A name read from a directory may not decode in the
-         * JVM's charset (Latin-1 bytes under UTF-8, anything but ASCII under the C locale): its
-         * {@code toString()} is lossy, its URI is not (each byte percent-encoded).
-         */
-        private byte[] bytesOf(Path path) {
-            String text = path.toString();
-            if (text.chars().allMatch(c -> c < 0x80)) {
-                return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            }
-            String raw = path.toAbsolutePath().toUri().getRawPath();
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length());
-            for (int i = 0; i < raw.length(); i++) {
-                char c = raw.charAt(i);
-                if (c == '%') {
-                    bytes.write(Integer.parseInt(raw, i + 1, i + 3, 16));
-                    i += 2;
-                } else {
-                    bytes.write(c);
-                }
-            }
-            byte[] all = bytes.toByteArray();
-            int end = all.length > 1 && all[all.length - 1] == '/' ? all.length - 1 : all.length; // toUri marks directories
-            return java.util.Arrays.copyOf(all, end);
         }
 
         void close(int fd) {

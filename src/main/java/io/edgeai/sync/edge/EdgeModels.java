@@ -50,10 +50,14 @@ public final class EdgeModels implements AutoCloseable {
     private final DesiredSet<DesiredModel> desired;
     /** Forwards run one at a time per model, off the thread that asked (a publish may wait for the broker). */
     private final Coalescer forwards;
-    private final Map<String, List<ModelMetric>> published = new ConcurrentHashMap<>();
+    /** The metrics last forwarded per model, and for which incarnation (uid) of it. */
+    private final Map<String, Map.Entry<String, List<ModelMetric>>> published = new ConcurrentHashMap<>();
     private final ModelCopyCheck copies;
-    /** The copy last reported per model, and the generation it was judged for. */
-    private final Map<String, Map.Entry<Long, ModelCopyCheck.Found>> reportedCopies = new ConcurrentHashMap<>();
+    /** The copy last reported per model, and the incarnation (uid) and generation it was judged for. */
+    private final Map<String, Reported> reportedCopies = new ConcurrentHashMap<>();
+
+    private record Reported(String uid, long generation, ModelCopyCheck.Found found) {
+    }
     /** Models removed whose retained reports are still to be cleared. */
     private final java.util.Set<String> toClear = ConcurrentHashMap.newKeySet();
     /** Models whose metrics the broker did not take. */
@@ -110,27 +114,37 @@ public final class EdgeModels implements AutoCloseable {
         }
     }
 
-    /** A change at, above or inside a model's path, or to its metrics file, has the model judged again. */
+    /**
+     * A change at, above or inside a model's path, or to its metrics file, has the model judged again;
+     * the path as the URL names it and as it resolves through links (the watcher reports real paths).
+     */
     public void onFileEvent(String absolutePath) {
         Path changed = Path.of(absolutePath);
         for (DesiredModel model : desired.all()) {
-            Path metrics = metricsFile(model);
-            Path copy = DataRoots.pathOf(model.spec().getModelUrl()).orElse(null);
-            if (metrics != null && metrics.startsWith(changed) || copy != null && (copy.startsWith(changed) || changed.startsWith(copy))) {
+            Path real = resolved(model);
+            Path metrics = real == null || real.getParent() == null ? null : real.getParent().resolve(METRICS_FILE);
+            Path named = DataRoots.pathOf(model.spec().getModelUrl()).orElse(null);
+            if (metrics != null && metrics.startsWith(changed) || affects(changed, named) || affects(changed, real)) {
                 forwards.request(model.key(), false);
             }
         }
     }
 
+    private static boolean affects(Path changed, Path copy) {
+        return copy != null && (copy.startsWith(changed) || changed.startsWith(copy));
+    }
+
     private Path metricsFile(DesiredModel model) {
+        Path real = resolved(model);
+        return real == null || real.getParent() == null ? null : real.getParent().resolve(METRICS_FILE);
+    }
+
+    /** The model's path under this node's roots, links resolved; null when it has none here (another node may). */
+    private Path resolved(DesiredModel model) {
         if (model.spec().getModelUrl() == null) {
             return null;
         }
-        DataRoots.Resolution resolution = roots.resolve(model.spec().getModelUrl());
-        if (resolution instanceof DataRoots.Allowed allowed && allowed.path().getParent() != null) {
-            return allowed.path().getParent().resolve(METRICS_FILE);
-        }
-        return null; // not on this node: another node may report it
+        return roots.resolve(model.spec().getModelUrl()) instanceof DataRoots.Allowed allowed ? allowed.path() : null;
     }
 
     private void forward(String key) {
@@ -154,12 +168,13 @@ public final class EdgeModels implements AutoCloseable {
             LOG.warn("ignoring {} of model {}: {}", file, model.key(), e.getMessage());
             return;
         }
-        if (Objects.equals(published.get(model.key()), metrics)) {
+        Map.Entry<String, List<ModelMetric>> forwarded = Map.entry(String.valueOf(model.uid()), metrics);
+        if (forwarded.equals(published.get(model.key()))) {
             return;
         }
         if (publisher.test(Outgoing.json(topics.modelStatus(node, model.namespace(), model.name()),
             new ModelReport(model.namespace(), model.name(), model.uid(), metrics, clock.instant().toString())))) {
-            published.put(model.key(), metrics);
+            published.put(model.key(), forwarded);
         } else {
             undelivered.add(model.key());
         }
@@ -174,12 +189,12 @@ public final class EdgeModels implements AutoCloseable {
             Thread.currentThread().interrupt();
             return; // stopping
         }
-        Map.Entry<Long, ModelCopyCheck.Found> reported = Map.entry(model.generation(), found);
-        Map.Entry<Long, ModelCopyCheck.Found> last = reportedCopies.get(model.key());
+        Reported reported = new Reported(model.uid(), model.generation(), found);
+        Reported last = reportedCopies.get(model.key());
         if (reported.equals(last)) {
             return;
         }
-        if (last == null ? !ModelCopy.PRESENT.equals(found.phase()) : !last.getValue().phase().equals(found.phase())) {
+        if (last == null ? !ModelCopy.PRESENT.equals(found.phase()) : !last.found().phase().equals(found.phase())) {
             // a line when the copy's phase turns, not one per change of a copy that stays as it is
             LOG.info("model {}: {}{}", model.key(), found.phase(), found.message() == null ? "" : " (" + found.message() + ")");
         }

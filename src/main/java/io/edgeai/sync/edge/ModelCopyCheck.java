@@ -6,7 +6,10 @@ import io.edgeai.sync.resources.ModelSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,24 +24,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Judges this node's copy of a model: where the spec says it lies, whether it is there and readable,
  * its size and its SHA-256, against {@code spec.sha256} when there is one. A file is opened as every
  * data file is (regular, under the data roots, no links followed) and hashed by streaming, at most
- * {@code bytesPerSecond} (a multi-GB model must not starve the node's disk), and only when it changed:
- * a digest is kept with the file's identity, size and modification time and reused while they hold.
- * A directory model's digest is that of its {@code sha256sum} listing: one line
- * {@code <hex digest>  <relative path>\n} per regular file, hidden names left out, sorted by path.
+ * {@code bytesPerSecond} for all checks together (a multi-GB model must not starve the node's disk),
+ * and only when it changed: a digest is kept with the file's identity, size, modification time and
+ * change time (which no one can set back) and reused while they hold. A directory model's digest is
+ * that of its {@code sha256sum} listing: one line {@code <hex digest>  <relative path>\n} per regular
+ * file, hidden names left out, sorted by the path's bytes. A data root itself is no model.
  */
 public final class ModelCopyCheck {
     private static final int CHUNK = 1 << 20;
+    /** A directory model of more files than this is refused: its listing is held in memory. */
+    static final int MAX_FILES = 100_000;
 
     /** A file as it was when its digest was computed. */
-    private record Checkpoint(Object fileKey, long size, long modifiedNanos) {
-        static Checkpoint of(BasicFileAttributes attributes) {
-            return new Checkpoint(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+    private record Checkpoint(Object fileKey, long size, long modifiedNanos, Object changed) {
+        static Checkpoint of(BasicFileAttributes attributes, Object changed) {
+            return new Checkpoint(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS), changed);
         }
     }
 
@@ -57,6 +64,8 @@ public final class ModelCopyCheck {
     private final long bytesPerSecond;
     private final Map<Path, Digest> digests = new ConcurrentHashMap<>();
     private final LongAdder hashedBytes = new LongAdder();
+    /** When the reads so far, of every check, are paid for at {@code bytesPerSecond}. */
+    private final AtomicLong paidUntilNanos = new AtomicLong(System.nanoTime());
 
     /** @param bytesPerSecond how fast a model may be read to hash it; 0 for no bound */
     public ModelCopyCheck(DataRoots roots, ConfinedFiles confined, long bytesPerSecond) {
@@ -77,10 +86,16 @@ public final class ModelCopyCheck {
             return new Found(phase, null, null, null, refused.message());
         }
         Path path = ((DataRoots.Allowed) resolution).path();
+        if (roots.roots().contains(path)) {
+            // every node would read and hash everything it holds, and again on every change under it
+            return new Found(ModelCopy.UNREADABLE, null, null, null, path + " is a data root, not a model");
+        }
         Found found;
         try {
             BasicFileAttributes attributes = confined.attributes(path);
             found = attributes.isDirectory() ? directory(path) : new Found(ModelCopy.PRESENT, attributes.size(), null, file(path), null);
+        } catch (ClosedByInterruptException e) {
+            throw interrupted(e);
         } catch (NoSuchFileException e) {
             return new Found(ModelCopy.MISSING, null, null, null, path + " does not exist");
         } catch (ConfinedFiles.OutsideRootsException e) {
@@ -88,6 +103,9 @@ public final class ModelCopyCheck {
         } catch (AccessDeniedException e) {
             return new Found(ModelCopy.UNREADABLE, null, null, null, "permission denied: " + e.getFile());
         } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw interrupted(e); // stopping: the copy was not judged
+            }
             return new Found(ModelCopy.UNREADABLE, null, null, null, e.getMessage());
         }
         String expected = spec.getSha256();
@@ -98,19 +116,30 @@ public final class ModelCopyCheck {
         return found;
     }
 
+    private static InterruptedException interrupted(IOException cause) {
+        InterruptedException interrupted = new InterruptedException("interrupted while reading a model");
+        interrupted.initCause(cause);
+        return interrupted;
+    }
+
     /** Forgets the digests of files at or under {@code path} (a model gone from this node). */
     void forget(Path path) {
         digests.keySet().removeIf(file -> file.startsWith(path));
     }
 
-    /** Forgets the digests of the model at this URL, if it names a path. */
+    /** Forgets the digests of the model at this URL, if it names a path (and of what it resolves to, through links). */
     void forget(String modelUrl) {
         DataRoots.pathOf(modelUrl).ifPresent(this::forget);
+        if (roots.resolve(modelUrl) instanceof DataRoots.Allowed allowed) {
+            forget(allowed.path());
+        }
     }
 
     private String file(Path path) throws IOException, InterruptedException {
         try (ConfinedFiles.OpenFile open = confined.openFile(path)) {
-            Checkpoint now = Checkpoint.of(open.attributes());
+            // the change time through the path, after the open: a write since the open shows as a newer
+            // one, so the worst a swap can do is make the next check hash again
+            Checkpoint now = Checkpoint.of(open.attributes(), Files.getAttribute(path, "unix:ctime", LinkOption.NOFOLLOW_LINKS));
             Digest known = digests.get(path);
             if (known != null && known.checkpoint().equals(now)) {
                 return known.hex();
@@ -124,27 +153,36 @@ public final class ModelCopyCheck {
     private byte[] hash(ConfinedFiles.OpenFile open) throws IOException, InterruptedException {
         MessageDigest sha256 = sha256();
         ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-        long started = System.nanoTime();
-        long read = 0;
         int n;
         while ((n = open.channel().read(buffer.clear())) >= 0) {
             sha256.update(buffer.array(), 0, n);
-            read += n;
             hashedBytes.add(n);
-            if (bytesPerSecond > 0) {
-                // ahead of the allowed rate: wait until the bytes read so far are due
-                long dueNanos = read * 1_000_000_000L / bytesPerSecond - (System.nanoTime() - started);
-                if (dueNanos > 0) {
-                    TimeUnit.NANOSECONDS.sleep(dueNanos);
-                }
-            }
+            pace(n);
         }
         return sha256.digest();
     }
 
-    /** A directory model: its regular files' total size and count, and the digest of their listing. */
+    /** Waits until {@code bytes} more are within the rate, shared by every check running at once. */
+    private void pace(int bytes) throws InterruptedException {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        long cost = (long) (bytes * 1e9 / bytesPerSecond);
+        long now = System.nanoTime();
+        long due = paidUntilNanos.accumulateAndGet(cost, (paid, add) -> Math.max(paid, now) + add);
+        if (due > now) {
+            TimeUnit.NANOSECONDS.sleep(due - now);
+        }
+    }
+
+    /**
+     * A directory model: its regular files' total size and count, and the digest of their listing.
+     * What goes or turns into something else during the walk is left out, as it would be a moment later.
+     */
     private Found directory(Path root) throws IOException, InterruptedException {
-        List<String[]> listing = new ArrayList<>(); // relative path, digest
+        List<byte[][]> listing = new ArrayList<>(); // relative path's bytes, digest's
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        byte[] rootBytes = ConfinedFiles.bytesOf(root);
         long size = 0;
         Deque<Path> pending = new ArrayDeque<>();
         pending.add(root);
@@ -152,30 +190,43 @@ public final class ModelCopyCheck {
             Path directory = pending.poll();
             try (ConfinedFiles.OpenDirectory open = confined.openDirectory(directory)) {
                 for (Path entry : open.entries()) {
-                    String name = entry.getFileName().toString();
-                    if (name.startsWith(".")) {
+                    Path name = entry.getFileName(); // its bytes, whether or not they decode
+                    if (name.toString().startsWith(".")) {
                         continue;
                     }
                     Path child = directory.resolve(name);
-                    BasicFileAttributes attributes;
                     try {
-                        attributes = confined.attributes(child);
-                    } catch (ConfinedFiles.NotRegularFileException | NoSuchFileException e) {
-                        continue; // links, devices and files gone since the listing are no part of a model
-                    }
-                    if (attributes.isDirectory()) {
-                        pending.add(child);
-                    } else {
-                        listing.add(new String[] {root.relativize(child).toString(), file(child)});
+                        BasicFileAttributes attributes = confined.attributes(child);
+                        if (attributes.isDirectory()) {
+                            pending.add(child);
+                            continue;
+                        }
+                        String hex = file(child);
+                        if (listing.size() >= MAX_FILES) {
+                            throw new IOException(root + " holds more than " + MAX_FILES + " files; a directory model is verified up to that");
+                        }
+                        byte[] path = ConfinedFiles.bytesOf(child);
+                        listing.add(new byte[][] {Arrays.copyOfRange(path, rootBytes.length + 1, path.length), hex.getBytes(StandardCharsets.US_ASCII)});
+                        seen.add(child);
                         size += attributes.size();
+                    } catch (ConfinedFiles.NotRegularFileException | NoSuchFileException | ConfinedFiles.OutsideRootsException e) {
+                        // links, devices, and what went or was swapped since the listing, are no part of a model
                     }
+                }
+            } catch (ConfinedFiles.NotRegularFileException | NoSuchFileException | ConfinedFiles.OutsideRootsException e) {
+                if (directory.equals(root)) {
+                    throw e;
                 }
             }
         }
-        listing.sort((a, b) -> Arrays.compareUnsigned(a[0].getBytes(StandardCharsets.UTF_8), b[0].getBytes(StandardCharsets.UTF_8)));
+        digests.keySet().removeIf(file -> file.startsWith(root) && !seen.contains(file)); // files renamed or gone
+        listing.sort((a, b) -> Arrays.compareUnsigned(a[0], b[0]));
         MessageDigest sha256 = sha256();
-        for (String[] line : listing) {
-            sha256.update((line[1] + "  " + line[0] + "\n").getBytes(StandardCharsets.UTF_8));
+        for (byte[][] line : listing) {
+            sha256.update(line[1]);
+            sha256.update("  ".getBytes(StandardCharsets.US_ASCII));
+            sha256.update(line[0]);
+            sha256.update((byte) '\n');
         }
         return new Found(ModelCopy.PRESENT, size, (long) listing.size(), HexFormat.of().formatHex(sha256.digest()), null);
     }

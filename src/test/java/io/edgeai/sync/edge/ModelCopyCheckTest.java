@@ -103,7 +103,7 @@ class ModelCopyCheckTest {
         Files.createDirectories(model.resolve(".git"));
         Files.writeString(model.resolve(".git/HEAD"), "nor is this");
         Files.createSymbolicLink(model.resolve("link"), model.resolve("saved_model.pb"));
-        String listing = shell(model, "find . -type f ! -path '*/.*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum");
+        String listing = shell(model, "find . -type f ! -path '*/.*' -printf '%P\\0' | LC_ALL=C sort -z | xargs -0r sha256sum | sha256sum");
 
         ModelCopyCheck.Found found = check.check(spec(model, listing));
         assertThat(found.phase()).isEqualTo(ModelCopy.PRESENT);
