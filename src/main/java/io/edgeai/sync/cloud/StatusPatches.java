@@ -181,6 +181,10 @@ public final class StatusPatches {
      */
     public static Optional<Map<String, Object>> modelCopy(ModelStatus current, ModelSpec spec, String node, ModelCopyReport report, Instant now) {
         ModelStatus was = current == null ? new ModelStatus() : current;
+        if (spec != null && !spec.targets(node)) {
+            // not (or no longer) meant for this node: it is taken off the list, not put on it
+            return modelCopyGone(current, spec, node, report.generation(), now);
+        }
         ModelCopy copy = judged(new ModelCopy(node, report.phase(), report.sizeBytes(), report.files(), report.sha256(),
             abbreviated(report.message()), report.updateTime()), spec);
         java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
@@ -200,9 +204,7 @@ public final class StatusPatches {
     public static Optional<Map<String, Object>> modelCopyGone(ModelStatus current, ModelSpec spec, String node, long generation, Instant now) {
         ModelStatus was = current == null ? new ModelStatus() : current;
         java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
-        if (byNode.remove(node) == null) {
-            return Optional.empty();
-        }
+        byNode.remove(node);
         return copiesPatch(was, spec, byNode, generation, now);
     }
 
@@ -213,10 +215,13 @@ public final class StatusPatches {
 
     private static final int MAX_COPY_MESSAGE = 256;
 
+    /** The copies listed, judged against the spec as it is now: those of nodes the model is no longer meant for are left out. */
     private static java.util.TreeMap<String, ModelCopy> listed(ModelStatus was, ModelSpec spec) {
         java.util.TreeMap<String, ModelCopy> byNode = new java.util.TreeMap<>();
         for (ModelCopy listed : was.getNodes()) {
-            byNode.put(listed.node(), judged(listed, spec));
+            if (spec == null || spec.targets(listed.node())) {
+                byNode.put(listed.node(), judged(listed, spec));
+            }
         }
         return byNode;
     }
@@ -224,9 +229,12 @@ public final class StatusPatches {
     private static Optional<Map<String, Object>> copiesPatch(ModelStatus was, ModelSpec spec, java.util.TreeMap<String, ModelCopy> byNode,
                                                              long generation, Instant now) {
         List<ModelCopy> nodes = List.copyOf(byNode.values());
+        // with spec.nodeNames, every one of them counts, reported or not; else every node that reported
+        List<String> unreported = spec == null || spec.getNodeNames() == null ? List.of()
+            : spec.getNodeNames().stream().filter(target -> !byNode.containsKey(target)).sorted().toList();
         ModelCopies copies = new ModelCopies(count(nodes, ModelCopy.PRESENT),
-            (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size());
-        Condition ready = modelReady(nodes, copies, spec, generation, find(was.getConditions(), READY), now);
+            (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size() + unreported.size());
+        Condition ready = modelReady(nodes, unreported, copies, spec, generation, find(was.getConditions(), READY), now);
         String available = copies.available() + "/" + copies.total();
         if (nodes.equals(was.getNodes()) && copies.equals(was.getCopies()) && available.equals(was.getAvailable())
             && same(find(was.getConditions(), READY), ready)) {
@@ -267,28 +275,39 @@ public final class StatusPatches {
         return (int) nodes.stream().filter(c -> phase.equals(c.phase())).count();
     }
 
-    private static Condition modelReady(List<ModelCopy> nodes, ModelCopies copies, ModelSpec spec, long generation, Condition previous,
-                                        Instant now) {
+    private static Condition modelReady(List<ModelCopy> nodes, List<String> unreported, ModelCopies copies, ModelSpec spec, long generation,
+                                        Condition previous, Instant now) {
         boolean checked = spec != null && spec.getSha256() != null;
+        boolean targeted = spec != null && spec.getNodeNames() != null;
         if (copies.total() == 0) {
-            return condition(READY, "False", "NoTargetNodes", "no node reports a copy of this model", generation, previous, now);
+            return condition(READY, "False", "NoTargetNodes", targeted ? "spec.nodeNames is empty" : "no node reports a copy of this model",
+                generation, previous, now);
         }
         if (copies.available() == copies.total()) {
-            return condition(READY, "True", "Available", "every node that reported holds the model (" + copies.total() + " of "
-                + copies.total() + ")" + (checked ? ", matching spec.sha256" : ""), generation, previous, now);
+            return condition(READY, "True", "Available", (targeted ? "every node in spec.nodeNames" : "every node that reported")
+                + " holds the model (" + copies.total() + " of " + copies.total() + ")" + (checked ? ", matching spec.sha256" : ""),
+                generation, previous, now);
         }
         String reason = count(nodes, ModelCopy.CHECKSUM_MISMATCH) > 0 ? ModelCopy.CHECKSUM_MISMATCH : "Partial";
         StringBuilder message = new StringBuilder(copies.available() + " of " + copies.total() + " copies available");
         for (String phase : ModelCopy.PHASES) {
-            List<String> named = nodes.stream().filter(c -> phase.equals(c.phase())).map(ModelCopy::node).toList();
-            if (!phase.equals(ModelCopy.PRESENT) && !named.isEmpty()) {
-                message.append("; ").append(phase).append(" on ").append(String.join(", ", named.subList(0, Math.min(NAMED_PER_PHASE, named.size()))));
-                if (named.size() > NAMED_PER_PHASE) {
-                    message.append(" and ").append(named.size() - NAMED_PER_PHASE).append(" more");
-                }
+            if (!phase.equals(ModelCopy.PRESENT)) {
+                name(message, phase + " on ", nodes.stream().filter(c -> phase.equals(c.phase())).map(ModelCopy::node).toList());
             }
         }
+        name(message, "not reported by ", unreported);
         return condition(READY, "False", reason, message.toString(), generation, previous, now);
+    }
+
+    /** Appends {@code what} and the first few nodes, and how many more there are. */
+    private static void name(StringBuilder message, String what, List<String> nodes) {
+        if (nodes.isEmpty()) {
+            return;
+        }
+        message.append("; ").append(what).append(String.join(", ", nodes.subList(0, Math.min(NAMED_PER_PHASE, nodes.size()))));
+        if (nodes.size() > NAMED_PER_PHASE) {
+            message.append(" and ").append(nodes.size() - NAMED_PER_PHASE).append(" more");
+        }
     }
 
     private static Condition condition(String type, String status, String reason, String message, long generation, Condition previous,

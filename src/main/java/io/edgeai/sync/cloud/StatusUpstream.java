@@ -149,6 +149,10 @@ public final class StatusUpstream {
         Model model = models.apply(ref.namespace(), ref.name())
             .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
+        if (model.getSpec() != null && !model.getSpec().targets(ref.node())) {
+            throw new RejectedMessage("metrics from " + ref.node() + " for model " + ref.namespace() + "/" + ref.name()
+                + ", which spec.nodeNames does not give it");
+        }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         return StatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
             .map(patch -> StatusPatch.over(current, model, patch, null))

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * its size and digest) whenever that changes, and forwards the {@code metrics.json} beside a model
  * under its data roots whenever it changes. That file holds either an object
  * ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}). A model taken from the
- * node has both its retained reports cleared.
+ * node, or no longer meant for it ({@code spec.nodeNames}), has both its retained reports cleared.
  */
 public final class EdgeModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
@@ -91,7 +91,7 @@ public final class EdgeModels implements AutoCloseable {
             }, clock::millis, settings.maxClockSkew().toMillis());
     }
 
-    /** Forwards the metrics of every model again (at start-up and on the safety timer). */
+    /** Judges every model's copy and forwards its metrics again (at start-up and on the safety timer); unchanged copies are not read. */
     public void forwardAll() {
         desired.all().forEach(model -> forwards.request(model.key(), false));
     }
@@ -151,6 +151,14 @@ public final class EdgeModels implements AutoCloseable {
         DesiredModel model = desired.get(key).orElse(null);
         if (model == null) {
             clear(key);
+            return;
+        }
+        if (!model.spec().targets(node)) {
+            // meant for other nodes (spec.nodeNames): this node says nothing of it, and takes back what it said
+            if (reportedCopies.containsKey(key) || published.containsKey(key)) {
+                toClear.add(key);
+                clear(key);
+            }
             return;
         }
         toClear.remove(key);

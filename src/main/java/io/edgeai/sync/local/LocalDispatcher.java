@@ -116,7 +116,7 @@ final class LocalDispatcher extends Dispatcher {
             if (invalid != null) {
                 return invalid;
             }
-            MockResponse conflict = "PUT".equals(method) || isMergePatch(request) ? staleWrite(bare, body) : null;
+            MockResponse conflict = "PUT".equals(method) || "PATCH".equals(method) ? staleWrite(bare, body) : null;
             if (conflict != null) {
                 return conflict;
             }
@@ -310,12 +310,6 @@ final class LocalDispatcher extends Dispatcher {
         return core;
     }
 
-    private static boolean isMergePatch(RecordedRequest request) {
-        String type = request.getHeader("Content-Type");
-        return "PATCH".equals(request.getMethod()) && type != null && (type.startsWith("application/merge-patch+json")
-            || type.startsWith("application/strategic-merge-patch+json"));
-    }
-
     /** A write's body, read once: its JSON (null for a request without one), or the answer refusing it. */
     private record Written(JsonNode json, MockResponse refusal) {
     }
@@ -411,9 +405,19 @@ final class LocalDispatcher extends Dispatcher {
         return json("POST".equals(method) ? 201 : 200, validation == null ? result : validation.pruned(result).object());
     }
 
-    /** A 409 Conflict if the body names a resourceVersion the stored object is no longer at. */
+    /**
+     * A 409 Conflict if the body names a resourceVersion the stored object is no longer at: an object
+     * or merge patch that sets it, or a JSON patch that tests or replaces it (fabric8's {@code edit}).
+     */
     private MockResponse staleWrite(String path, JsonNode body) {
         String named = body == null ? "" : body.path("metadata").path("resourceVersion").asText("");
+        if (body != null && body.isArray()) {
+            for (JsonNode operation : body) {
+                if ("/metadata/resourceVersion".equals(operation.path("path").asText()) && operation.has("value")) {
+                    named = operation.path("value").asText("");
+                }
+            }
+        }
         if (named.isEmpty()) {
             return null;
         }

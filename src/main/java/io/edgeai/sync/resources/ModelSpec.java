@@ -10,6 +10,8 @@ public class ModelSpec {
     private String format;
     /** The SHA-256 every node's copy must have, as lowercase hex; for a directory, see docs/protocol.md. */
     private String sha256;
+    /** The nodes that should hold the model; null for every node. */
+    private java.util.List<String> nodeNames;
 
     public ModelSpec() {
     }
@@ -35,6 +37,19 @@ public class ModelSpec {
         this.sha256 = sha256;
     }
 
+    public java.util.List<String> getNodeNames() {
+        return nodeNames;
+    }
+
+    public void setNodeNames(java.util.List<String> nodeNames) {
+        this.nodeNames = nodeNames;
+    }
+
+    /** Whether the model is meant for this node. */
+    public boolean targets(String node) {
+        return nodeNames == null || nodeNames.contains(node);
+    }
+
     public String getFormat() {
         return format;
     }
@@ -46,12 +61,12 @@ public class ModelSpec {
     @Override
     public boolean equals(Object other) {
         return other instanceof ModelSpec that && java.util.Objects.equals(modelUrl, that.modelUrl) && java.util.Objects.equals(format, that.format)
-            && java.util.Objects.equals(sha256, that.sha256);
+            && java.util.Objects.equals(sha256, that.sha256) && java.util.Objects.equals(nodeNames, that.nodeNames);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(modelUrl, format, sha256);
+        return java.util.Objects.hash(modelUrl, format, sha256, nodeNames);
     }
 
     @Override

@@ -92,6 +92,31 @@ class ModelCopiesTest {
         assertThat(unchecked.getAvailable()).as("without spec.sha256 any copy counts").isEqualTo("2/2");
     }
 
+    /** Issue 13: with spec.nodeNames, Ready waits for each of those nodes, and only those are listed. */
+    @Test
+    void withNodeNamesEveryTargetCountsAndNoOtherIsListed() {
+        ModelSpec two = spec(DIGEST);
+        two.setNodeNames(List.of("edge0", "edge1"));
+        ModelStatus one = after(null, StatusPatches.modelCopy(null, two, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        assertThat(one.getAvailable()).isEqualTo("1/2");
+        assertThat(ready(one).getReason()).isEqualTo("Partial");
+        assertThat(ready(one).getMessage()).contains("not reported by edge1");
+
+        assertThat(StatusPatches.modelCopy(one, two, "edge9", report(ModelCopy.PRESENT, DIGEST), NOW))
+            .as("a node the model is not meant for is not listed").isEmpty();
+
+        ModelStatus both = after(one, StatusPatches.modelCopy(one, two, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        assertThat(both.getAvailable()).isEqualTo("2/2");
+        assertThat(ready(both).getStatus()).isEqualTo("True");
+
+        ModelSpec moved = spec(DIGEST);
+        moved.setNodeNames(List.of("edge1", "edge2"));
+        ModelStatus after = after(both, StatusPatches.modelCopy(both, moved, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        assertThat(after.getNodes()).extracting(ModelCopy::node).containsExactly("edge1");
+        assertThat(after.getAvailable()).isEqualTo("1/2");
+        assertThat(ready(after).getMessage()).contains("not reported by edge2");
+    }
+
     @Test
     void hostileReportsAreRefused() {
         assertThatThrownBy(() -> ReportChecks.modelCopy(report("Gone", null), NOW, 1000)).isInstanceOf(RejectedMessage.class).hasMessageContaining("phase");

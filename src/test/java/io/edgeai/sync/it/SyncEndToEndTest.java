@@ -637,4 +637,37 @@ abstract class SyncEndToEndTest {
         assertThat(sync().dataset("revised-dir").getStatus().getFiles()).isEqualTo(2);
         assertThat(sync().dataset("revised-dir").getStatus().getSizeBytes()).isEqualTo(8);
     }
+
+    /** As kubectl patch --type merge does it: no resourceVersion, so the cloud's status writes do not make it a conflict. */
+    private void nodeNames(String model, String json) throws Exception {
+        sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName(model).patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"nodeNames\":" + json + "}}");
+    }
+
+    /** Issue 13: a model meant for some nodes (spec.nodeNames) is verified on those, and moves with the list. */
+    @Test
+    void aModelMeantForSomeNodesIsVerifiedOnThoseAndMovesWithThem() throws Exception {
+        Path file = sync().dataRoot.resolve("models/targeted/model.onnx");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "weights");
+        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+        model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("targeted").withNamespace("default").build());
+        model.setSpec(new io.edgeai.sync.resources.ModelSpec(file.toString(), "onnx"));
+        model.getSpec().setNodeNames(List.of("edge0"));
+        sync().kube().resource(model).create();
+
+        eventually().until(() -> modelReady("targeted") != null && "True".equals(modelReady("targeted").getStatus()));
+        assertThat(sync().model("targeted").getStatus().getAvailable()).isEqualTo("1/1");
+        assertThat(sync().model("targeted").getStatus().getNodes()).extracting(io.edgeai.sync.resources.ModelCopy::node).containsExactly("edge0");
+
+        nodeNames("targeted", "[\"edge0\", \"edge1\"]");
+        eventually().until(() -> "2/2".equals(sync().model("targeted").getStatus().getAvailable()));
+
+        nodeNames("targeted", "[\"edge1\"]");
+        eventually().until(() -> "1/1".equals(sync().model("targeted").getStatus().getAvailable())
+            && copyOn("targeted", "edge0") == null && copyOn("targeted", "edge1") != null);
+        assertThat(modelReady("targeted").getStatus()).isEqualTo("True");
+        sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("targeted").delete();
+    }
 }

@@ -82,6 +82,15 @@ class LocalKubernetesApiTest {
             });
         assertThat(kube.resources(Dataset.class).inNamespace("default").withName("stale-update").get().getSpec().getDataUrl())
             .as("the stale write changed nothing").isEqualTo("/data/v2");
+        // a JSON patch naming the resourceVersion it was made from (fabric8's edit) is held to it too, with the same answer
+        assertThatThrownBy(() -> kube.resources(Dataset.class).inNamespace("default").withName("stale-update")
+            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                "[{\"op\":\"replace\",\"path\":\"/metadata/resourceVersion\",\"value\":\"" + first + "\"},"
+                    + "{\"op\":\"replace\",\"path\":\"/spec/dataUrl\",\"value\":\"/data/v4\"}]"))
+            .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                assertThat(e.getCode()).isEqualTo(409);
+                assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+            });
     }
 
     @Test

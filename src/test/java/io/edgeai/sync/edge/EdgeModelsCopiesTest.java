@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** EdgeModels without a broker: desired models in, copy reports out (the last one per model name). */
-class EdgeModelsCopyAttackTest {
+class EdgeModelsCopiesTest {
     private static final String NODE = "edge0";
     private final Topics topics = new Topics("edgeai");
     private final Map<String, ModelCopyReport> copies = new ConcurrentHashMap<>();
