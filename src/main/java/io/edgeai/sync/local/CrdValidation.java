@@ -36,8 +36,8 @@ final class CrdValidation {
         this.group = group;
         this.openApi = openApiV3Schema;
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        // structural schemas are OpenAPI v3's subset of draft 4; the x-kubernetes-* keywords are not
-        // checked here (none of ours changes validation)
+        // structural schemas are OpenAPI v3's subset of draft 4; of the x-kubernetes-* keywords,
+        // list-type set is checked (duplicates), the others change no validation of ours
         this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(openApiV3Schema, config);
     }
 
@@ -82,8 +82,9 @@ final class CrdValidation {
 
     /** Null if {@code object} is valid, else the Status body of the 422 kube-apiserver would answer. */
     ObjectNode invalid(JsonNode object) {
-        List<String[]> errors = schema.validate(object).stream().map(CrdValidation::fieldError)
-            .sorted(Comparator.comparing((String[] error) -> error[0])).toList();
+        List<String[]> errors = new ArrayList<>(schema.validate(object).stream().map(CrdValidation::fieldError).toList());
+        duplicates(object, openApi, "", errors);
+        errors.sort(Comparator.comparing((String[] error) -> error[0]));
         if (errors.isEmpty()) {
             return null;
         }
@@ -101,6 +102,26 @@ final class CrdValidation {
         }
         status.put("code", 422);
         return status;
+    }
+
+    /** Items repeated in a list whose schema says {@code x-kubernetes-list-type: set}, as kube-apiserver reports them. */
+    private static void duplicates(JsonNode node, JsonNode schema, String path, List<String[]> errors) {
+        if (node == null || schema == null) {
+            return;
+        }
+        if (node.isObject() && schema.has("properties")) {
+            node.fields().forEachRemaining(field -> duplicates(field.getValue(), schema.path("properties").get(field.getKey()),
+                path.isEmpty() ? field.getKey() : path + "." + field.getKey(), errors));
+        } else if (node.isArray()) {
+            java.util.Set<JsonNode> seen = new java.util.HashSet<>();
+            boolean set = "set".equals(schema.path("x-kubernetes-list-type").asText());
+            for (int i = 0; i < node.size(); i++) {
+                if (set && !seen.add(node.get(i))) {
+                    errors.add(new String[] {path + "[" + i + "]", "Duplicate value: " + quoted(node.get(i)), "FieldValueDuplicate"});
+                }
+                duplicates(node.get(i), schema.get("items"), path + "[" + i + "]", errors);
+            }
+        }
     }
 
     /** {field, message, cause reason} in kube-apiserver's words for one schema violation. */

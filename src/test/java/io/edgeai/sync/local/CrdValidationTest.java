@@ -70,7 +70,21 @@ class CrdValidationTest {
             metadata: {name: url-number}
             spec: {modelUrl: 42}
             """,
-        "The Model \"url-number\" is invalid: spec.modelUrl: Invalid value: \"integer\": spec.modelUrl in body must be of type string: \"integer\"");
+        "The Model \"url-number\" is invalid: spec.modelUrl: Invalid value: \"integer\": spec.modelUrl in body must be of type string: \"integer\"",
+        """
+            apiVersion: edgeai.io/v1alpha1
+            kind: Model
+            metadata: {name: twice}
+            spec: {modelUrl: /data/m.onnx, nodeNames: [edge0, edge1, edge0]}
+            """,
+        "The Model \"twice\" is invalid: spec.nodeNames[2]: Duplicate value: \"edge0\"",
+        """
+            apiVersion: edgeai.io/v1alpha1
+            kind: Model
+            metadata: {name: short-digest}
+            spec: {modelUrl: /data/m.onnx, sha256: abc}
+            """,
+        "The Model \"short-digest\" is invalid: spec.sha256: Invalid value: \"abc\": spec.sha256 in body should match '^[0-9a-f]{64}$'");
 
     @Test
     void kubectlApplyOfAMistakeIsRefusedWithTheFieldNamedAndNothingIsStored(@TempDir Path home) throws Exception {
