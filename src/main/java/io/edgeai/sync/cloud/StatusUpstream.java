@@ -154,7 +154,7 @@ public final class StatusUpstream {
                 + ", which spec.nodeNames does not give it");
         }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
-        return StatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
+        return ModelStatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
             .map(patch -> StatusPatch.over(current, model, patch, null))
             .orElse(null);
     }
@@ -165,7 +165,7 @@ public final class StatusUpstream {
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         ModelCopyReport checked = ReportChecks.modelCopy(report, clock.instant(), maxAheadMillis);
-        return StatusPatches.modelCopy(current, model.getSpec(), ref.node(), checked, clock.instant())
+        return ModelStatusPatches.modelCopy(current, model.getSpec(), ref.node(), checked, clock.instant())
             .map(patch -> modelPatch(model, current, patch))
             .orElse(null);
     }
@@ -177,7 +177,7 @@ public final class StatusUpstream {
             return null;
         }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
-        return StatusPatches.modelCopyGone(current, model.getSpec(), ref.node(), DatasetDownstream.generation(model.getMetadata().getGeneration()),
+        return ModelStatusPatches.modelCopyGone(current, model.getSpec(), ref.node(), DatasetDownstream.generation(model.getMetadata().getGeneration()),
                 clock.instant())
             .map(patch -> modelPatch(model, current, patch))
             .orElse(null);

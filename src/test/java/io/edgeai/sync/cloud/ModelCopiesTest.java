@@ -56,12 +56,12 @@ class ModelCopiesTest {
 
     @Test
     void eachNodeHasItsEntryAndReadyWaitsForEveryCopy() {
-        ModelStatus one = after(null, StatusPatches.modelCopy(null, spec(DIGEST), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(one.getAvailable()).isEqualTo("1/1");
         assertThat(ready(one).getStatus()).isEqualTo("True");
         assertThat(ready(one).getReason()).isEqualTo("Available");
 
-        ModelStatus two = after(one, StatusPatches.modelCopy(one, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW));
+        ModelStatus two = after(one, ModelStatusPatches.modelCopy(one, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW));
         assertThat(two.getNodes()).extracting(ModelCopy::node).containsExactly("edge0", "edge1");
         assertThat(two.getCopies()).isEqualTo(new ModelCopies(1, 0, 2));
         assertThat(two.getAvailable()).isEqualTo("1/2");
@@ -69,26 +69,26 @@ class ModelCopiesTest {
         assertThat(ready(two).getReason()).isEqualTo("Partial");
         assertThat(ready(two).getMessage()).contains("1 of 2", "Missing on edge0");
 
-        assertThat(StatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW.plusSeconds(5)))
+        assertThat(ModelStatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW.plusSeconds(5)))
             .as("the same report again writes nothing").isEmpty();
 
-        ModelStatus fixed = after(two, StatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus fixed = after(two, ModelStatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(fixed.getAvailable()).isEqualTo("2/2");
         assertThat(ready(fixed).getStatus()).isEqualTo("True");
     }
 
     @Test
     void aDigestIsJudgedAgainstTheSpecAsItIsNow() {
-        ModelStatus status = after(null, StatusPatches.modelCopy(null, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus status = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         // spec.sha256 changed; edge1's report was judged against it, edge0's listed copy is judged again
-        ModelStatus changed = after(status, StatusPatches.modelCopy(status, spec("cd".repeat(32)), "edge1",
+        ModelStatus changed = after(status, ModelStatusPatches.modelCopy(status, spec("cd".repeat(32)), "edge1",
             report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(changed.getNodes()).extracting(ModelCopy::phase).containsOnly(ModelCopy.CHECKSUM_MISMATCH);
         assertThat(changed.getCopies()).isEqualTo(new ModelCopies(0, 2, 2));
         assertThat(ready(changed).getReason()).isEqualTo(ModelCopy.CHECKSUM_MISMATCH);
         assertThat(ready(changed).getMessage()).contains("ChecksumMismatch on edge0, edge1");
 
-        ModelStatus unchecked = after(changed, StatusPatches.modelCopy(changed, spec(null), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus unchecked = after(changed, ModelStatusPatches.modelCopy(changed, spec(null), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(unchecked.getAvailable()).as("without spec.sha256 any copy counts").isEqualTo("2/2");
     }
 
@@ -97,21 +97,21 @@ class ModelCopiesTest {
     void withNodeNamesEveryTargetCountsAndNoOtherIsListed() {
         ModelSpec two = spec(DIGEST);
         two.setNodeNames(List.of("edge0", "edge1"));
-        ModelStatus one = after(null, StatusPatches.modelCopy(null, two, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, two, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(one.getAvailable()).isEqualTo("1/2");
         assertThat(ready(one).getReason()).isEqualTo("Partial");
         assertThat(ready(one).getMessage()).contains("not reported by edge1");
 
-        assertThat(StatusPatches.modelCopy(one, two, "edge9", report(ModelCopy.PRESENT, DIGEST), NOW))
+        assertThat(ModelStatusPatches.modelCopy(one, two, "edge9", report(ModelCopy.PRESENT, DIGEST), NOW))
             .as("a node the model is not meant for is not listed").isEmpty();
 
-        ModelStatus both = after(one, StatusPatches.modelCopy(one, two, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus both = after(one, ModelStatusPatches.modelCopy(one, two, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(both.getAvailable()).isEqualTo("2/2");
         assertThat(ready(both).getStatus()).isEqualTo("True");
 
         ModelSpec moved = spec(DIGEST);
         moved.setNodeNames(List.of("edge1", "edge2"));
-        ModelStatus after = after(both, StatusPatches.modelCopy(both, moved, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus after = after(both, ModelStatusPatches.modelCopy(both, moved, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(after.getNodes()).extracting(ModelCopy::node).containsExactly("edge1");
         assertThat(after.getAvailable()).isEqualTo("1/2");
         assertThat(ready(after).getMessage()).contains("not reported by edge2");
@@ -134,13 +134,13 @@ class ModelCopiesTest {
     void theListIsBounded() {
         ModelStatus full = new ModelStatus();
         List<ModelCopy> nodes = new java.util.ArrayList<>();
-        for (int i = 0; i < StatusPatches.MAX_COPIES_LISTED; i++) {
+        for (int i = 0; i < ModelStatusPatches.MAX_COPIES_LISTED; i++) {
             nodes.add(new ModelCopy(String.format("edge%04d", i), ModelCopy.PRESENT, 1L, null, DIGEST, null, NOW.toString()));
         }
         full.setNodes(nodes);
-        assertThatThrownBy(() -> StatusPatches.modelCopy(full, spec(null), "one-more", report(ModelCopy.PRESENT, DIGEST), NOW))
+        assertThatThrownBy(() -> ModelStatusPatches.modelCopy(full, spec(null), "one-more", report(ModelCopy.PRESENT, DIGEST), NOW))
             .isInstanceOf(RejectedMessage.class).hasMessageContaining("one-more");
-        assertThat(StatusPatches.modelCopy(full, spec(null), "edge0001", report(ModelCopy.MISSING, null), NOW)).isPresent();
+        assertThat(ModelStatusPatches.modelCopy(full, spec(null), "edge0001", report(ModelCopy.MISSING, null), NOW)).isPresent();
     }
 
     /**
@@ -153,7 +153,7 @@ class ModelCopiesTest {
         Model cached = new Model();
         cached.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("m").withUid("uid-m").withResourceVersion("4").build());
         cached.setSpec(spec(null));
-        cached.setStatus(after(null, StatusPatches.modelCopy(null, spec(null), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)));
+        cached.setStatus(after(null, ModelStatusPatches.modelCopy(null, spec(null), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)));
         Topics topics = new Topics("edgeai");
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(cached),
             new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000);
