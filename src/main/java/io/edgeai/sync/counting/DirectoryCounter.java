@@ -133,9 +133,11 @@ public final class DirectoryCounter {
         final boolean relist;
 
         final Path root;
+        final byte[] rootBytes;
 
         Walk(Path root, long startedNanos, boolean relist) {
             this.root = root;
+            this.rootBytes = ConfinedFiles.bytesOf(root);
             this.startedNanos = startedNanos;
             this.relist = relist;
             pending.push(root);
@@ -195,12 +197,28 @@ public final class DirectoryCounter {
             }
             files.add(listing.files);
             bytes.add(listing.bytes);
-            revision.add(new Revision().add(root.relativize(directory).toString()).add(listing.names).value());
+            byte[] path = ConfinedFiles.bytesOf(directory); // its bytes: names that do not decode stay apart
+            revision.add(new Revision().add(java.util.Arrays.copyOfRange(path, Math.min(rootBytes.length, path.length), path.length))
+                .add(listing.names).value());
             unfinished.addAndGet(listing.subdirectories.size());
             for (Path name : listing.subdirectories) {
                 pending.push(directory.resolve(name)); // a name keeps its bytes, whatever the locale can decode
             }
         }
+    }
+
+    /** A directory entry's name as the kernel has it (its {@code toString()} is lossy for bytes that do not decode). */
+    private static byte[] nameBytes(Path directory, Path name) {
+        String text = name.toString();
+        if (text.chars().allMatch(c -> c < 0x80)) {
+            return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the common case, without a path built
+        }
+        byte[] path = ConfinedFiles.bytesOf(directory.resolve(name));
+        int slash = path.length - 1;
+        while (slash >= 0 && path[slash] != '/') {
+            slash--;
+        }
+        return java.util.Arrays.copyOfRange(path, slash + 1, path.length);
     }
 
     public void forget(Path root) {
@@ -243,10 +261,10 @@ public final class DirectoryCounter {
                 if (attributes.isRegularFile()) {
                     files++;
                     bytes += attributes.size();
-                    names += new Revision().add(name.toString()).add('f').value();
+                    names += new Revision().add(nameBytes(directory, name)).add('f').value();
                 } else if (attributes.isDirectory()) {
                     subdirectories.add(name);
-                    names += new Revision().add(name.toString()).add('d').value();
+                    names += new Revision().add(nameBytes(directory, name)).add('d').value();
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {
