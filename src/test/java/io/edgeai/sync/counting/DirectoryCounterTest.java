@@ -104,6 +104,21 @@ class DirectoryCounterTest {
         assertThat(counter.count(root).files()).isZero();
     }
 
+    /** Names that do not decode in the JVM's charset read alike as text: the revision tells them apart by their bytes. */
+    @Test
+    void aRenameBetweenNamesThatDoNotDecodeChangesTheRevision() throws Exception {
+        Process made = new ProcessBuilder("sh", "-c", "printf x > \"$(printf 'mod\\351le.bin')\"").directory(root.toFile()).start();
+        assertThat(made.waitFor()).isZero();
+        ageAllDirectories();
+        DirectoryCounter.Walked before = counter.count(root);
+        assertThat(before.files()).isEqualTo(1);
+        Process moved = new ProcessBuilder("sh", "-c", "mv \"$(printf 'mod\\351le.bin')\" \"$(printf 'mod\\350le.bin')\"")
+            .directory(root.toFile()).start();
+        assertThat(moved.waitFor()).isZero();
+        ageAllDirectories();
+        assertThat(counter.count(root).revision()).isNotEqualTo(before.revision());
+    }
+
     @Test
     void parallelWalkersAgreeWithOneOnADeepAndWideTree() throws Exception {
         Path deep = root;
