@@ -49,6 +49,17 @@ public final class ModelStatusPatches {
         return Optional.of(Map.of("status", status));
     }
 
+    /** The patch that takes the metrics off when the node they came from cleared them; empty if they came from another. */
+    public static Optional<Map<String, Object>> metricsGone(ModelStatus current, String node) {
+        if (current == null || !node.equals(current.getMetricsNode())) {
+            return Optional.empty();
+        }
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("metrics", null);
+        status.put("metricsNode", null);
+        return Optional.of(Map.of("status", status));
+    }
+
     /**
      * The patch that puts a node's report of its copy into the model's status: its entry in
      * {@code nodes}, the {@code copies} counts, {@code available} as {@code 2/3}, and the Ready
@@ -111,11 +122,17 @@ public final class ModelStatusPatches {
             (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size() + unreported.size());
         Condition ready = modelReady(nodes, unreported, copies, spec, generation, StatusPatches.find(was.getConditions(), READY), now);
         String available = copies.available() + "/" + copies.total();
+        boolean staleMetrics = was.getMetricsNode() != null && spec != null && !spec.targets(was.getMetricsNode());
         if (nodes.equals(was.getNodes()) && copies.equals(was.getCopies()) && available.equals(was.getAvailable())
-            && StatusPatches.same(StatusPatches.find(was.getConditions(), READY), ready)) {
+            && StatusPatches.same(StatusPatches.find(was.getConditions(), READY), ready) && !staleMetrics) {
             return Optional.empty();
         }
         Map<String, Object> status = new LinkedHashMap<>();
+        if (staleMetrics) {
+            // the metrics came from a node the model is no longer meant for
+            status.put("metrics", null);
+            status.put("metricsNode", null);
+        }
         status.put("nodes", nodes);
         status.put("copies", copies);
         status.put("available", available);

@@ -74,6 +74,7 @@ public final class StatusUpstream {
             return switch (ref.kind()) {
                 case DATASET_STATUS -> presencePatch(ref);
                 case MODEL_COPY -> modelCopyCleared(ref);
+                case MODEL_STATUS -> modelMetricsCleared(ref);
                 default -> null;
             };
         }
@@ -181,6 +182,16 @@ public final class StatusUpstream {
                 clock.instant())
             .map(patch -> modelPatch(model, current, patch))
             .orElse(null);
+    }
+
+    /** The node cleared its metrics (it dropped the model, or is no longer meant to hold it): if the listed ones are its, they go. */
+    private StatusPatch modelMetricsCleared(Topics.Ref ref) {
+        Model model = models.apply(ref.namespace(), ref.name()).orElse(null);
+        if (model == null) {
+            return null;
+        }
+        ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
+        return ModelStatusPatches.metricsGone(current, ref.node()).map(patch -> StatusPatch.over(current, model, patch, null)).orElse(null);
     }
 
     private static StatusPatch modelPatch(Model model, ModelStatus before, Map<String, Object> patch) {

@@ -44,11 +44,13 @@ public final class DirectoryCounter {
     private static final long RACY_NANOS = 2_000_000_000L;
 
     /**
-     * A directory's entries as of its modification time; {@code identity} tells a replaced directory
-     * apart. {@code bytes} is its regular files' sizes when it was listed, {@code names} an
-     * order-free hash of its entries' names and kinds.
+     * A directory's entries as of its modification time and its change time (which, unlike the
+     * modification time, no one can set back: tar and rsync restore the one, not the other);
+     * {@code identity} tells a replaced directory apart. {@code bytes} is its regular files' sizes when
+     * it was listed, {@code names} an order-free hash of its entries' names and kinds, and of each
+     * file's identity and size.
      */
-    private record Listing(Object identity, FileTime modified, long files, long bytes, long names, List<Path> subdirectories) {
+    private record Listing(Object identity, FileTime modified, Object changed, long files, long bytes, long names, List<Path> subdirectories) {
     }
 
     private final Map<Path, Listing> cache = new ConcurrentHashMap<>();
@@ -175,12 +177,13 @@ public final class DirectoryCounter {
                 return; // replaced by a link or a file since its parent was listed: links are not followed
             }
             Listing listing = cache.get(directory);
+            Object changed = changeTime(directory);
             if (!relist && listing != null && listing.modified.equals(attributes.lastModifiedTime())
-                && java.util.Objects.equals(listing.identity, attributes.fileKey())) {
+                && java.util.Objects.equals(listing.changed, changed) && java.util.Objects.equals(listing.identity, attributes.fileKey())) {
                 reused.increment();
             } else {
                 try {
-                    listing = list(directory);
+                    listing = list(directory, changed);
                 } catch (ConfinedFiles.NotRegularFileException | ConfinedFiles.OutsideRootsException swapped) {
                     if (directory.equals(root)) {
                         throw swapped;
@@ -233,7 +236,16 @@ public final class DirectoryCounter {
     }
 
     /** Lists a directory opened through {@link ConfinedFiles}: the one listed is the one checked. */
-    private Listing list(Path directory) throws IOException {
+    /** The change time, read before listing: a change made during the listing shows as a newer one next time. */
+    private static Object changeTime(Path directory) {
+        try {
+            return Files.getAttribute(directory, "unix:ctime", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return null; // not a Unix file system, or gone: the listing is not trusted on a change time
+        }
+    }
+
+    private Listing list(Path directory, Object changed) throws IOException {
         long files = 0;
         long bytes = 0;
         long names = 0;
@@ -261,15 +273,17 @@ public final class DirectoryCounter {
                 if (attributes.isRegularFile()) {
                     files++;
                     bytes += attributes.size();
-                    names += new Revision().add(nameBytes(directory, name)).add('f').value();
+                    // and which file, of what size: a file replaced by a rename over it changes the revision
+                    names += new Revision().add(nameBytes(directory, name)).add('f').add(java.util.Objects.hashCode(attributes.fileKey()))
+                        .add(attributes.size()).value();
                 } else if (attributes.isDirectory()) {
                     subdirectories.add(name);
                     names += new Revision().add(nameBytes(directory, name)).add('d').value();
                 }
             }
         } catch (NoSuchFileException | NotDirectoryException gone) {
-            return new Listing(null, FileTime.fromMillis(0), 0, 0, 0, List.of());
+            return new Listing(null, FileTime.fromMillis(0), null, 0, 0, 0, List.of());
         }
-        return new Listing(opened.fileKey(), opened.lastModifiedTime(), files, bytes, names, List.copyOf(subdirectories));
+        return new Listing(opened.fileKey(), opened.lastModifiedTime(), changed, files, bytes, names, List.copyOf(subdirectories));
     }
 }

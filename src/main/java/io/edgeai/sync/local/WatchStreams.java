@@ -43,6 +43,11 @@ final class WatchStreams implements AutoCloseable {
     /** kube-apiserver bookmarks a watch about once a minute, and shortly before its timeout ends it. */
     private static final long BOOKMARK_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long BOOKMARK_BEFORE_END_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Events waiting for a client to read them; past this, its watch ends. */
+    private static final int MAX_QUEUED_EVENTS = 10_000;
+    private static final long WATCHDOG_GRACE_SECONDS = 2;
+    /** kube-apiserver's longest watch (twice its default --min-request-timeout of 1,800 s). */
+    private static final long MAX_TIMEOUT_SECONDS = 3_600;
 
     private final ServerSocket server;
     private final URI mock;
@@ -56,6 +61,11 @@ final class WatchStreams implements AutoCloseable {
     private final Semaphore connections = new Semaphore(MAX_CONNECTIONS);
     private final java.util.concurrent.atomic.AtomicInteger streaming = new java.util.concurrent.atomic.AtomicInteger();
     private final HttpClient webSockets = HttpClient.newHttpClient();
+    private final java.util.concurrent.ScheduledExecutorService watchdogs = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "local-api-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     WatchStreams(int port, URI mock, BiFunction<String, JsonNode, ObjectNode> table) throws IOException {
         this.server = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -152,9 +162,9 @@ final class WatchStreams implements AutoCloseable {
      * BOOKMARK annotated {@value #INITIAL_EVENTS_END}.
      */
     private void stream(Socket client, String target, boolean asTable) throws IOException {
-        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>(MAX_QUEUED_EVENTS);
         String path = target.substring(0, target.indexOf('?'));
-        long timeoutSeconds = Math.max(1, queryLong(target, "timeoutSeconds", TimeUnit.MINUTES.toSeconds(30)));
+        long timeoutSeconds = Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, queryLong(target, "timeoutSeconds", TimeUnit.MINUTES.toSeconds(30))));
         boolean bookmarks = "true".equals(query(target, "allowWatchBookmarks"));
         boolean initialEvents = "true".equals(query(target, "sendInitialEvents"));
         if (initialEvents && !(bookmarks && "NotOlderThan".equals(query(target, "resourceVersionMatch")))) {
@@ -174,7 +184,10 @@ final class WatchStreams implements AutoCloseable {
                     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
                         partial.append(data);
                         if (last) {
-                            events.add(partial.toString());
+                            if (!events.offer(partial.toString())) {
+                                // a client that does not read: kube-apiserver ends a watch whose buffer is full
+                                closeQuietly(client);
+                            }
                             partial.setLength(0);
                         }
                         webSocket.request(1);
@@ -198,6 +211,10 @@ final class WatchStreams implements AutoCloseable {
         }
         OutputStream out = client.getOutputStream();
         streaming.incrementAndGet();
+        // a write to a client that stopped reading blocks, and the timeout below is never looked at again:
+        // the socket is closed a little after the stream's time is up, whatever it is doing
+        java.util.concurrent.ScheduledFuture<?> watchdog = watchdogs.schedule(() -> closeQuietly(client),
+            timeoutSeconds + WATCHDOG_GRACE_SECONDS, TimeUnit.SECONDS);
         try {
             out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 .getBytes(StandardCharsets.US_ASCII));
@@ -242,6 +259,7 @@ final class WatchStreams implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            watchdog.cancel(false);
             streaming.decrementAndGet();
             socket.abort();
         }
@@ -266,7 +284,10 @@ final class WatchStreams implements AutoCloseable {
         if (object == null || !object.has("metadata")) {
             return parsed.toString();
         }
-        if (since > 0 && object.path("metadata").path("resourceVersion").asLong(Long.MAX_VALUE) <= since) {
+        // the mock's watch begins with every object as ADDED: those the client has seen are left out; a
+        // DELETED event carries the object's last resourceVersion, which the client may have seen too
+        if (since > 0 && "ADDED".equals(parsed.path("type").asText())
+            && object.path("metadata").path("resourceVersion").asLong(Long.MAX_VALUE) <= since) {
             return null;
         }
         if (asTable) {
@@ -383,5 +404,14 @@ final class WatchStreams implements AutoCloseable {
             // closing anyway
         }
         threads.shutdownNow();
+        watchdogs.shutdownNow();
+    }
+
+    private static void closeQuietly(Socket client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 }

@@ -117,6 +117,44 @@ class ModelCopiesTest {
         assertThat(ready(after).getMessage()).contains("not reported by edge2");
     }
 
+    /** A node dropped from spec.nodeNames: the metrics it forwarded go when it clears them, or with the next write. */
+    @Test
+    void metricsOfANodeDroppedFromNodeNamesAreTakenOff() {
+        Model model = new Model();
+        model.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("m").withUid("uid-m").withResourceVersion("4").build());
+        ModelSpec spec = spec(null);
+        spec.setNodeNames(List.of("edge1"));
+        model.setSpec(spec);
+        ModelStatus status = new ModelStatus();
+        status.setMetrics(List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.9")));
+        status.setMetricsNode("edge0");
+        model.setStatus(status);
+        Topics topics = new Topics("edgeai");
+        StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(model),
+            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000);
+
+        assertThatThrownBy(() -> upstream.patchFor(topics.modelStatus("edge0", "default", "m"), Json.bytes(new io.edgeai.sync.mqtt.Messages
+            .ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.1")), NOW.toString()))))
+            .hasMessageContaining("spec.nodeNames");
+        StatusUpstream.StatusPatch cleared = upstream.patchFor(topics.modelStatus("edge0", "default", "m"), new byte[0]);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> clearedStatus = (Map<String, Object>) cleared.body().get("status");
+        assertThat(clearedStatus).containsEntry("metricsNode", null).containsEntry("metrics", null);
+
+        StatusUpstream.StatusPatch copy = upstream.patchFor(topics.modelCopy("edge1", "default", "m"), Json.bytes(report(ModelCopy.PRESENT, DIGEST)));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copyStatus = (Map<String, Object>) copy.body().get("status");
+        assertThat(copyStatus).as("the next write takes them off too").containsEntry("metricsNode", null);
+    }
+
+    @Test
+    void aNodeNamedTwiceIsWaitedForOnce() {
+        ModelSpec spec = spec(DIGEST);
+        spec.setNodeNames(List.of("edge0", "edge1", "edge1"));
+        assertThat(after(null, ModelStatusPatches.modelCopy(null, spec, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)).getAvailable())
+            .isEqualTo("1/2");
+    }
+
     @Test
     void hostileReportsAreRefused() {
         assertThatThrownBy(() -> ReportChecks.modelCopy(report("Gone", null), NOW, 1000)).isInstanceOf(RejectedMessage.class).hasMessageContaining("phase");

@@ -119,6 +119,58 @@ class DirectoryCounterTest {
         assertThat(counter.count(root).revision()).isNotEqualTo(before.revision());
     }
 
+    /** tar, rsync -a and cp -a put a directory's modification time back; its change time still moves. */
+    @Test
+    void aDirectoryWhoseModificationTimeIsPutBackIsListedAgain() throws IOException {
+        Path sub = Files.createDirectories(root.resolve("train"));
+        Files.writeString(sub.resolve("a.jpg"), "1");
+        ageAllDirectories();
+        DirectoryCounter.Walked before = counter.count(root);
+        assertThat(before.files()).isEqualTo(1);
+
+        FileTime listedAt = Files.getLastModifiedTime(sub);
+        Files.writeString(sub.resolve("b.jpg"), "22");
+        Files.setLastModifiedTime(sub, listedAt);
+
+        DirectoryCounter.Walked after = counter.count(root);
+        assertThat(after.files()).isEqualTo(2);
+        assertThat(after.revision()).isNotEqualTo(before.revision());
+    }
+
+    /** Writing a new file and renaming it over the old one (the usual atomic update) changes the revision. */
+    @Test
+    void aFileReplacedByARenameOverItChangesTheRevision() throws IOException {
+        Files.writeString(root.resolve("labels.csv"), "a,1\n");
+        ageAllDirectories();
+        DirectoryCounter.Walked before = counter.count(root, true);
+
+        Path staged = Files.createDirectories(root.resolve(".staging")).resolve("labels.csv");
+        Files.writeString(staged, "a,1\nb,2\nc,3\n");
+        Files.move(staged, root.resolve("labels.csv"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        DirectoryCounter.Walked after = counter.count(root, true);
+        assertThat(after.bytes()).isNotEqualTo(before.bytes());
+        assertThat(after.revision()).isNotEqualTo(before.revision());
+    }
+
+    /** The same content gives the same revision to a new counter (an edge restarted), to parallel walkers and to a relisting. */
+    @Test
+    void theSameContentHasTheSameRevisionWhoeverWalksIt() throws Exception {
+        for (int d = 0; d < 30; d++) {
+            Files.writeString(Files.createDirectories(root.resolve("d" + d).resolve("inner")).resolve("x.jpg"), "x");
+        }
+        ageAllDirectories();
+        String one = new DirectoryCounter().count(root).revision();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            assertThat(new DirectoryCounter(pool, 4, ConfinedFiles.anywhere()).count(root).revision()).isEqualTo(one);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(new DirectoryCounter().count(root, true).revision()).isEqualTo(one);
+    }
+
     @Test
     void parallelWalkersAgreeWithOneOnADeepAndWideTree() throws Exception {
         Path deep = root;

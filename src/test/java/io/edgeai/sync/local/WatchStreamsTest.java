@@ -138,6 +138,46 @@ class WatchStreamsTest {
         }
     }
 
+    /** A watch from a list's resourceVersion sees a deletion made after the list (the DELETED object keeps its last resourceVersion). */
+    @Test
+    void aDeletionAfterTheListReachesAWatchFromTheListsResourceVersion() throws Exception {
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            created(api, "a");
+            created(api, "b");
+            String listed = api.client().resources(Dataset.class).inNamespace("default").list().getMetadata().getResourceVersion();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            var pending = http.sendAsync(HttpRequest.newBuilder(URI.create(api.url() + "/apis/edgeai.io/v1alpha1/namespaces/default/datasets"
+                + "?watch=true&resourceVersion=" + listed + "&timeoutSeconds=3")).build(), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> api.httpWatches() == 1);
+            api.client().resources(Dataset.class).inNamespace("default").withName("b").delete();
+            assertThat(pending.get(20, TimeUnit.SECONDS).body()).contains("\"type\":\"DELETED\"", "\"name\":\"b\"");
+        }
+    }
+
+    /** A client that stops reading (kubectl get -w | less, paused) is cut off when its time is up; its thread and slot come back. */
+    @Test
+    void aClientThatNeverReadsIsCutOffAtItsTimeout() throws Exception {
+        try (LocalKubernetesApi api = new LocalKubernetesApi()) {
+            Dataset big = new Dataset();
+            big.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("big").addToAnnotations("note", "x".repeat(200_000)).build());
+            big.setSpec(new DatasetSpec("/data/big", "txt", "edge0"));
+            api.client().resource(big).create();
+            URI url = URI.create(api.url());
+            try (java.net.Socket client = new java.net.Socket()) {
+                client.setReceiveBufferSize(1024);
+                client.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()));
+                client.getOutputStream().write(("GET /apis/edgeai.io/v1alpha1/namespaces/default/datasets?watch=true&timeoutSeconds=2 HTTP/1.1\r\n"
+                    + "Host: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                client.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(10)).until(() -> api.httpWatches() == 1);
+                for (int i = 0; i < 60; i++) { // 60 events of 200 KB: far more than the sockets hold
+                    count(api, "big", i);
+                }
+                await("the stream ended a little after its 2 s").atMost(Duration.ofSeconds(15)).until(() -> api.httpWatches() == 0);
+            }
+        }
+    }
+
     @Test
     void whatIsNotJsonIsRefusedAtOnceInsteadOfHangingTheApi() throws Exception {
         try (LocalKubernetesApi api = new LocalKubernetesApi()) {
