@@ -213,7 +213,11 @@ public final class DirectoryCounter {
     /** A directory entry's name as the kernel has it (its {@code toString()} is lossy for bytes that do not decode). */
     private static byte[] nameBytes(Path directory, Path name) {
         String text = name.toString();
-        if (text.chars().allMatch(c -> c < 0x80)) {
+        boolean ascii = true;
+        for (int i = 0; i < text.length() && ascii; i++) {
+            ascii = text.charAt(i) < 0x80;
+        }
+        if (ascii) {
             return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII); // the common case, without a path built
         }
         byte[] path = ConfinedFiles.bytesOf(directory.resolve(name));
