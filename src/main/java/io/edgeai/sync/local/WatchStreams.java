@@ -305,11 +305,15 @@ final class WatchStreams implements AutoCloseable {
         }
     }
 
-    /** The query parameter's value as sent (the names and values kubectl and client-go send need no decoding), or null. */
+    /** The query parameter's value, percent-decoded, or null (also for one that does not decode). */
     private static String query(String target, String name) {
         for (String parameter : target.substring(target.indexOf('?') + 1).split("&")) {
             if (parameter.startsWith(name + "=")) {
-                return parameter.substring(name.length() + 1);
+                try {
+                    return java.net.URLDecoder.decode(parameter.substring(name.length() + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
             }
         }
         return null;

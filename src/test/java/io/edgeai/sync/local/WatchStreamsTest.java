@@ -131,6 +131,10 @@ class WatchStreamsTest {
             assertThat(last.path("object").path("metadata").path("resourceVersion").asText())
                 .isEqualTo(modified.path("object").path("metadata").path("resourceVersion").asText());
 
+            HttpResponse<String> encoded = http.send(HttpRequest.newBuilder(URI.create(datasets + "&sendInitialEvents=%74rue&timeoutSeconds=%31"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(encoded.statusCode()).as("query values are percent-decoded: sendInitialEvents=true").isEqualTo(422);
+
             HttpResponse<String> alone = http.send(HttpRequest.newBuilder(URI.create(datasets + "&sendInitialEvents=true")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
             assertThat(alone.statusCode()).as("kube-apiserver allows initial events only with bookmarks from NotOlderThan").isEqualTo(422);
