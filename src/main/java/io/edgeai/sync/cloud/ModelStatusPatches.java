@@ -153,7 +153,7 @@ public final class ModelStatusPatches {
         if (expected == null || expected.equalsIgnoreCase(copy.sha256())) {
             return copy.withPhase(ModelCopy.PRESENT, null);
         }
-        return copy.withPhase(ModelCopy.CHECKSUM_MISMATCH, "the copy's SHA-256 is " + copy.sha256() + ", spec.sha256 is " + expected);
+        return copy.withPhase(ModelCopy.CHECKSUM_MISMATCH, ModelCopy.mismatch(copy.sha256(), expected));
     }
 
     private static boolean sameCopy(ModelCopy a, ModelCopy b) {

@@ -59,13 +59,8 @@ final class ReportChecks {
         if (reason == null || reason.length() > MAX_REASON_LENGTH || !REASON.matcher(reason).matches()) {
             throw new RejectedMessage(what + " has a reason that is not a CamelCase word: " + abbreviate(reason));
         }
-        String message = report.readiness().message();
-        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
-        }
-        if (report.sizeBytes() != null && report.sizeBytes() < 0 || report.files() != null && report.files() < 0) {
-            throw new RejectedMessage(what + " has a negative size or file count");
-        }
+        checkMessage(report.readiness().message(), what);
+        checkNotNegative(what, report.sizeBytes(), report.files());
         if (report.revision() != null && !REVISION.matcher(report.revision()).matches()) {
             throw new RejectedMessage(what + " has a revision that is not 1 to 64 letters, digits, '.', '_' or '-': " + abbreviate(report.revision()));
         }
@@ -105,15 +100,27 @@ final class ReportChecks {
         if (report.sha256() != null && !SHA256.matcher(report.sha256()).matches()) {
             throw new RejectedMessage(what + " has a digest that is not 64 hex digits: " + abbreviate(report.sha256()));
         }
-        if (report.sizeBytes() != null && report.sizeBytes() < 0 || report.files() != null && report.files() < 0 || report.generation() < 0) {
-            throw new RejectedMessage(what + " has a negative size, file count or generation");
-        }
-        if (report.message() != null && report.message().getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
-        }
+        checkNotNegative(what, report.sizeBytes(), report.files(), report.generation());
+        checkMessage(report.message(), what);
         return new ModelCopyReport(report.namespace(), report.name(), report.uid(), report.generation(), report.phase(), report.sizeBytes(),
             report.files(), report.sha256() == null ? null : report.sha256().toLowerCase(java.util.Locale.ROOT), report.message(),
             saneTime(report.updateTime(), now, maxAheadMillis));
+    }
+
+    /** A message at most {@value #MAX_MESSAGE_BYTES} bytes long, or none. */
+    private static void checkMessage(String message, String what) {
+        if (message != null && message.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            throw new RejectedMessage(what + " has a message over " + MAX_MESSAGE_BYTES + " bytes");
+        }
+    }
+
+    /** Sizes, counts and generations are not negative (null: not given). */
+    private static void checkNotNegative(String what, Long... numbers) {
+        for (Long number : numbers) {
+            if (number != null && number < 0) {
+                throw new RejectedMessage(what + " has a negative size, file count or generation: " + number);
+            }
+        }
     }
 
     /** An RFC 3339 time no later than {@code maxAhead} from now, else now. */

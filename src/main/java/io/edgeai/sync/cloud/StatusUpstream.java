@@ -1,5 +1,7 @@
 package io.edgeai.sync.cloud;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
 import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
@@ -14,8 +16,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
 import java.time.Instant;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -119,11 +119,15 @@ public final class StatusUpstream {
     }
 
     private StatusPatch datasetPatch(Dataset dataset, DatasetStatus before, Map<String, Object> body) {
-        Condition was = StatusPatches.find(before, StatusPatches.READY);
-        Condition now = StatusPatches.readyIn(body);
+        return StatusPatch.over(before, dataset, body, readyChange(dataset, StatusPatches.find(before, StatusPatches.READY), body));
+    }
+
+    /** How the patch turns the resource's Ready condition ({@code was}, null if none), or null if it leaves its status and reason. */
+    private static ReadyChange readyChange(HasMetadata resource, Condition was, Map<String, Object> patch) {
+        Condition now = StatusPatches.readyIn(patch);
         boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
             || !Objects.equals(was.getReason(), now.getReason()));
-        return StatusPatch.over(before, dataset, body, changed ? new ReadyChange(dataset, was, now) : null);
+        return changed ? new ReadyChange(resource, was, now) : null;
     }
 
     /** Whether the dataset's Ready, as the cache has it, disagrees with what is known of its node. */
@@ -156,7 +160,7 @@ public final class StatusUpstream {
         }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         return ModelStatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
-            .map(patch -> StatusPatch.over(current, model, patch, null))
+            .map(patch -> modelPatch(model, current, patch))
             .orElse(null);
     }
 
@@ -173,33 +177,28 @@ public final class StatusUpstream {
 
     /** The node cleared its copy report (it dropped the model, or its operator retired it): its entry goes. */
     private StatusPatch modelCopyCleared(Topics.Ref ref) {
-        Model model = models.apply(ref.namespace(), ref.name()).orElse(null);
-        if (model == null) {
-            return null;
-        }
-        ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
-        return ModelStatusPatches.modelCopyGone(current, model.getSpec(), ref.node(), DatasetDownstream.generation(model.getMetadata().getGeneration()),
-                clock.instant())
-            .map(patch -> modelPatch(model, current, patch))
-            .orElse(null);
+        return clearedOn(ref, (model, current) -> ModelStatusPatches.modelCopyGone(current, model.getSpec(), ref.node(),
+            DatasetDownstream.generation(model.getMetadata().getGeneration()), clock.instant()));
     }
 
     /** The node cleared its metrics (it dropped the model, or is no longer meant to hold it): if the listed ones are its, they go. */
     private StatusPatch modelMetricsCleared(Topics.Ref ref) {
+        return clearedOn(ref, (model, current) -> ModelStatusPatches.metricsGone(current, ref.node()));
+    }
+
+    /** The patch a cleared report on a model's topic makes, judged against its status now; nothing for a model gone since. */
+    private StatusPatch clearedOn(Topics.Ref ref, BiFunction<Model, ModelStatus, Optional<Map<String, Object>>> patchFor) {
         Model model = models.apply(ref.namespace(), ref.name()).orElse(null);
         if (model == null) {
             return null;
         }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
-        return ModelStatusPatches.metricsGone(current, ref.node()).map(patch -> StatusPatch.over(current, model, patch, null)).orElse(null);
+        return patchFor.apply(model, current).map(patch -> modelPatch(model, current, patch)).orElse(null);
     }
 
     private static StatusPatch modelPatch(Model model, ModelStatus before, Map<String, Object> patch) {
         Condition was = StatusPatches.find(before == null ? List.of() : before.getConditions(), StatusPatches.READY);
-        Condition now = StatusPatches.readyIn(patch);
-        boolean changed = now != null && (was == null || !Objects.equals(was.getStatus(), now.getStatus())
-            || !Objects.equals(was.getReason(), now.getReason()));
-        return StatusPatch.over(before, model, patch, changed ? new ReadyChange(model, was, now) : null);
+        return StatusPatch.over(before, model, patch, readyChange(model, was, patch));
     }
 
     /**

@@ -122,7 +122,7 @@ public final class EdgeModels implements AutoCloseable {
         Path changed = Path.of(absolutePath);
         for (DesiredModel model : desired.all()) {
             Path real = resolved(model);
-            Path metrics = real == null || real.getParent() == null ? null : real.getParent().resolve(METRICS_FILE);
+            Path metrics = metricsBeside(real);
             Path named = DataRoots.pathOf(model.spec().getModelUrl()).orElse(null);
             if (metrics != null && metrics.startsWith(changed) || affects(changed, named) || affects(changed, real)) {
                 forwards.request(model.key(), false);
@@ -135,7 +135,11 @@ public final class EdgeModels implements AutoCloseable {
     }
 
     private Path metricsFile(DesiredModel model) {
-        Path real = resolved(model);
+        return metricsBeside(resolved(model));
+    }
+
+    /** The metrics file beside a model's real path, or null without one. */
+    private static Path metricsBeside(Path real) {
         return real == null || real.getParent() == null ? null : real.getParent().resolve(METRICS_FILE);
     }
 

@@ -111,7 +111,7 @@ public final class ModelCopyCheck {
         String expected = spec.getSha256();
         if (expected != null && !expected.equalsIgnoreCase(found.sha256())) {
             return new Found(ModelCopy.CHECKSUM_MISMATCH, found.sizeBytes(), found.files(), found.sha256(),
-                "the copy's SHA-256 is " + found.sha256() + ", spec.sha256 is " + expected);
+                ModelCopy.mismatch(found.sha256(), expected));
         }
         return found;
     }

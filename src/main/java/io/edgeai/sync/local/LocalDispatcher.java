@@ -159,8 +159,12 @@ final class LocalDispatcher extends Dispatcher {
 
     /** The schema check of the custom resource a path names, or null for any other path. */
     private CrdValidation validationFor(String bare) {
-        List<String> rest = resourcePath(bare);
-        return !bare.startsWith("/apis/") || rest.isEmpty() ? null : validations.get(bare.split("/")[2] + "/" + rest.get(0));
+        return !bare.startsWith("/apis/") || resourcePath(bare).isEmpty() ? null : validations.get(groupPlural(bare));
+    }
+
+    /** {@code group/plural} of the resource a path names ({@code /plural} for the core group), the key of what is known per resource. */
+    private static String groupPlural(String bare) {
+        return (bare.startsWith("/apis/") ? bare.split("/")[2] : "") + "/" + resourcePath(bare).get(0);
     }
 
     /** A resource path after its group and version, without the namespace: [plural], [plural, name] or [plural, name, subresource]. */
@@ -206,8 +210,7 @@ final class LocalDispatcher extends Dispatcher {
      */
     private MockResponse listed(MockResponse answer, String bare) {
         List<String> rest = resourcePath(bare);
-        Map.Entry<String, String> kind = rest.size() != 1 || !answer.getStatus().startsWith("HTTP/1.1 200") ? null
-            : kinds.get((bare.startsWith("/apis/") ? bare.split("/")[2] : "") + "/" + rest.get(0));
+        Map.Entry<String, String> kind = rest.size() != 1 || !answer.getStatus().startsWith("HTTP/1.1 200") ? null : kinds.get(groupPlural(bare));
         if (kind == null) {
             return answer;
         }
@@ -235,8 +238,7 @@ final class LocalDispatcher extends Dispatcher {
         if (!bare.startsWith("/apis/") && !bare.startsWith("/api/") || rest.isEmpty() || rest.size() > 2) {
             return null;
         }
-        String group = bare.startsWith("/apis/") ? bare.split("/")[2] : "";
-        return printerColumns.getOrDefault(group + "/" + rest.get(0), PrinterTable.AGE_ONLY);
+        return printerColumns.getOrDefault(groupPlural(bare), PrinterTable.AGE_ONLY);
     }
 
     /** The core/v1 view of the events.k8s.io/v1 Events in a namespace (or all), filtered by the query's field selector. */

@@ -18,6 +18,11 @@ public record ModelCopy(String node, String phase, Long sizeBytes, Long files, S
     public static final String OUTSIDE_DATA_ROOTS = "OutsideDataRoots";
     public static final java.util.List<String> PHASES = java.util.List.of(PRESENT, MISSING, CHECKSUM_MISMATCH, UNREADABLE, OUTSIDE_DATA_ROOTS);
 
+    /** Why a copy with digest {@code actual} does not count, for a model whose spec.sha256 is {@code expected}. */
+    public static String mismatch(String actual, String expected) {
+        return "the copy's SHA-256 is " + actual + ", spec.sha256 is " + expected;
+    }
+
     public ModelCopy withPhase(String phase, String message) {
         return new ModelCopy(node, phase, sizeBytes, files, sha256, message, updateTime);
     }
