@@ -33,6 +33,7 @@ public final class CloudWiring {
     private static final Duration SYNC_WAIT = Duration.ofSeconds(30);
     /** The informer index of datasets by spec.nodeName: a node's datasets without a scan of all. */
     private static final String BY_NODE = "node";
+    private static final String BY_NAMED_NODE = "namedNode";
 
     private CloudWiring() {
     }
@@ -46,6 +47,8 @@ public final class CloudWiring {
             String node = DatasetDownstream.nodeOf(dataset);
             return node == null ? List.of() : List.of(node);
         });
+        informers.addIndex(Model.class, BY_NAMED_NODE, model -> model.getSpec() == null || model.getSpec().getNodeNames() == null
+            ? List.of() : model.getSpec().getNodeNames());
         Clock clock = Clock.systemUTC();
         Registry registry = context.getRegistry();
         registry.bind("informer", new InformerComponent(informers));
@@ -70,8 +73,8 @@ public final class CloudWiring {
             return stamps.getAsLong();
         };
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamping, desiredAtStart);
-        ModelDownstream modelDownstream = new ModelDownstream(topics,
-            () -> informers.all(Model.class).map(DatasetDownstream::key).sorted().toList(), model, stamping, desiredAtStart);
+        ModelDownstream modelDownstream = new ModelDownstream(topics, () -> informers.all(Model.class),
+            node -> informers.byIndex(Model.class, BY_NAMED_NODE, node), model, stamping, desiredAtStart);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);

@@ -93,7 +93,7 @@ public final class DesiredStateReconciler {
     private boolean claimedByAResource(String topic) {
         return topics.parse(topic).map(ref -> switch (ref.kind()) {
             case DESIRED_DATASET -> datasets.onNode(ref.node(), ref.namespace(), ref.name()).isPresent();
-            case DESIRED_MODEL -> models.lookup(ref.namespace(), ref.name()).isPresent();
+            case DESIRED_MODEL, NODE_MODEL -> models.at(ref).isPresent();
             default -> false;
         }).orElse(false);
     }
@@ -113,12 +113,13 @@ public final class DesiredStateReconciler {
                     : List.<Object>of(datasets.desired(dataset)))
                 .orElse(currentFor(topic));
             case NODE_MANIFEST -> stillTrue(listed(payload), datasets.datasetsOn(ref.node())) ? List.of() : currentFor(topic);
-            case DESIRED_MODEL -> models.lookup(ref.namespace(), ref.name())
+            case DESIRED_MODEL, NODE_MODEL -> models.at(ref)
                 .map(model -> same(Json.read(payload, DesiredModel.class, "retained model"), model.getMetadata(), model.getSpec())
                     ? List.<Object>of()
-                    : List.<Object>of(models.desired(model)))
+                    : List.<Object>of(models.desiredAt(model, ref)))
                 .orElse(currentFor(topic));
-            case MODELS_MANIFEST -> stillTrue(listed(payload), models.allModels()) ? List.of() : currentFor(topic);
+            case MODELS_MANIFEST -> stillTrue(listed(payload), models.forEveryNode()) ? List.of() : currentFor(topic);
+            case NODE_MODELS_MANIFEST -> stillTrue(listed(payload), models.namingNode(ref.node())) ? List.of() : currentFor(topic);
             default -> List.of();
         };
     }
@@ -131,10 +132,11 @@ public final class DesiredStateReconciler {
                 .map(dataset -> List.<Object>of(datasets.desired(dataset)))
                 .orElse(List.of(Outgoing.tombstone(topic), ManifestDue.datasetsOf(ref.node())));
             case NODE_MANIFEST -> List.of(ManifestDue.datasetsOf(ref.node()));
-            case DESIRED_MODEL -> models.lookup(ref.namespace(), ref.name())
-                .map(model -> List.<Object>of(models.desired(model)))
-                .orElse(List.of(Outgoing.tombstone(topic), ManifestDue.models()));
+            case DESIRED_MODEL, NODE_MODEL -> models.at(ref)
+                .map(model -> List.<Object>of(models.desiredAt(model, ref)))
+                .orElse(List.of(Outgoing.tombstone(topic), ref.node() == null ? ManifestDue.models() : ManifestDue.modelsOf(ref.node())));
             case MODELS_MANIFEST -> List.of(ManifestDue.models());
+            case NODE_MODELS_MANIFEST -> List.of(ManifestDue.modelsOf(ref.node()));
             default -> throw new RejectedMessage("not a desired-state topic: " + topic);
         };
     }

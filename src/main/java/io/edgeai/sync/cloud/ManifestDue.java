@@ -1,20 +1,34 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.mqtt.Topics;
+
 /**
- * A manifest that must be sent again because what it lists may have changed: a node's datasets, or
- * (node null) the models. It is computed only when its turn comes (see {@link Manifests}).
+ * A manifest that must be sent again because what it lists may have changed: a node's datasets, the
+ * models meant for one node, or the models meant for every node. It is named by its topic's kind
+ * (and node), and computed only when its turn comes (see {@link Manifests}).
  */
-public record ManifestDue(String node) {
+public record ManifestDue(Topics.Kind kind, String node) {
+    /** The models meant for every node. */
     public static ManifestDue models() {
-        return new ManifestDue(null);
+        return new ManifestDue(Topics.Kind.MODELS_MANIFEST, null);
     }
 
     public static ManifestDue datasetsOf(String node) {
-        return new ManifestDue(node);
+        return new ManifestDue(Topics.Kind.NODE_MANIFEST, node);
+    }
+
+    /** The models meant for this node by name ({@code spec.nodeNames}). */
+    public static ManifestDue modelsOf(String node) {
+        return new ManifestDue(Topics.Kind.NODE_MODELS_MANIFEST, node);
     }
 
     /** The topic this manifest goes to. */
-    public String topic(io.edgeai.sync.mqtt.Topics topics) {
-        return node == null ? topics.modelsManifest() : topics.nodeManifest(node);
+    public String topic(Topics topics) {
+        return switch (kind) {
+            case MODELS_MANIFEST -> topics.modelsManifest();
+            case NODE_MANIFEST -> topics.nodeManifest(node);
+            case NODE_MODELS_MANIFEST -> topics.nodeModelsManifest(node);
+            default -> throw new IllegalStateException("not a manifest: " + kind);
+        };
     }
 }

@@ -26,8 +26,6 @@ import java.util.function.Supplier;
  * one per delete, each listing all the rest.
  */
 public final class Manifests {
-    private static final String MODELS = "";
-
     private final Topics topics;
     private final LongSupplier clock;
     private final DatasetDownstream datasets;
@@ -35,7 +33,7 @@ public final class Manifests {
     private final Supplier<List<String>> nodesWithDatasets;
     private final BooleanSupplier synced;
     private final long delayNanos;
-    /** Manifests waiting for their turn, by node ("" for the models), with when they were first asked for. */
+    /** Manifests waiting for their turn, by topic, with when they were first asked for. */
     private final Map<String, Long> queued = new ConcurrentHashMap<>();
 
     /**
@@ -77,19 +75,27 @@ public final class Manifests {
             throw new IllegalStateException("the resource cache has not listed yet; the manifest of " + keyOf(due) + " will be retried");
         }
         long issuedAt = clock.getAsLong();
-        List<String> items = due.node() == null ? models.allModels() : datasets.datasetsOn(due.node());
+        List<String> items = switch (due.kind()) {
+            case NODE_MANIFEST -> datasets.datasetsOn(due.node());
+            case NODE_MODELS_MANIFEST -> models.namingNode(due.node());
+            default -> models.forEveryNode();
+        };
         return Outgoing.json(due.topic(topics), new Manifest(items, issuedAt));
     }
 
-    /** Every manifest: each node that holds datasets, and the models (re-sent once per resync period). */
+    /**
+     * Every manifest (re-sent once per resync period): each node that holds datasets, each node that a
+     * model names, and the models meant for every node.
+     */
     public List<ManifestDue> all() {
         List<ManifestDue> all = new ArrayList<>();
         nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted().map(ManifestDue::datasetsOf).forEach(all::add);
+        models.namedNodes().stream().map(ManifestDue::modelsOf).forEach(all::add);
         all.add(ManifestDue.models());
         return all;
     }
 
-    private static String keyOf(ManifestDue due) {
-        return due.node() == null ? MODELS : due.node();
+    private String keyOf(ManifestDue due) {
+        return due.topic(topics);
     }
 }

@@ -4,70 +4,139 @@ import io.edgeai.sync.mqtt.Messages.DesiredModel;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
+import io.edgeai.sync.resources.ResourceNames;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * Turns a Model event into the desired state every edge node sees, plus the models manifest when the
- * set of models changed. As for
- * datasets, status-only updates produce nothing and resyncs re-send the desired state.
+ * Turns a Model event into the desired state of the nodes it is meant for. A model without
+ * {@code spec.nodeNames} is meant for every node and goes once to the shared topic
+ * ({@code models/desired/...}, listed by the shared models manifest); a model that names its nodes
+ * goes to each of those nodes' own topics ({@code nodes/{node}/desired/models/...}, listed by that
+ * node's models manifest), so a node receives only what is meant for it. A node a model no longer
+ * names, or a model deleted, gets a tombstone and its manifest again, as a dataset taken from a node
+ * does. As for datasets, status-only updates produce nothing and resyncs re-send the desired state.
  */
 public final class ModelDownstream {
+    /** Stands for the shared topic among the places a model goes (node names are never empty). */
+    private static final String EVERY_NODE = "";
+
     private final Topics topics;
-    private final Supplier<List<String>> allModels;
+    private final Supplier<Stream<Model>> all;
+    private final Function<String, Stream<Model>> namingNode;
     private final BiFunction<String, String, Optional<Model>> lookup;
     private final LongSupplier clock;
     private final RetainedSnapshot retained;
 
     /**
-     * @param allModels the sorted {@code namespace/name} keys of every model now
-     * @param lookup    namespace and name to the model as it is now
-     * @param retained  what the broker held at start-up: an added model it holds unchanged is not sent again
+     * @param all        every model now
+     * @param namingNode node name to the models whose {@code spec.nodeNames} name it now
+     * @param lookup     namespace and name to the model as it is now
+     * @param retained   what the broker held at start-up: an added model it holds unchanged is not sent again
      */
-    public ModelDownstream(Topics topics, Supplier<List<String>> allModels, BiFunction<String, String, Optional<Model>> lookup,
-                           LongSupplier clock, RetainedSnapshot retained) {
+    public ModelDownstream(Topics topics, Supplier<Stream<Model>> all, Function<String, Stream<Model>> namingNode,
+                           BiFunction<String, String, Optional<Model>> lookup, LongSupplier clock, RetainedSnapshot retained) {
         this.topics = topics;
-        this.allModels = allModels;
+        this.all = all;
+        this.namingNode = namingNode;
         this.lookup = lookup;
         this.clock = clock;
         this.retained = retained;
     }
 
-    /** The model as it is now, if it exists. */
-    public Optional<Model> lookup(String namespace, String name) {
-        return lookup.apply(namespace, name);
+    /**
+     * The model a desired-model topic is for, as it is now, if it exists and belongs on that topic: the
+     * shared one if it is meant for every node, a node's own if it names that node.
+     */
+    public Optional<Model> at(Topics.Ref topic) {
+        return lookup.apply(topic.namespace(), topic.name()).filter(model -> places(model).contains(placeOf(topic)));
+    }
+
+    /** The model's desired state on that topic. */
+    public Outgoing desiredAt(Model model, Topics.Ref topic) {
+        return desired(model, placeOf(topic));
+    }
+
+    private static String placeOf(Topics.Ref topic) {
+        return topic.node() == null ? EVERY_NODE : topic.node();
     }
 
     public List<Object> messagesFor(ResourceEvent<Model> event) {
-        Model model = event.current();
-        var meta = model.getMetadata();
-        String topic = topics.desiredModel(meta.getNamespace(), meta.getName());
-        return switch (event.type()) {
-            case ADDED -> {
-                Outgoing desired = desired(model);
-                yield retained.holds(desired) ? List.of() : List.of(desired);
+        List<Object> out = new ArrayList<>();
+        switch (event.type()) {
+            case ADDED -> desired(event.after()).stream().filter(desired -> !retained.holds(desired)).forEach(out::add);
+            case DELETED -> takeFrom(event.before(), places(event.before()), out);
+            case UPDATED -> {
+                Model before = event.before();
+                Model after = event.after();
+                if (!DatasetDownstream.isResync(before, after) && Objects.equals(before.getSpec(), after.getSpec())
+                    && Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())) {
+                    return out; // a status patch: the nodes already have this
+                }
+                Set<String> left = places(before);
+                left.removeAll(places(after));
+                out.addAll(desired(after)); // first: a model moving between the shared topic and a node's is held throughout
+                takeFrom(before, left, out);
             }
-            case DELETED -> List.of(Outgoing.tombstone(topic), ManifestDue.models());
-            case UPDATED -> !DatasetDownstream.isResync(event.before(), model)
-                && Objects.equals(event.before().getSpec(), model.getSpec())
-                && Objects.equals(event.before().getMetadata().getUid(), meta.getUid())
-                ? List.of()
-                : List.of(desired(model));
-        };
+        }
+        return out;
     }
 
-    Outgoing desired(Model model) {
+    /** The model's desired state on each of its places. */
+    List<Outgoing> desired(Model model) {
+        return places(model).stream().map(place -> desired(model, place)).toList();
+    }
+
+    private Outgoing desired(Model model, String place) {
         var meta = model.getMetadata();
-        return Outgoing.json(topics.desiredModel(meta.getNamespace(), meta.getName()), new DesiredModel(meta.getNamespace(), meta.getName(), meta.getUid(),
-            DatasetDownstream.generation(meta.getGeneration()), model.getSpec(), clock.getAsLong()));
+        return Outgoing.json(topic(place, meta.getNamespace(), meta.getName()), new DesiredModel(meta.getNamespace(), meta.getName(),
+            meta.getUid(), DatasetDownstream.generation(meta.getGeneration()), model.getSpec(), clock.getAsLong()));
     }
 
-    /** The sorted {@code namespace/name} keys of every model now. */
-    public List<String> allModels() {
-        return allModels.get();
+    private void takeFrom(Model model, Set<String> places, List<Object> out) {
+        var meta = model.getMetadata();
+        for (String place : places) {
+            out.add(Outgoing.tombstone(topic(place, meta.getNamespace(), meta.getName())));
+            out.add(EVERY_NODE.equals(place) ? ManifestDue.models() : ManifestDue.modelsOf(place));
+        }
+    }
+
+    private String topic(String place, String namespace, String name) {
+        return EVERY_NODE.equals(place) ? topics.desiredModel(namespace, name) : topics.nodeModel(place, namespace, name);
+    }
+
+    /** Where a model goes: the shared topic, or each valid node it names (none for an empty list). */
+    private static Set<String> places(Model model) {
+        List<String> named = model.getSpec() == null ? null : model.getSpec().getNodeNames();
+        if (named == null) {
+            return new LinkedHashSet<>(Set.of(EVERY_NODE));
+        }
+        Set<String> nodes = new LinkedHashSet<>();
+        named.stream().filter(ResourceNames::valid).forEach(nodes::add);
+        return nodes;
+    }
+
+    /** The sorted {@code namespace/name} keys of the models meant for every node. */
+    public List<String> forEveryNode() {
+        return all.get().filter(model -> places(model).contains(EVERY_NODE)).map(DatasetDownstream::key).sorted().toList();
+    }
+
+    /** The sorted {@code namespace/name} keys of the models that name this node. */
+    public List<String> namingNode(String node) {
+        return namingNode.apply(node).filter(model -> places(model).contains(node)).map(DatasetDownstream::key).sorted().toList();
+    }
+
+    /** Every node some model names, sorted. */
+    public List<String> namedNodes() {
+        return all.get().flatMap(model -> places(model).stream()).filter(place -> !EVERY_NODE.equals(place)).distinct().sorted().toList();
     }
 }

@@ -28,16 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The models every node knows of. For each, the node reports its copy ({@link ModelCopyCheck}:
+ * The models meant for this node: those meant for every node (the shared topic) and those that name
+ * it ({@code spec.nodeNames}, on its own topic). For each, the node reports its copy ({@link ModelCopyCheck}:
  * present, missing, unreadable, outside the data roots, or not matching {@code spec.sha256}, with
  * its size and digest) whenever that changes, and forwards the {@code metrics.json} beside a model
  * under its data roots whenever it changes. That file holds either an object
  * ({@code {"accuracy": 0.91}}) or a list ({@code [{"key":..,"value":..}]}). A model taken from the
- * node, or no longer meant for it ({@code spec.nodeNames}), has both its retained reports cleared.
+ * node, or no longer meant for it, has both its retained reports cleared.
  */
 public final class EdgeModels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EdgeModels.class);
     static final String KIND = "models";
+    static final String NAMED_KIND = "named-models";
     public static final String METRICS_FILE = "metrics.json";
     static final long MAX_METRICS_BYTES = 1 << 20;
 
@@ -47,7 +49,9 @@ public final class EdgeModels implements AutoCloseable {
     private final ConfinedFiles confined;
     private final Predicate<Outgoing> publisher;
     private final Clock clock;
-    private final DesiredSet<DesiredModel> desired;
+    /** Models meant for every node (the shared topic), and models that name this node (its own topic). */
+    private final DesiredSet<DesiredModel> shared;
+    private final DesiredSet<DesiredModel> named;
     /** Forwards run one at a time per model, off the thread that asked (a publish may wait for the broker). */
     private final Coalescer forwards;
     /** The metrics last forwarded per model, and for which incarnation (uid) of it. */
@@ -74,44 +78,75 @@ public final class EdgeModels implements AutoCloseable {
         this.copies = new ModelCopyCheck(roots, confined, settings.modelHashBytesPerSecond());
         // two at once: hashing one large model does not hold up every other
         this.forwards = new Coalescer("edge-model-forward", 2, settings.coalesceDelay(), settings.slowCount(), (key, verify) -> forward(key));
-        this.desired = new DesiredSet<>(store, KIND, DesiredModel.class,
-            new DesiredSet.Listener<>() {
-                @Override
-                public void placed(DesiredModel model) {
-                    forwards.request(model.key(), false);
-                }
+        DesiredSet.Listener<DesiredModel> listener = new DesiredSet.Listener<>() {
+            @Override
+            public void placed(DesiredModel model) {
+                forwards.request(model.key(), false);
+            }
 
-                @Override
-                public void removed(DesiredModel model) {
+            @Override
+            public void removed(DesiredModel model) {
+                if (current(model.key()).isEmpty()) {
                     copies.forget(model.spec().getModelUrl());
                     toClear.add(model.key());
-                    forwards.request(model.key(), false);
                     LOG.info("model {} is gone", model.key());
                 }
-            }, clock::millis, settings.maxClockSkew().toMillis());
+                forwards.request(model.key(), false);
+            }
+        };
+        this.shared = new DesiredSet<>(store, KIND, DesiredModel.class, listener, clock::millis, settings.maxClockSkew().toMillis());
+        this.named = new DesiredSet<>(store, NAMED_KIND, DesiredModel.class, listener, clock::millis, settings.maxClockSkew().toMillis());
+    }
+
+    /**
+     * The model as this node holds it: from the shared topic or this node's own, whichever copy the
+     * cloud issued last (a model that starts or stops naming its nodes moves from one to the other).
+     */
+    private java.util.Optional<DesiredModel> current(String key) {
+        java.util.Optional<DesiredModel> fromShared = shared.get(key);
+        java.util.Optional<DesiredModel> fromNamed = named.get(key);
+        if (fromShared.isEmpty() || fromNamed.isEmpty()) {
+            return fromShared.or(() -> fromNamed);
+        }
+        return fromShared.get().issuedAt() >= fromNamed.get().issuedAt() ? fromShared : fromNamed;
+    }
+
+    /** Every model this node holds, each once. */
+    private java.util.Collection<DesiredModel> all() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        shared.all().forEach(model -> keys.add(model.key()));
+        named.all().forEach(model -> keys.add(model.key()));
+        return keys.stream().map(this::current).flatMap(java.util.Optional::stream).toList();
     }
 
     /** Judges every model's copy and forwards its metrics again (at start-up and on the safety timer); unchanged copies are not read. */
     public void forwardAll() {
-        desired.all().forEach(model -> forwards.request(model.key(), false));
+        all().forEach(model -> forwards.request(model.key(), false));
     }
 
+    /** A message on the shared models topics, or on this node's own ({@code nodes/{node}/desired/models/...}). */
     public void onDesired(String topic, byte[] payload) {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a model topic: " + topic));
+        if (ref.node() != null && !node.equals(ref.node())) {
+            throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
+        }
         switch (ref.kind()) {
-            case MODELS_MANIFEST -> desired.receiveManifest(payload);
-            case DESIRED_MODEL -> {
-                String key = ref.key();
-                desired.receive(key, payload, bytes -> {
-                    DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
-                    if (model.spec() == null) {
-                        throw new RejectedMessage("desired model " + key + " has no spec");
-                    }
-                    return model;
-                });
-            }
+            case MODELS_MANIFEST -> shared.receiveManifest(payload);
+            case NODE_MODELS_MANIFEST -> named.receiveManifest(payload);
+            case DESIRED_MODEL -> receive(shared, ref.key(), payload);
+            case NODE_MODEL -> receive(named, ref.key(), payload);
             default -> throw new RejectedMessage("not a model topic: " + topic);
         }
+    }
+
+    private static void receive(DesiredSet<DesiredModel> set, String key, byte[] payload) {
+        set.receive(key, payload, bytes -> {
+            DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
+            if (model.spec() == null) {
+                throw new RejectedMessage("desired model " + key + " has no spec");
+            }
+            return model;
+        });
     }
 
     /**
@@ -120,7 +155,7 @@ public final class EdgeModels implements AutoCloseable {
      */
     public void onFileEvent(String absolutePath) {
         Path changed = Path.of(absolutePath);
-        for (DesiredModel model : desired.all()) {
+        for (DesiredModel model : all()) {
             Path real = resolved(model);
             Path metrics = metricsBeside(real);
             Path named = DataRoots.pathOf(model.spec().getModelUrl()).orElse(null);
@@ -152,13 +187,14 @@ public final class EdgeModels implements AutoCloseable {
     }
 
     private void forward(String key) {
-        DesiredModel model = desired.get(key).orElse(null);
+        DesiredModel model = current(key).orElse(null);
         if (model == null) {
             clear(key);
             return;
         }
         if (!model.spec().targets(node)) {
-            // meant for other nodes (spec.nodeNames): this node says nothing of it, and takes back what it said
+            // meant for other nodes (a cloud of an earlier version sent every model to every node): this node
+            // says nothing of it, and takes back what it said
             if (reportedCopies.containsKey(key) || published.containsKey(key)) {
                 toClear.add(key);
                 clear(key);
@@ -291,7 +327,8 @@ public final class EdgeModels implements AutoCloseable {
 
     /** Saves what the state directory refused before (it was full or read-only). */
     public void retryUnsaved() {
-        desired.retryUnsaved();
+        shared.retryUnsaved();
+        named.retryUnsaved();
     }
 
     @Override

@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * The topic tree of the protocol (docs/protocol.md). Desired state flows down under
- * {@code nodes/{node}/desired/...} and {@code models/...}; observed state flows up under
+ * {@code nodes/{node}/desired/...} (datasets, and models meant for some nodes) and {@code models/...}
+ * (models meant for every node); observed state flows up under
  * {@code nodes/{node}/status/...}. The node is always a topic level so that a broker ACL can tie each
  * edge's MQTT identity to its own subtree.
  */
@@ -36,6 +37,15 @@ public final class Topics {
         return prefix + "/models/manifest";
     }
 
+    /** A model meant for some nodes ({@code spec.nodeNames}), on each of their own topics. */
+    public String nodeModel(String node, String namespace, String name) {
+        return prefix + "/nodes/" + node + "/desired/models/" + namespace + "/" + name;
+    }
+
+    public String nodeModelsManifest(String node) {
+        return prefix + "/nodes/" + node + "/desired/models/manifest";
+    }
+
     public String datasetStatus(String node, String namespace, String name) {
         return prefix + "/nodes/" + node + "/status/datasets/" + namespace + "/" + name;
     }
@@ -53,7 +63,7 @@ public final class Topics {
     }
 
     /** Kinds of topic, as {@link #parse} tells them apart. */
-    public enum Kind { DESIRED_DATASET, NODE_MANIFEST, DESIRED_MODEL, MODELS_MANIFEST, DATASET_STATUS, MODEL_STATUS, MODEL_COPY, ONLINE }
+    public enum Kind { DESIRED_DATASET, NODE_MANIFEST, DESIRED_MODEL, MODELS_MANIFEST, NODE_MODEL, NODE_MODELS_MANIFEST, DATASET_STATUS, MODEL_STATUS, MODEL_COPY, ONLINE }
 
     /** A parsed topic; fields a kind does not have are null. */
     public record Ref(Kind kind, String node, String namespace, String name) {
@@ -83,6 +93,12 @@ public final class Topics {
         }
         if (l.length == 4 && l[2].equals("desired") && l[3].equals("manifest")) {
             return Optional.of(new Ref(Kind.NODE_MANIFEST, node, null, null));
+        }
+        if (l.length == 5 && l[2].equals("desired") && l[3].equals("models") && l[4].equals("manifest")) {
+            return Optional.of(new Ref(Kind.NODE_MODELS_MANIFEST, node, null, null));
+        }
+        if (l.length == 6 && l[2].equals("desired") && l[3].equals("models")) {
+            return Optional.of(new Ref(Kind.NODE_MODEL, node, l[4], l[5]));
         }
         if (l.length == 6 && l[2].equals("desired") && l[3].equals("datasets")) {
             return Optional.of(new Ref(Kind.DESIRED_DATASET, node, l[4], l[5]));

@@ -120,7 +120,9 @@ class DatasetDownstreamTest {
     }
 
     private Manifests manifests(java.util.function.LongSupplier clock, List<String> nodes, long delayMillis) {
-        return new Manifests(new Topics("edgeai"), clock, downstream, null, () -> nodes, () -> true, delayMillis);
+        ModelDownstream noModels = new ModelDownstream(new Topics("edgeai"), java.util.stream.Stream::of, node -> java.util.stream.Stream.of(),
+            (ns, name) -> java.util.Optional.empty(), clock, RetainedSnapshot.none());
+        return new Manifests(new Topics("edgeai"), clock, downstream, noModels, () -> nodes, () -> true, delayMillis);
     }
 
     @Test

@@ -28,6 +28,7 @@ class EdgeModelsCopiesTest {
     private static final String NODE = "edge0";
     private final Topics topics = new Topics("edgeai");
     private final Map<String, ModelCopyReport> copies = new ConcurrentHashMap<>();
+    private final List<String> cleared = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @TempDir
     Path dir;
@@ -52,6 +53,7 @@ class EdgeModelsCopiesTest {
             String name = message.topic().substring(message.topic().lastIndexOf('/') + 1);
             if (message.isTombstone()) {
                 copies.remove(name);
+                cleared.add(name);
             } else {
                 copies.put(name, Json.read(message.payload(), ModelCopyReport.class, "copy"));
             }
@@ -62,6 +64,41 @@ class EdgeModelsCopiesTest {
     private void place(String name, String uid, long generation, String url) {
         DesiredModel model = new DesiredModel("default", name, uid, generation, new ModelSpec(url, "onnx"), System.currentTimeMillis());
         models.onDesired(topics.desiredModel("default", name), Json.bytes(model));
+    }
+
+    /** A model that names this node, on its own topic. */
+    private void placeNamed(String name, String url, long issuedAt) {
+        ModelSpec spec = new ModelSpec(url, "onnx");
+        spec.setNodeNames(List.of(NODE));
+        models.onDesired(topics.nodeModel(NODE, "default", name), Json.bytes(new DesiredModel("default", name, "uid-1", 2, spec, issuedAt)));
+    }
+
+    /**
+     * Issue 13, item 1: a model that names its nodes comes on each node's own topic and is judged as one
+     * on the shared topic is; moving from the shared topic to the node's own does not take it away on the
+     * way, and that node's models manifest takes it away when it no longer lists it.
+     */
+    @Test
+    void aModelOnThisNodesOwnTopicIsHeldJudgedAndTakenAwayByItsManifest() throws Exception {
+        Path file = Files.writeString(root.resolve("m.onnx"), "weights");
+        place("m", "uid-1", 1, file.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> copies.containsKey("m"));
+
+        long now = System.currentTimeMillis();
+        placeNamed("m", file.toString(), now + 1);
+        models.onDesired(topics.desiredModel("default", "m"), new byte[0]); // the shared copy's tombstone
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(copies.get("m").generation()).isEqualTo(2));
+        assertThat(cleared).as("held throughout the move").isEmpty();
+
+        models.onDesired(topics.nodeModelsManifest(NODE), Json.bytes(new io.edgeai.sync.mqtt.Messages.Manifest(List.of(), now + 2)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !copies.containsKey("m"));
+        assertThat(cleared).containsExactly("m");
+    }
+
+    @Test
+    void anotherNodesModelTopicIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> models.onDesired(topics.nodeModel("edge1", "default", "m"), "{}".getBytes()))
+            .isInstanceOf(io.edgeai.sync.mqtt.RejectedMessage.class).hasMessageContaining("edge1");
     }
 
     /**

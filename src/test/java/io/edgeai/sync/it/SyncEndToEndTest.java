@@ -645,29 +645,45 @@ abstract class SyncEndToEndTest {
             "{\"spec\":{\"nodeNames\":" + json + "}}");
     }
 
-    /** Issue 13: a model meant for some nodes (spec.nodeNames) is verified on those, and moves with the list. */
+    /**
+     * Issue 13: a model meant for some nodes (spec.nodeNames) goes only to those, on their own topics
+     * (never the shared one, which every node reads), is verified there, and moves with the list.
+     */
     @Test
-    void aModelMeantForSomeNodesIsVerifiedOnThoseAndMovesWithThem() throws Exception {
+    void aModelMeantForSomeNodesGoesOnlyToThoseIsVerifiedThereAndMovesWithThem() throws Exception {
         Path file = sync().dataRoot.resolve("models/targeted/model.onnx");
         Files.createDirectories(file.getParent());
         Files.writeString(file, "weights");
-        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
-        model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("targeted").withNamespace("default").build());
-        model.setSpec(new io.edgeai.sync.resources.ModelSpec(file.toString(), "onnx"));
-        model.getSpec().setNodeNames(List.of("edge0"));
-        sync().kube().resource(model).create();
+        List<String> shared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> perNode = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var sharedSubscriber = sync().subscribeRaw("edgeai/models/desired/default/targeted", shared);
+        var perNodeSubscriber = sync().subscribeRaw("edgeai/nodes/+/desired/models/default/targeted", perNode);
+        try {
+            io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+            model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("targeted").withNamespace("default").build());
+            model.setSpec(new io.edgeai.sync.resources.ModelSpec(file.toString(), "onnx"));
+            model.getSpec().setNodeNames(List.of("edge0"));
+            sync().kube().resource(model).create();
 
-        eventually().until(() -> modelReady("targeted") != null && "True".equals(modelReady("targeted").getStatus()));
-        assertThat(sync().model("targeted").getStatus().getAvailable()).isEqualTo("1/1");
-        assertThat(sync().model("targeted").getStatus().getNodes()).extracting(io.edgeai.sync.resources.ModelCopy::node).containsExactly("edge0");
+            eventually().until(() -> modelReady("targeted") != null && "True".equals(modelReady("targeted").getStatus()));
+            assertThat(sync().model("targeted").getStatus().getAvailable()).isEqualTo("1/1");
+            assertThat(sync().model("targeted").getStatus().getNodes()).extracting(io.edgeai.sync.resources.ModelCopy::node).containsExactly("edge0");
+            assertThat(perNode).as("sent to edge0 alone").isNotEmpty().allMatch(m -> m.startsWith("edgeai/nodes/edge0/"));
 
-        nodeNames("targeted", "[\"edge0\", \"edge1\"]");
-        eventually().until(() -> "2/2".equals(sync().model("targeted").getStatus().getAvailable()));
+            nodeNames("targeted", "[\"edge0\", \"edge1\"]");
+            eventually().until(() -> "2/2".equals(sync().model("targeted").getStatus().getAvailable()));
 
-        nodeNames("targeted", "[\"edge1\"]");
-        eventually().until(() -> "1/1".equals(sync().model("targeted").getStatus().getAvailable())
-            && copyOn("targeted", "edge0") == null && copyOn("targeted", "edge1") != null);
-        assertThat(modelReady("targeted").getStatus()).isEqualTo("True");
-        sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("targeted").delete();
+            nodeNames("targeted", "[\"edge1\"]");
+            eventually().until(() -> "1/1".equals(sync().model("targeted").getStatus().getAvailable())
+                && copyOn("targeted", "edge0") == null && copyOn("targeted", "edge1") != null);
+            assertThat(modelReady("targeted").getStatus()).isEqualTo("True");
+            eventually().until(() -> perNode.contains("edgeai/nodes/edge0/desired/models/default/targeted=")); // edge0's copy taken back
+            assertThat(shared).as("never on the topic every node reads").isEmpty();
+            sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("targeted").delete();
+            eventually().until(() -> perNode.contains("edgeai/nodes/edge1/desired/models/default/targeted="));
+        } finally {
+            sharedSubscriber.disconnect();
+            perNodeSubscriber.disconnect();
+        }
     }
 }
