@@ -133,6 +133,7 @@ class DeployTest {
             "edgeai.io/datasets", Set.of("get", "list", "watch"),
             "edgeai.io/models", Set.of("get", "list", "watch"),
             "edgeai.io/datasets/status", Set.of("patch"),
+            "/nodes", Set.of("list", "watch"),
             "edgeai.io/models/status", Set.of("patch"),
             "events.k8s.io/events", Set.of("create", "get", "update"),
             "coordination.k8s.io/leases", Set.of("create", "get", "update"),

@@ -11,6 +11,7 @@ import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
@@ -73,15 +74,19 @@ public final class CloudWiring {
             return stamps.getAsLong();
         };
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamping, desiredAtStart);
+        // Node labels, for spec.nodeSelector (the cache keeps a Node's name and labels only)
+        ModelTargets targets = new ModelTargets(() -> informers.all(Node.class), name -> informers.get(Node.class, null, name));
         ModelDownstream modelDownstream = new ModelDownstream(topics, () -> informers.all(Model.class),
-            node -> informers.byIndex(Model.class, BY_NAMED_NODE, node), model, stamping, desiredAtStart);
+            node -> informers.byIndex(Model.class, BY_NAMED_NODE, node), model, stamping, desiredAtStart, targets);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
-        BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT);
+        BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT)
+            && informers.awaitSynced(Node.class, SYNC_WAIT);
         // ready once the resource caches have listed (leader and standby alike: a standby is ready to take over)
         io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api",
-            () -> informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO),
-            () -> "the Dataset and Model caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
+            () -> informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO)
+                && informers.awaitSynced(Node.class, Duration.ZERO),
+            () -> "the Dataset, Model and Node caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
             settings.integer("edgeai.cloud.manifest-delay-ms", 1000));
@@ -103,7 +108,7 @@ public final class CloudWiring {
                 }
             });
         registry.bind("desiredStateLanes", lanes);
-        StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, presence, clock, maxClockSkew);
+        StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, presence, clock, maxClockSkew, targets);
         informers.listen(Dataset.class, cached(statusUpstream));
         informers.listen(Model.class, cached(statusUpstream));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
@@ -125,7 +130,7 @@ public final class CloudWiring {
             statusWrites, events));
         registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
-            statusWriter, refusals));
+            targets, statusWriter, refusals));
         CloseOnStop.register(context, informers, lanes);
     }
 

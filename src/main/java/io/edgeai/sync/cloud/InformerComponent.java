@@ -14,7 +14,8 @@ import org.apache.camel.support.DefaultComponent;
  * {@link ResourceEvent}; events of one kind arrive in order, one at a time.
  */
 public final class InformerComponent extends DefaultComponent {
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of("datasets", Dataset.class, "models", Model.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of("datasets", Dataset.class, "models", Model.class,
+        "nodes", io.fabric8.kubernetes.api.model.Node.class);
 
     private final ResourceInformers informers;
 

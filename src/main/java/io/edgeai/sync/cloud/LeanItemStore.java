@@ -44,6 +44,12 @@ final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
             trim(dataset.getStatus());
         } else if (object instanceof Model model) {
             trim(model.getSpec());
+        } else if (object instanceof io.fabric8.kubernetes.api.model.Node node) {
+            // the cloud reads a Node's name and labels (spec.nodeSelector); its status (images,
+            // conditions, addresses) is most of it, and changes with every heartbeat
+            node.setSpec(null);
+            node.setStatus(null);
+            node.getMetadata().setAnnotations(Map.of());
         }
     }
 

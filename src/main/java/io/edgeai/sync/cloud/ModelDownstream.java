@@ -5,6 +5,7 @@ import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
 import io.edgeai.sync.resources.ResourceNames;
+import io.fabric8.kubernetes.api.model.Node;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,13 +19,13 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * Turns a Model event into the desired state of the nodes it is meant for. A model without
- * {@code spec.nodeNames} is meant for every node and goes once to the shared topic
- * ({@code models/desired/...}, listed by the shared models manifest); a model that names its nodes
- * goes to each of those nodes' own topics ({@code nodes/{node}/desired/models/...}, listed by that
- * node's models manifest), so a node receives only what is meant for it. A node a model no longer
- * names, or a model deleted, gets a tombstone and its manifest again, as a dataset taken from a node
- * does. As for datasets, status-only updates produce nothing and resyncs re-send the desired state.
+ * Turns a Model event into the desired state of the nodes it is meant for ({@link ModelTargets}). A
+ * model that neither names nor selects its nodes is meant for every node and goes once to the shared
+ * topic ({@code models/desired/...}, listed by the shared models manifest); any other goes to each of
+ * its nodes' own topics ({@code nodes/{node}/desired/models/...}, listed by that node's models
+ * manifest), so a node receives only what is meant for it. A node a model leaves, or a model deleted,
+ * gets a tombstone and its manifest again, as a dataset taken from a node does; a Node whose labels
+ * change gains or loses the models that select it ({@link #nodeChanged}). As for datasets, status-only updates produce nothing and resyncs re-send the desired state.
  */
 public final class ModelDownstream {
     /** Stands for the shared topic among the places a model goes (node names are never empty). */
@@ -36,6 +37,7 @@ public final class ModelDownstream {
     private final BiFunction<String, String, Optional<Model>> lookup;
     private final LongSupplier clock;
     private final RetainedSnapshot retained;
+    private final ModelTargets targets;
 
     /**
      * @param all        every model now
@@ -44,13 +46,15 @@ public final class ModelDownstream {
      * @param retained   what the broker held at start-up: an added model it holds unchanged is not sent again
      */
     public ModelDownstream(Topics topics, Supplier<Stream<Model>> all, Function<String, Stream<Model>> namingNode,
-                           BiFunction<String, String, Optional<Model>> lookup, LongSupplier clock, RetainedSnapshot retained) {
+                           BiFunction<String, String, Optional<Model>> lookup, LongSupplier clock, RetainedSnapshot retained,
+                           ModelTargets targets) {
         this.topics = topics;
         this.all = all;
         this.namingNode = namingNode;
         this.lookup = lookup;
         this.clock = clock;
         this.retained = retained;
+        this.targets = targets;
     }
 
     /**
@@ -114,15 +118,39 @@ public final class ModelDownstream {
         return EVERY_NODE.equals(place) ? topics.desiredModel(namespace, name) : topics.nodeModel(place, namespace, name);
     }
 
-    /** Where a model goes: the shared topic, or each valid node it names (none for an empty list). */
-    private static Set<String> places(Model model) {
-        List<String> named = model.getSpec() == null ? null : model.getSpec().getNodeNames();
-        if (named == null) {
-            return new LinkedHashSet<>(Set.of(EVERY_NODE));
+    /** Where a model goes: the shared topic, or each node it is meant for ({@link ModelTargets}). */
+    private Set<String> places(Model model) {
+        TargetNodes nodes = targets.of(model.getSpec());
+        return new LinkedHashSet<>(nodes.isEvery() ? Set.of(EVERY_NODE) : nodes.names());
+    }
+
+    /**
+     * A Node's labels changed, or it came or went: each model that selects its nodes by label and now
+     * starts or stops selecting this one is sent to it, or taken from it.
+     */
+    public List<Object> nodeChanged(ResourceEvent<Node> event) {
+        Node before = event.before();
+        Node after = event.after();
+        String node = (after != null ? after : before).getMetadata().getName();
+        List<Object> out = new ArrayList<>();
+        if (!ResourceNames.valid(node)) {
+            return out;
         }
-        Set<String> nodes = new LinkedHashSet<>();
-        named.stream().filter(ResourceNames::valid).forEach(nodes::add);
-        return nodes;
+        all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null && model.getSpec().targets(node))
+            .sorted(java.util.Comparator.comparing(DatasetDownstream::key))
+            .forEach(model -> {
+                boolean was = before != null && model.getSpec().selects(ModelTargets.labels(before));
+                boolean is = after != null && model.getSpec().selects(ModelTargets.labels(after));
+                if (is && !was) {
+                    Outgoing desired = desired(model, node);
+                    if (event.type() != ResourceEvent.Type.ADDED || !retained.holds(desired)) {
+                        out.add(desired);
+                    }
+                } else if (was && !is) {
+                    takeFrom(model, Set.of(node), out);
+                }
+            });
+        return out;
     }
 
     /** The sorted {@code namespace/name} keys of the models meant for every node. */
@@ -130,12 +158,14 @@ public final class ModelDownstream {
         return all.get().filter(model -> places(model).contains(EVERY_NODE)).map(DatasetDownstream::key).sorted().toList();
     }
 
-    /** The sorted {@code namespace/name} keys of the models that name this node. */
+    /** The sorted {@code namespace/name} keys of the models meant for this node by name or label. */
     public List<String> namingNode(String node) {
-        return namingNode.apply(node).filter(model -> places(model).contains(node)).map(DatasetDownstream::key).sorted().toList();
+        return Stream.concat(namingNode.apply(node), all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null))
+            .filter(model -> model.getSpec() != null && !model.getSpec().isForEveryNode() && targets.includes(model.getSpec(), node))
+            .map(DatasetDownstream::key).distinct().sorted().toList();
     }
 
-    /** Every node some model names, sorted. */
+    /** Every node some model is meant for by name or label, sorted. */
     public List<String> namedNodes() {
         return all.get().flatMap(model -> places(model).stream()).filter(place -> !EVERY_NODE.equals(place)).distinct().sorted().toList();
     }

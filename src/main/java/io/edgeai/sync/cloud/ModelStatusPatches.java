@@ -67,15 +67,16 @@ public final class ModelStatusPatches {
      * is set). The digest is judged here against the spec as it is now, so a report made for an
      * earlier {@code sha256} counts for what it is. Empty when nothing changes.
      */
-    public static Optional<Map<String, Object>> modelCopy(ModelStatus current, ModelSpec spec, String node, ModelCopyReport report, Instant now) {
+    public static Optional<Map<String, Object>> modelCopy(ModelStatus current, ModelSpec spec, TargetNodes targets, String node,
+                                                          ModelCopyReport report, Instant now) {
         ModelStatus was = current == null ? new ModelStatus() : current;
-        if (spec != null && !spec.targets(node)) {
+        if (!targets.includes(node)) {
             // not (or no longer) meant for this node: it is taken off the list, not put on it
-            return modelCopyGone(current, spec, node, report.generation(), now);
+            return modelCopyGone(current, spec, targets, node, report.generation(), now);
         }
         ModelCopy copy = judged(new ModelCopy(node, report.phase(), report.sizeBytes(), report.files(), report.sha256(),
             abbreviated(report.message()), report.updateTime()), spec);
-        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
+        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec, targets);
         ModelCopy previous = byNode.get(node);
         if (previous == null && byNode.size() >= MAX_COPIES_LISTED) {
             throw new io.edgeai.sync.mqtt.RejectedMessage("model " + report.namespace() + "/" + report.name() + " lists " + MAX_COPIES_LISTED
@@ -85,15 +86,16 @@ public final class ModelStatusPatches {
             copy = previous; // the same copy, reported again: keep when it was seen
         }
         byNode.put(node, copy);
-        return copiesPatch(was, spec, byNode, report.generation(), now);
+        return copiesPatch(was, spec, targets, byNode, report.generation(), now);
     }
 
     /** The patch that takes a node's copy off the model's status (its report was cleared); empty if it is not listed. */
-    public static Optional<Map<String, Object>> modelCopyGone(ModelStatus current, ModelSpec spec, String node, long generation, Instant now) {
+    public static Optional<Map<String, Object>> modelCopyGone(ModelStatus current, ModelSpec spec, TargetNodes targets, String node,
+                                                              long generation, Instant now) {
         ModelStatus was = current == null ? new ModelStatus() : current;
-        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec);
+        java.util.TreeMap<String, ModelCopy> byNode = listed(was, spec, targets);
         byNode.remove(node);
-        return copiesPatch(was, spec, byNode, generation, now);
+        return copiesPatch(was, spec, targets, byNode, generation, now);
     }
 
     /** A copy's message, as listed: short, so that 1,000 nodes' copies stay well under etcd's limit on an object. */
@@ -102,27 +104,27 @@ public final class ModelStatusPatches {
     }
 
     /** The copies listed, judged against the spec as it is now: those of nodes the model is no longer meant for are left out. */
-    private static java.util.TreeMap<String, ModelCopy> listed(ModelStatus was, ModelSpec spec) {
+    private static java.util.TreeMap<String, ModelCopy> listed(ModelStatus was, ModelSpec spec, TargetNodes targets) {
         java.util.TreeMap<String, ModelCopy> byNode = new java.util.TreeMap<>();
         for (ModelCopy listed : was.getNodes()) {
-            if (spec == null || spec.targets(listed.node())) {
+            if (targets.includes(listed.node())) {
                 byNode.put(listed.node(), judged(listed, spec));
             }
         }
         return byNode;
     }
 
-    private static Optional<Map<String, Object>> copiesPatch(ModelStatus was, ModelSpec spec, java.util.TreeMap<String, ModelCopy> byNode,
-                                                             long generation, Instant now) {
+    private static Optional<Map<String, Object>> copiesPatch(ModelStatus was, ModelSpec spec, TargetNodes targets,
+                                                             java.util.TreeMap<String, ModelCopy> byNode, long generation, Instant now) {
         List<ModelCopy> nodes = List.copyOf(byNode.values());
-        // with spec.nodeNames, every one of them counts, reported or not; else every node that reported
-        List<String> unreported = spec == null || spec.getNodeNames() == null ? List.of()
-            : spec.getNodeNames().stream().filter(target -> !byNode.containsKey(target)).distinct().sorted().toList();
+        // a model meant for some nodes counts every one of them, reported or not; else every node that reported
+        List<String> unreported = targets.isEvery() ? List.of()
+            : targets.names().stream().filter(target -> !byNode.containsKey(target)).sorted().toList();
         ModelCopies copies = new ModelCopies(count(nodes, ModelCopy.PRESENT),
             (int) nodes.stream().filter(c -> FAILED.contains(c.phase())).count(), nodes.size() + unreported.size());
-        Condition ready = modelReady(nodes, unreported, copies, spec, generation, StatusPatches.find(was.getConditions(), READY), now);
+        Condition ready = modelReady(nodes, unreported, copies, spec, !targets.isEvery(), generation, StatusPatches.find(was.getConditions(), READY), now);
         String available = copies.available() + "/" + copies.total();
-        boolean staleMetrics = was.getMetricsNode() != null && spec != null && !spec.targets(was.getMetricsNode());
+        boolean staleMetrics = was.getMetricsNode() != null && !targets.includes(was.getMetricsNode());
         if (nodes.equals(was.getNodes()) && copies.equals(was.getCopies()) && available.equals(was.getAvailable())
             && StatusPatches.same(StatusPatches.find(was.getConditions(), READY), ready) && !staleMetrics) {
             return Optional.empty();
@@ -165,16 +167,16 @@ public final class ModelStatusPatches {
         return (int) nodes.stream().filter(c -> phase.equals(c.phase())).count();
     }
 
-    private static Condition modelReady(List<ModelCopy> nodes, List<String> unreported, ModelCopies copies, ModelSpec spec, long generation,
-                                        Condition previous, Instant now) {
+    private static Condition modelReady(List<ModelCopy> nodes, List<String> unreported, ModelCopies copies, ModelSpec spec, boolean targeted,
+                                        long generation, Condition previous, Instant now) {
         boolean checked = spec != null && spec.getSha256() != null;
-        boolean targeted = spec != null && spec.getNodeNames() != null;
         if (copies.total() == 0) {
-            return StatusPatches.condition(READY, "False", "NoTargetNodes", targeted ? "spec.nodeNames is empty" : "no node reports a copy of this model",
+            return StatusPatches.condition(READY, "False", "NoTargetNodes",
+                targeted ? "no node is meant for this model (spec.nodeNames, spec.nodeSelector)" : "no node reports a copy of this model",
                 generation, previous, now);
         }
         if (copies.available() == copies.total()) {
-            return StatusPatches.condition(READY, "True", "Available", (targeted ? "every node in spec.nodeNames" : "every node that reported")
+            return StatusPatches.condition(READY, "True", "Available", (targeted ? "every node the model is meant for" : "every node that reported")
                 + " holds the model (" + copies.total() + " of " + copies.total() + ")" + (checked ? ", matching spec.sha256" : ""),
                 generation, previous, now);
         }

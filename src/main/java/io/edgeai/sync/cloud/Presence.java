@@ -102,6 +102,11 @@ public final class Presence {
         return (int) online.values().stream().filter(Boolean::booleanValue).count();
     }
 
+    /** How many of these nodes are online now; every node online when {@code nodes} is every node. */
+    public int onlineNodes(TargetNodes nodes) {
+        return nodes.isEvery() ? onlineNodes() : (int) nodes.names().stream().filter(node -> Boolean.TRUE.equals(online.get(node))).count();
+    }
+
     /**
      * The flags are heard afresh (this replica began leading, and subscribes again): nodes not heard
      * of get their grace again rather than being judged on what a standby never received. What was

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * its datasets is judged again through the status inbox (so it is never written twice at once with a
  * report); every check period, any dataset whose Ready disagrees with its node's presence is judged
  * again too (a node not seen within the grace period, a change missed), and each Model's
- * {@code liveNodes} is brought to the number of nodes online.
+ * {@code liveNodes} is brought to the number of the nodes it is meant for that are online.
  */
 public final class PresenceStatuses {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceStatuses.class);
@@ -30,13 +30,15 @@ public final class PresenceStatuses {
     private final Function<String, Stream<Dataset>> datasetsOn;
     private final Supplier<Stream<Dataset>> datasets;
     private final Supplier<Stream<Model>> models;
+    private final ModelTargets targets;
     private final StatusWriter writer;
     private final io.edgeai.sync.mqtt.Refusals refusals;
 
     public PresenceStatuses(Presence presence, Topics topics, StatusInbox inbox, StatusUpstream upstream,
                             Function<String, Stream<Dataset>> datasetsOn, Supplier<Stream<Dataset>> datasets,
-                            Supplier<Stream<Model>> models, StatusWriter writer, io.edgeai.sync.mqtt.Refusals refusals) {
+                            Supplier<Stream<Model>> models, ModelTargets targets, StatusWriter writer, io.edgeai.sync.mqtt.Refusals refusals) {
         this.refusals = refusals;
+        this.targets = targets;
         this.presence = presence;
         this.topics = topics;
         this.inbox = inbox;
@@ -106,10 +108,14 @@ public final class PresenceStatuses {
                 wake |= rejudge(node, dataset);
             }
         }
-        int live = presence.onlineNodes();
-        models.get()
-            .filter(model -> model.getStatus() == null || !Objects.equals(model.getStatus().getLiveNodes(), live))
-            .forEach(model -> writeLiveNodes(model, live));
+        int everyNode = presence.onlineNodes();
+        models.get().forEach(model -> {
+            TargetNodes meantFor = targets.of(model.getSpec());
+            int live = meantFor.isEvery() ? everyNode : presence.onlineNodes(meantFor);
+            if (model.getStatus() == null || !Objects.equals(model.getStatus().getLiveNodes(), live)) {
+                writeLiveNodes(model, live);
+            }
+        });
         return wake;
     }
 

@@ -69,7 +69,9 @@ public final class ResourceInformers implements AutoCloseable {
         List<SharedIndexInformer<?>> list = informers.computeIfAbsent(kind, k -> {
             List<SharedIndexInformer<?>> created = new ArrayList<>();
             String plural = HasMetadata.getPlural(kind);
-            if (namespaces.isEmpty()) {
+            if (!io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(kind)) {
+                created.add(informer(client.resources(kind).withLimit(LIST_PAGE), plural)); // cluster-scoped: Nodes
+            } else if (namespaces.isEmpty()) {
                 created.add(informer(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE), plural + " in all namespaces"));
             } else {
                 for (String namespace : namespaces) {
@@ -101,10 +103,11 @@ public final class ResourceInformers implements AutoCloseable {
         return informersOf(kind).stream().flatMap(informer -> informer.getIndexer().byIndex(index, key).stream());
     }
 
-    /** The cached object, without a call to the API server. */
+    /** The cached object, without a call to the API server; namespace null for a cluster-scoped one. */
     public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
+        String key = namespace == null ? name : namespace + "/" + name;
         return informersOf(kind).stream()
-            .map(informer -> informer.getStore().getByKey(namespace + "/" + name))
+            .map(informer -> informer.getStore().getByKey(key))
             .filter(java.util.Objects::nonNull)
             .findFirst();
     }

@@ -37,6 +37,8 @@ public final class StatusUpstream {
     private final Clock clock;
     private final long maxAheadMillis;
     private final WrittenStatuses written = new WrittenStatuses(System::nanoTime);
+    /** Which nodes each model is meant for (by name and Node labels). */
+    private final ModelTargets targets;
     private final Presence presence;
     private final Object[] modelLocks = new Object[64];
 
@@ -48,8 +50,10 @@ public final class StatusUpstream {
      *                    cloud's own time replaces it
      */
     public StatusUpstream(Topics topics, BooleanSupplier cacheSynced, BiFunction<String, String, Optional<Dataset>> datasets,
-                          BiFunction<String, String, Optional<Model>> models, Presence presence, Clock clock, long maxAheadMillis) {
+                          BiFunction<String, String, Optional<Model>> models, Presence presence, Clock clock, long maxAheadMillis,
+                          ModelTargets targets) {
         this.presence = presence;
+        this.targets = targets;
         this.topics = topics;
         this.cacheSynced = cacheSynced;
         this.datasets = datasets;
@@ -154,9 +158,9 @@ public final class StatusUpstream {
         Model model = models.apply(ref.namespace(), ref.name())
             .orElseThrow(() -> new RejectedMessage("metrics from " + ref.node() + " for unknown model " + ref.namespace() + "/" + ref.name()));
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
-        if (model.getSpec() != null && !model.getSpec().targets(ref.node())) {
+        if (!targets.includes(model.getSpec(), ref.node())) {
             throw new RejectedMessage("metrics from " + ref.node() + " for model " + ref.namespace() + "/" + ref.name()
-                + ", which spec.nodeNames does not give it");
+                + ", which is not meant for that node (spec.nodeNames, spec.nodeSelector)");
         }
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         return ModelStatusPatches.model(current, ref.node(), ReportChecks.model(report, clock.instant(), maxAheadMillis))
@@ -170,14 +174,15 @@ public final class StatusUpstream {
         checkSameResource(model, ref, report.namespace(), report.name(), report.uid());
         ModelStatus current = written.current(model, model.getStatus(), ModelStatus.class);
         ModelCopyReport checked = ReportChecks.modelCopy(report, clock.instant(), maxAheadMillis);
-        return ModelStatusPatches.modelCopy(current, model.getSpec(), ref.node(), checked, clock.instant())
+        return ModelStatusPatches.modelCopy(current, model.getSpec(), targets.of(model.getSpec()), ref.node(), checked,
+            clock.instant())
             .map(patch -> modelPatch(model, current, patch))
             .orElse(null);
     }
 
     /** The node cleared its copy report (it dropped the model, or its operator retired it): its entry goes. */
     private StatusPatch modelCopyCleared(Topics.Ref ref) {
-        return clearedOn(ref, (model, current) -> ModelStatusPatches.modelCopyGone(current, model.getSpec(), ref.node(),
+        return clearedOn(ref, (model, current) -> ModelStatusPatches.modelCopyGone(current, model.getSpec(), targets.of(model.getSpec()), ref.node(),
             DatasetDownstream.generation(model.getMetadata().getGeneration()), clock.instant()));
     }
 

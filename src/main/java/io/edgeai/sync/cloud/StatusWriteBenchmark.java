@@ -93,7 +93,7 @@ public final class StatusWriteBenchmark {
         Topics topics = new Topics("edgeai");
         Refusals refusals = new Refusals(20);
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.of(dataset(name)),
-            (ns, name) -> Optional.empty(), new Presence(topics, System::currentTimeMillis, 60_000), Clock.systemUTC(), 600_000);
+            (ns, name) -> Optional.empty(), new Presence(topics, System::currentTimeMillis, 60_000), Clock.systemUTC(), 600_000, ModelTargets.withoutNodes());
         StatusInbox inbox = new StatusInbox(topics, n, 1L << 30, WRITERS, 0, refusals);
         StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(client, new RateLimiter(0, 1)), refusals,
             new KubernetesEvents(java.time.Instant::now, System::nanoTime, 10_000, "bench", 10));

@@ -149,6 +149,7 @@ public final class LocalKubernetesApi implements AutoCloseable {
      */
     private static final List<Served> BUILT_IN = List.of(
         new Served("v1", "namespaces", "namespace", "Namespace", false, List.of("ns")),
+        new Served("v1", "nodes", "node", "Node", false, List.of("no")),
         new Served("v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, List.of("sa")),
         new Served("v1", "secrets", "secret", "Secret", true, List.of()),
         new Served("v1", "configmaps", "configmap", "ConfigMap", true, List.of("cm")),

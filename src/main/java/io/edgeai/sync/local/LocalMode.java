@@ -42,6 +42,9 @@ public final class LocalMode implements AutoCloseable {
         broker = new EmbeddedBroker(Integer.getInteger("edgeai.local.mqtt-port", 0));
         api = new LocalKubernetesApi();
         kubeconfig = api.writeKubeconfig(home.resolve("kubeconfig"));
+        // the edge node's Node object, labelled as KubeEdge labels its edge nodes, for spec.nodeSelector
+        api.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(NODE)
+            .addToLabels("kubernetes.io/hostname", NODE).addToLabels("node-role.kubernetes.io/edge", "").endMetadata().build()).create();
 
         // one -Dcamel.management.port would give both processes the same port: the cloud takes it, the edge the next
         String asked = System.getProperty(MANAGEMENT_PORT);

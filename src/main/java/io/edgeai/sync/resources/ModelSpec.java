@@ -12,6 +12,8 @@ public class ModelSpec {
     private String sha256;
     /** The nodes that should hold the model; null for every node. */
     private java.util.List<String> nodeNames;
+    /** The labels a node's Node object must carry to hold the model; null for any. */
+    private java.util.Map<String, String> nodeSelector;
 
     public ModelSpec() {
     }
@@ -45,9 +47,29 @@ public class ModelSpec {
         this.nodeNames = nodeNames;
     }
 
-    /** Whether the model is meant for this node. */
+    public java.util.Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(java.util.Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    /** Whether {@code spec.nodeNames} lets the model go to this node (absent lets every node). */
     public boolean targets(String node) {
         return nodeNames == null || nodeNames.contains(node);
+    }
+
+    /** Whether a node with these labels is selected ({@code spec.nodeSelector}: every label, with its value; absent selects all). */
+    public boolean selects(java.util.Map<String, String> labels) {
+        return nodeSelector == null || nodeSelector.entrySet().stream()
+            .allMatch(wanted -> labels != null && wanted.getValue() != null && wanted.getValue().equals(labels.get(wanted.getKey())));
+    }
+
+    /** Whether the model is meant for every node: it neither names nor selects its nodes. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isForEveryNode() {
+        return nodeNames == null && nodeSelector == null;
     }
 
     public String getFormat() {
@@ -61,12 +83,12 @@ public class ModelSpec {
     @Override
     public boolean equals(Object other) {
         return other instanceof ModelSpec that && java.util.Objects.equals(modelUrl, that.modelUrl) && java.util.Objects.equals(format, that.format)
-            && java.util.Objects.equals(sha256, that.sha256) && java.util.Objects.equals(nodeNames, that.nodeNames);
+            && java.util.Objects.equals(sha256, that.sha256) && java.util.Objects.equals(nodeNames, that.nodeNames) && java.util.Objects.equals(nodeSelector, that.nodeSelector);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(modelUrl, format, sha256, nodeNames);
+        return java.util.Objects.hash(modelUrl, format, sha256, nodeNames, nodeSelector);
     }
 
     @Override

@@ -121,7 +121,7 @@ class DatasetDownstreamTest {
 
     private Manifests manifests(java.util.function.LongSupplier clock, List<String> nodes, long delayMillis) {
         ModelDownstream noModels = new ModelDownstream(new Topics("edgeai"), java.util.stream.Stream::of, node -> java.util.stream.Stream.of(),
-            (ns, name) -> java.util.Optional.empty(), clock, RetainedSnapshot.none());
+            (ns, name) -> java.util.Optional.empty(), clock, RetainedSnapshot.none(), ModelTargets.withoutNodes());
         return new Manifests(new Topics("edgeai"), clock, downstream, noModels, () -> nodes, () -> true, delayMillis);
     }
 

@@ -22,7 +22,7 @@ class DesiredStateReconcilerTest {
     private final DatasetDownstream datasets = new DatasetDownstream(topics,
         node -> cache.values().stream().filter(d -> node.equals(DatasetDownstream.nodeOf(d))).map(DatasetDownstream::key).sorted().toList(),
         (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none());
-    private final ModelDownstream models = new ModelDownstream(topics, java.util.stream.Stream::of, node -> java.util.stream.Stream.of(), (ns, name) -> Optional.empty(), clock, RetainedSnapshot.none());
+    private final ModelDownstream models = new ModelDownstream(topics, java.util.stream.Stream::of, node -> java.util.stream.Stream.of(), (ns, name) -> Optional.empty(), clock, RetainedSnapshot.none(), ModelTargets.withoutNodes());
     private final DesiredStateReconciler reconciler = reconciler(RetainedSnapshot.none());
 
     private DesiredStateReconciler reconciler(RetainedSnapshot retained) {

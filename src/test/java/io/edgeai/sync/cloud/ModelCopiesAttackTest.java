@@ -36,7 +36,7 @@ class ModelCopiesAttackTest {
 
     private StatusUpstream upstream(AtomicReference<Model> cached) {
         return new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.ofNullable(cached.get()),
-            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, ZoneOffset.UTC), 600_000);
+            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
     }
 
     private static byte[] report(String uid, String phase, String sha256, String message) {
@@ -97,7 +97,7 @@ class ModelCopiesAttackTest {
         for (int i = 0; i < 60; i++) {
             ModelCopyReport checked = ReportChecks.modelCopy(new ModelCopyReport("default", "m", "uid-m", 1, ModelCopy.UNREADABLE, null, null,
                 null, message, NOW.toString()), NOW, 1000);
-            status = after(status, ModelStatusPatches.modelCopy(status, new ModelSpec("/data/m.onnx", "onnx"), "edge" + i, checked, NOW));
+            status = after(status, ModelStatusPatches.modelCopy(status, new ModelSpec("/data/m.onnx", "onnx"), TargetNodes.named(new ModelSpec("/data/m.onnx", "onnx")), "edge" + i, checked, NOW));
         }
         assertThat(Json.bytes(status).length).as("bytes of status").isLessThan(1_500_000);
     }
@@ -117,7 +117,7 @@ class ModelCopiesAttackTest {
             ModelCopy.PRESENT, 10L, null, null, null, NOW.toString()), NOW, 1000)).isInstanceOf(io.edgeai.sync.mqtt.RejectedMessage.class);
         ModelStatus listed = new ModelStatus();
         listed.setNodes(List.of(new ModelCopy("edge0", ModelCopy.PRESENT, 10L, null, null, null, NOW.toString())));
-        ModelStatus status = after(listed, ModelStatusPatches.modelCopy(listed, spec, "edge1", new ModelCopyReport("default", "m", "uid-m", 1,
+        ModelStatus status = after(listed, ModelStatusPatches.modelCopy(listed, spec, TargetNodes.named(spec), "edge1", new ModelCopyReport("default", "m", "uid-m", 1,
             ModelCopy.PRESENT, 10L, null, DIGEST, null, NOW.toString()), NOW));
         assertThat(StatusPatches.find(status.getConditions(), StatusPatches.READY).getStatus()).isNotEqualTo("True");
     }

@@ -56,12 +56,12 @@ class ModelCopiesTest {
 
     @Test
     void eachNodeHasItsEntryAndReadyWaitsForEveryCopy() {
-        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), TargetNodes.named(spec(DIGEST)), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(one.getAvailable()).isEqualTo("1/1");
         assertThat(ready(one).getStatus()).isEqualTo("True");
         assertThat(ready(one).getReason()).isEqualTo("Available");
 
-        ModelStatus two = after(one, ModelStatusPatches.modelCopy(one, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW));
+        ModelStatus two = after(one, ModelStatusPatches.modelCopy(one, spec(DIGEST), TargetNodes.named(spec(DIGEST)), "edge0", report(ModelCopy.MISSING, null), NOW));
         assertThat(two.getNodes()).extracting(ModelCopy::node).containsExactly("edge0", "edge1");
         assertThat(two.getCopies()).isEqualTo(new ModelCopies(1, 0, 2));
         assertThat(two.getAvailable()).isEqualTo("1/2");
@@ -69,26 +69,26 @@ class ModelCopiesTest {
         assertThat(ready(two).getReason()).isEqualTo("Partial");
         assertThat(ready(two).getMessage()).contains("1 of 2", "Missing on edge0");
 
-        assertThat(ModelStatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.MISSING, null), NOW.plusSeconds(5)))
+        assertThat(ModelStatusPatches.modelCopy(two, spec(DIGEST), TargetNodes.named(spec(DIGEST)), "edge0", report(ModelCopy.MISSING, null), NOW.plusSeconds(5)))
             .as("the same report again writes nothing").isEmpty();
 
-        ModelStatus fixed = after(two, ModelStatusPatches.modelCopy(two, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus fixed = after(two, ModelStatusPatches.modelCopy(two, spec(DIGEST), TargetNodes.named(spec(DIGEST)), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(fixed.getAvailable()).isEqualTo("2/2");
         assertThat(ready(fixed).getStatus()).isEqualTo("True");
     }
 
     @Test
     void aDigestIsJudgedAgainstTheSpecAsItIsNow() {
-        ModelStatus status = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus status = after(null, ModelStatusPatches.modelCopy(null, spec(DIGEST), TargetNodes.named(spec(DIGEST)), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         // spec.sha256 changed; edge1's report was judged against it, edge0's listed copy is judged again
-        ModelStatus changed = after(status, ModelStatusPatches.modelCopy(status, spec("cd".repeat(32)), "edge1",
+        ModelStatus changed = after(status, ModelStatusPatches.modelCopy(status, spec("cd".repeat(32)), TargetNodes.named(spec("cd".repeat(32))), "edge1",
             report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(changed.getNodes()).extracting(ModelCopy::phase).containsOnly(ModelCopy.CHECKSUM_MISMATCH);
         assertThat(changed.getCopies()).isEqualTo(new ModelCopies(0, 2, 2));
         assertThat(ready(changed).getReason()).isEqualTo(ModelCopy.CHECKSUM_MISMATCH);
         assertThat(ready(changed).getMessage()).contains("ChecksumMismatch on edge0, edge1");
 
-        ModelStatus unchecked = after(changed, ModelStatusPatches.modelCopy(changed, spec(null), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus unchecked = after(changed, ModelStatusPatches.modelCopy(changed, spec(null), TargetNodes.named(spec(null)), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(unchecked.getAvailable()).as("without spec.sha256 any copy counts").isEqualTo("2/2");
     }
 
@@ -97,21 +97,21 @@ class ModelCopiesTest {
     void withNodeNamesEveryTargetCountsAndNoOtherIsListed() {
         ModelSpec two = spec(DIGEST);
         two.setNodeNames(List.of("edge0", "edge1"));
-        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, two, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus one = after(null, ModelStatusPatches.modelCopy(null, two, TargetNodes.named(two), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(one.getAvailable()).isEqualTo("1/2");
         assertThat(ready(one).getReason()).isEqualTo("Partial");
         assertThat(ready(one).getMessage()).contains("not reported by edge1");
 
-        assertThat(ModelStatusPatches.modelCopy(one, two, "edge9", report(ModelCopy.PRESENT, DIGEST), NOW))
+        assertThat(ModelStatusPatches.modelCopy(one, two, TargetNodes.named(two), "edge9", report(ModelCopy.PRESENT, DIGEST), NOW))
             .as("a node the model is not meant for is not listed").isEmpty();
 
-        ModelStatus both = after(one, ModelStatusPatches.modelCopy(one, two, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus both = after(one, ModelStatusPatches.modelCopy(one, two, TargetNodes.named(two), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(both.getAvailable()).isEqualTo("2/2");
         assertThat(ready(both).getStatus()).isEqualTo("True");
 
         ModelSpec moved = spec(DIGEST);
         moved.setNodeNames(List.of("edge1", "edge2"));
-        ModelStatus after = after(both, ModelStatusPatches.modelCopy(both, moved, "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
+        ModelStatus after = after(both, ModelStatusPatches.modelCopy(both, moved, TargetNodes.named(moved), "edge1", report(ModelCopy.PRESENT, DIGEST), NOW));
         assertThat(after.getNodes()).extracting(ModelCopy::node).containsExactly("edge1");
         assertThat(after.getAvailable()).isEqualTo("1/2");
         assertThat(ready(after).getMessage()).contains("not reported by edge2");
@@ -131,7 +131,7 @@ class ModelCopiesTest {
         model.setStatus(status);
         Topics topics = new Topics("edgeai");
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(model),
-            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000);
+            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
 
         assertThatThrownBy(() -> upstream.patchFor(topics.modelStatus("edge0", "default", "m"), Json.bytes(new io.edgeai.sync.mqtt.Messages
             .ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.1")), NOW.toString()))))
@@ -151,7 +151,7 @@ class ModelCopiesTest {
     void aNodeNamedTwiceIsWaitedForOnce() {
         ModelSpec spec = spec(DIGEST);
         spec.setNodeNames(List.of("edge0", "edge1", "edge1"));
-        assertThat(after(null, ModelStatusPatches.modelCopy(null, spec, "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)).getAvailable())
+        assertThat(after(null, ModelStatusPatches.modelCopy(null, spec, TargetNodes.named(spec), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)).getAvailable())
             .isEqualTo("1/2");
     }
 
@@ -176,9 +176,9 @@ class ModelCopiesTest {
             nodes.add(new ModelCopy(String.format("edge%04d", i), ModelCopy.PRESENT, 1L, null, DIGEST, null, NOW.toString()));
         }
         full.setNodes(nodes);
-        assertThatThrownBy(() -> ModelStatusPatches.modelCopy(full, spec(null), "one-more", report(ModelCopy.PRESENT, DIGEST), NOW))
+        assertThatThrownBy(() -> ModelStatusPatches.modelCopy(full, spec(null), TargetNodes.named(spec(null)), "one-more", report(ModelCopy.PRESENT, DIGEST), NOW))
             .isInstanceOf(RejectedMessage.class).hasMessageContaining("one-more");
-        assertThat(ModelStatusPatches.modelCopy(full, spec(null), "edge0001", report(ModelCopy.MISSING, null), NOW)).isPresent();
+        assertThat(ModelStatusPatches.modelCopy(full, spec(null), TargetNodes.named(spec(null)), "edge0001", report(ModelCopy.MISSING, null), NOW)).isPresent();
     }
 
     /**
@@ -191,10 +191,10 @@ class ModelCopiesTest {
         Model cached = new Model();
         cached.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("m").withUid("uid-m").withResourceVersion("4").build());
         cached.setSpec(spec(null));
-        cached.setStatus(after(null, ModelStatusPatches.modelCopy(null, spec(null), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)));
+        cached.setStatus(after(null, ModelStatusPatches.modelCopy(null, spec(null), TargetNodes.named(spec(null)), "edge0", report(ModelCopy.PRESENT, DIGEST), NOW)));
         Topics topics = new Topics("edgeai");
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(cached),
-            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000);
+            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
         StatusUpstream.StatusPatch metrics = upstream.patchFor(topics.modelStatus("edge0", "default", "m"), Json.bytes(
             new io.edgeai.sync.mqtt.Messages.ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.9")),
                 NOW.toString())));
@@ -224,7 +224,7 @@ class ModelCopiesTest {
             Refusals refusals = new Refusals(20);
             StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(),
                 (ns, name) -> Optional.ofNullable(api.client().resources(Model.class).inNamespace(ns).withName(name).get()),
-                new Presence(topics, System::currentTimeMillis, 60_000), Clock.systemUTC(), 600_000);
+                new Presence(topics, System::currentTimeMillis, 60_000), Clock.systemUTC(), 600_000, ModelTargets.withoutNodes());
             StatusInbox inbox = new StatusInbox(topics, 100, 1L << 20, writers, 0, refusals);
             StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(api.client(), new RateLimiter(0, 1)), refusals,
                 new KubernetesEvents(Instant::now, System::nanoTime, 10_000, "test", 10));

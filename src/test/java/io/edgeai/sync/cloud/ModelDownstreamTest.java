@@ -9,6 +9,8 @@ import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
 import io.edgeai.sync.resources.ModelSpec;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,11 @@ class ModelDownstreamTest {
     private final Topics topics = new Topics("edgeai");
     private final Map<String, Model> cache = new ConcurrentHashMap<>();
     private final IssueClock clock = new IssueClock(() -> 1_000, 600_000);
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+    private final ModelTargets targets = new ModelTargets(() -> nodes.values().stream(), name -> Optional.ofNullable(nodes.get(name)));
     private final ModelDownstream models = new ModelDownstream(topics, () -> cache.values().stream(),
         node -> cache.values().stream().filter(m -> m.getSpec().getNodeNames() != null && m.getSpec().getNodeNames().contains(node)),
-        (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none());
+        (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none(), targets);
     private final DatasetDownstream datasets = new DatasetDownstream(topics, node -> List.of(), (ns, name) -> Optional.empty(), clock,
         RetainedSnapshot.none());
     private final Manifests manifests = new Manifests(topics, clock, datasets, models, List::of, () -> true, 0);
@@ -154,5 +158,92 @@ class ModelDownstreamTest {
         assertThat(describe(reconciler.corrections(topics.nodeModel("edge1", "ns", "some"), onEdge1)))
             .containsExactly("edgeai/nodes/edge1/desired/models/ns/some");
         assertThat(describe(reconciler.currentFor(topics.nodeModel("edge1", "ns", "some")))).containsExactly("edgeai/nodes/edge1/desired/models/ns/some");
+    }
+
+    private static Node node(String name, String... labels) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            map.put(labels[i], labels[i + 1]);
+        }
+        return new NodeBuilder().withNewMetadata().withName(name).withLabels(map).withResourceVersion(String.valueOf(System.nanoTime()))
+            .endMetadata().build();
+    }
+
+    private Node putNode(Node node) {
+        nodes.put(node.getMetadata().getName(), node);
+        return node;
+    }
+
+    private static Model selecting(String name, List<String> nodeNames, String... labels) {
+        Model model = model(name, "u-" + name, nodeNames);
+        Map<String, String> selector = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            selector.put(labels[i], labels[i + 1]);
+        }
+        model.getSpec().setNodeSelector(selector);
+        return model;
+    }
+
+    /** Issue 13, item 1: spec.nodeSelector on the Node objects' labels; with nodeNames too, a node must be named and match. */
+    @Test
+    void aModelThatSelectsItsNodesByLabelGoesToTheNodesThatMatch() {
+        putNode(node("edge0", "tier", "gpu", "zone", "a"));
+        putNode(node("edge1", "tier", "gpu", "zone", "b"));
+        putNode(node("edge2", "tier", "cpu"));
+        Model gpu = put(selecting("gpu", null, "tier", "gpu"));
+        Model gpuNamed = put(selecting("gpu-named", List.of("edge1", "edge2", "edge9"), "tier", "gpu"));
+
+        assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpu))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/ns/gpu", "edgeai/nodes/edge1/desired/models/ns/gpu");
+        assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpuNamed))))
+            .as("named and matching; edge9 has no Node, so no labels").containsExactly("edgeai/nodes/edge1/desired/models/ns/gpu-named");
+        assertThat(listed(ManifestDue.modelsOf("edge1"))).containsExactly("ns/gpu", "ns/gpu-named");
+        assertThat(listed(ManifestDue.modelsOf("edge2"))).isEmpty();
+        assertThat(listed(ManifestDue.models())).isEmpty();
+        assertThat(targets.of(gpuNamed.getSpec()).names()).containsExactly("edge1");
+        assertThat(targets.includes(gpu.getSpec(), "edge2")).isFalse();
+        assertThat(targets.includes(gpu.getSpec(), "edge0")).isTrue();
+    }
+
+    @Test
+    void aNodeWhoseLabelsComeToMatchGainsTheModelAndOneThatStopsLosesIt() {
+        put(selecting("gpu", null, "tier", "gpu"));
+        put(selecting("zone-a", List.of("edge0"), "zone", "a"));
+        Node plain = putNode(node("edge0"));
+        assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, plain))).isEmpty();
+
+        Node labelled = putNode(node("edge0", "tier", "gpu", "zone", "a"));
+        assertThat(describe(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, plain, labelled))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/ns/gpu", "edgeai/nodes/edge0/desired/models/ns/zone-a");
+
+        Node heartbeat = putNode(node("edge0", "tier", "gpu", "zone", "a"));
+        assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, heartbeat)))
+            .as("the labels did not change: nothing to send").isEmpty();
+
+        Node relabelled = putNode(node("edge0", "tier", "cpu", "zone", "a"));
+        assertThat(describe(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, heartbeat, relabelled))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/ns/gpu (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
+        assertThat(listed(ManifestDue.modelsOf("edge0"))).containsExactly("ns/zone-a");
+
+        nodes.remove("edge0");
+        assertThat(describe(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.DELETED, relabelled, null))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/ns/zone-a (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
+        assertThat(listed(ManifestDue.modelsOf("edge0"))).isEmpty();
+
+        Node other = putNode(node("edge1", "zone", "a"));
+        assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, other)))
+            .as("zone-a names only edge0").isEmpty();
+    }
+
+    @Test
+    void aSelectorChangeMovesTheModelLikeANameListChange() {
+        putNode(node("edge0", "tier", "gpu"));
+        putNode(node("edge1", "tier", "cpu"));
+        Model before = selecting("m", null, "tier", "gpu");
+        Model after = put(updated(before, null));
+        after.getSpec().setNodeSelector(Map.of("tier", "cpu"));
+
+        assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)))).containsExactly(
+            "edgeai/nodes/edge1/desired/models/ns/m", "edgeai/nodes/edge0/desired/models/ns/m (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
     }
 }

@@ -57,7 +57,7 @@ class PresenceTest {
         StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 100, new io.edgeai.sync.mqtt.Refusals(100));
         Dataset dataset = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
         PresenceStatuses statuses = new PresenceStatuses(presence, TOPICS, inbox, null, node -> Stream.of(dataset), Stream::empty,
-            Stream::empty, null, new io.edgeai.sync.mqtt.Refusals(100));
+            Stream::empty, ModelTargets.withoutNodes(), null, new io.edgeai.sync.mqtt.Refusals(100));
         try (CapturedConsole console = new CapturedConsole()) {
             for (int i = 0; i < 2_000; i++) {
                 statuses.heard(TOPICS.online("edge0"), bytes(i % 2 == 0 ? "online" : "offline"));

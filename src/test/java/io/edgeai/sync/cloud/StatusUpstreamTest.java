@@ -28,7 +28,7 @@ class StatusUpstreamTest {
     private final Presence presence = new Presence(topics, millis::get, 60_000);
     private final StatusUpstream upstream = new StatusUpstream(topics, () -> true,
         (ns, name) -> name.equals("d") ? Optional.of(owned) : Optional.empty(), (ns, name) -> Optional.empty(), presence,
-        Clock.fixed(NOW, ZoneOffset.UTC), 600_000);
+        Clock.fixed(NOW, ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
 
     private static byte[] report(String uid, Long samples, boolean ready) {
         return Json.bytes(new DatasetReport("ns", "d", uid, 3, samples, "2026-11-28T11:59:00Z",
@@ -120,7 +120,7 @@ class StatusUpstreamTest {
     @Test
     void nothingIsJudgedBeforeTheCacheHasListed() {
         StatusUpstream early = new StatusUpstream(topics, () -> false, (ns, name) -> Optional.empty(), (ns, name) -> Optional.empty(),
-            presence, Clock.systemUTC(), 600_000);
+            presence, Clock.systemUTC(), 600_000, ModelTargets.withoutNodes());
         assertThatThrownBy(() -> early.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true)))
             .isInstanceOf(IllegalStateException.class).isNotInstanceOf(RejectedMessage.class);
     }

@@ -64,7 +64,7 @@ class DesiredStateOrderingTest {
         DatasetDownstream downstream = new DatasetDownstream(topics,
             node -> cache.keySet().stream().sorted().toList(), (ns, name) -> java.util.Optional.ofNullable(cache.get(ns + "/" + name)), clock, io.edgeai.sync.cloud.RetainedSnapshot.none());
         Manifests manifests = new Manifests(topics, clock, downstream,
-            new ModelDownstream(topics, java.util.stream.Stream::of, node -> java.util.stream.Stream.of(), (ns, name) -> java.util.Optional.empty(), clock, io.edgeai.sync.cloud.RetainedSnapshot.none()), () -> List.of(NODE), () -> true, 0);
+            new ModelDownstream(topics, java.util.stream.Stream::of, node -> java.util.stream.Stream.of(), (ns, name) -> java.util.Optional.empty(), clock, io.edgeai.sync.cloud.RetainedSnapshot.none(), io.edgeai.sync.cloud.ModelTargets.withoutNodes()), () -> List.of(NODE), () -> true, 0);
         Broker broker = new Broker(new Random(burst));
         ExecutorService manifestThread = Executors.newSingleThreadExecutor(); // the manifest-publish route
         java.util.function.Consumer<Object> send = message -> {

@@ -686,4 +686,53 @@ abstract class SyncEndToEndTest {
             perNodeSubscriber.disconnect();
         }
     }
+
+    private void label(String node, String key, String value) throws Exception {
+        sync().kube().nodes().withName(node).edit(n -> {
+            if (value == null) {
+                n.getMetadata().getLabels().remove(key);
+            } else {
+                n.getMetadata().getLabels().put(key, value);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Issue 13: a model that selects its nodes by label (spec.nodeSelector) goes to the nodes whose
+     * Node objects match, and follows the labels as they change.
+     */
+    @Test
+    void aModelThatSelectsItsNodesByLabelFollowsTheLabels() throws Exception {
+        Path file = sync().dataRoot.resolve("models/selected/model.onnx");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "weights");
+        for (String node : List.of("edge0", "edge1")) {
+            sync().kube().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(node)
+                .addToLabels("kubernetes.io/hostname", node).endMetadata().build()).createOr(existing -> existing.update());
+        }
+        label("edge0", "accelerator", "npu");
+        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+        model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("selected").withNamespace("default").build());
+        model.setSpec(new io.edgeai.sync.resources.ModelSpec(file.toString(), "onnx"));
+        model.getSpec().setNodeSelector(java.util.Map.of("accelerator", "npu"));
+        sync().kube().resource(model).create();
+        try {
+            eventually().until(() -> modelReady("selected") != null && "True".equals(modelReady("selected").getStatus()));
+            assertThat(sync().model("selected").getStatus().getAvailable()).isEqualTo("1/1");
+            assertThat(copyOn("selected", "edge0")).isNotNull();
+
+            label("edge1", "accelerator", "npu");
+            eventually().until(() -> "2/2".equals(sync().model("selected").getStatus().getAvailable()));
+
+            label("edge0", "accelerator", null);
+            eventually().until(() -> "1/1".equals(sync().model("selected").getStatus().getAvailable())
+                && copyOn("selected", "edge0") == null && copyOn("selected", "edge1") != null);
+            assertThat(modelReady("selected").getStatus()).isEqualTo("True");
+        } finally {
+            sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("selected").delete();
+            label("edge0", "accelerator", null);
+            label("edge1", "accelerator", null);
+        }
+    }
 }
