@@ -53,6 +53,15 @@ class LocalModeTest {
             assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready", "--timeout=20s")).contains("condition met");
             assertThat(kubectl(local, "get", "models")).matches("(?s)NAME\\s+FORMAT\\s+AVAILABLE\\s+READY\\s+UPDATEAGE\\s+AGE\\s+"
                 + "local-detector\\s+pb\\s+1/1\\s+True\\s+\\d+s"); // no metrics yet: no UpdateAge
+            // meant for the nodes with a label: none has it yet, then the local node gets it
+            assertThat(kubectl(local, "patch", "model", "local-detector", "--type", "merge", "-p", "{\"spec\":{\"nodeSelector\":{\"accelerator\":\"npu\"}}}"))
+                .contains("patched");
+            assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready=false", "--timeout=20s")).contains("condition met");
+            assertThat(kubectl(local, "get", "model", "local-detector", "-o", "wide")).contains("0/0", "NoTargetNodes");
+            assertThat(kubectl(local, "label", "node", "edge0", "accelerator=npu")).contains("labeled");
+            assertThat(kubectl(local, "get", "nodes", "-l", "accelerator=npu")).contains("edge0");
+            assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready", "--timeout=20s")).contains("condition met");
+            assertThat(kubectl(local, "get", "model", "local-detector")).contains("1/1", "True");
             Files.writeString(home.resolve("data/models/detector/model.pb"), "changed\n", StandardOpenOption.APPEND);
             assertThat(kubectl(local, "wait", "model/local-detector", "--for=condition=Ready=false", "--timeout=20s")).contains("condition met");
             assertThat(kubectl(local, "get", "model", "local-detector", "-o", "wide")).contains("0/1", "False", "ChecksumMismatch");
