@@ -68,19 +68,30 @@ public final class Manifests {
         return since == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(since + delayNanos - System.nanoTime()));
     }
 
-    /** The manifest as of now: taken off the queue first, stamped, then listed. */
-    public Outgoing compute(ManifestDue due) {
+    /**
+     * The manifest as of now: taken off the queue first, stamped, then listed; a node's models
+     * manifest is followed by the models it lists ({@link ModelDownstream#desiredOn} says why).
+     */
+    public List<Outgoing> compute(ManifestDue due) {
         queued.remove(keyOf(due));
         if (!synced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; the manifest of " + keyOf(due) + " will be retried");
         }
-        long issuedAt = clock.getAsLong();
-        List<String> items = switch (due.kind()) {
-            case NODE_MANIFEST -> datasets.datasetsOn(due.node());
-            case NODE_MODELS_MANIFEST -> models.namingNode(due.node());
-            default -> models.forEveryNode();
+        return switch (due.kind()) {
+            case NODE_MANIFEST -> List.of(stampedThenListed(due, () -> datasets.datasetsOn(due.node())));
+            // in step with the model decisions, and followed by the models it lists (ModelDownstream#desiredOn says why)
+            case NODE_MODELS_MANIFEST -> models.inStep(() -> {
+                List<Outgoing> out = new ArrayList<>(List.of(stampedThenListed(due, () -> models.namingNode(due.node()))));
+                out.addAll(models.desiredOn(due.node())); // stamped after the manifest, and each listed by it
+                return out;
+            });
+            default -> models.inStep(() -> List.of(stampedThenListed(due, models::forEveryNode)));
         };
-        return Outgoing.json(due.topic(topics), new Manifest(items, issuedAt));
+    }
+
+    private Outgoing stampedThenListed(ManifestDue due, Supplier<List<String>> items) {
+        long issuedAt = clock.getAsLong();
+        return Outgoing.json(due.topic(topics), new Manifest(items.get(), issuedAt));
     }
 
     /**

@@ -74,7 +74,7 @@ public final class ModelDownstream {
         return topic.node() == null ? EVERY_NODE : topic.node();
     }
 
-    public List<Object> messagesFor(ResourceEvent<Model> event) {
+    public synchronized List<Object> messagesFor(ResourceEvent<Model> event) {
         List<Object> out = new ArrayList<>();
         switch (event.type()) {
             case ADDED -> desired(event.after()).stream().filter(desired -> !retained.holds(desired)).forEach(out::add);
@@ -128,7 +128,7 @@ public final class ModelDownstream {
      * A Node's labels changed, or it came or went: each model that selects its nodes by label and now
      * starts or stops selecting this one is sent to it, or taken from it.
      */
-    public List<Object> nodeChanged(ResourceEvent<Node> event) {
+    public synchronized List<Object> nodeChanged(ResourceEvent<Node> event) {
         Node before = event.before();
         Node after = event.after();
         String node = (after != null ? after : before).getMetadata().getName();
@@ -160,9 +160,34 @@ public final class ModelDownstream {
 
     /** The sorted {@code namespace/name} keys of the models meant for this node by name or label. */
     public List<String> namingNode(String node) {
+        return meantFor(node).map(DatasetDownstream::key).toList();
+    }
+
+    /**
+     * The desired state of every model meant for this node by name or label. A node's models manifest
+     * is followed by these. The Model and Node informers run on threads of their own, each judging
+     * from both caches while the other changes them. Two things keep a node right whatever the
+     * interleaving. Each judgement reads the caches and stamps its messages as one step
+     * ({@link #inStep}, with the manifests' stamping and listing too), so a model sent from a view
+     * that a later change undid is stamped before the manifest that change asks for, which drops it.
+     * And a tombstone judged from a Node's old labels can still reach the broker after the desired
+     * state judged from the Model's new selector (they are handed to the broker outside the step):
+     * the models listed again after the manifest, on the same topics, put back what it took.
+     */
+    public List<Outgoing> desiredOn(String node) {
+        return meantFor(node).map(model -> desired(model, node)).toList();
+    }
+
+    /** Runs {@code work} as one step with the judgements of Model and Node changes ({@link #desiredOn} says why). */
+    public synchronized <R> R inStep(Supplier<R> work) {
+        return work.get();
+    }
+
+    private Stream<Model> meantFor(String node) {
         return Stream.concat(namingNode.apply(node), all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null))
             .filter(model -> model.getSpec() != null && !model.getSpec().isForEveryNode() && targets.includes(model.getSpec(), node))
-            .map(DatasetDownstream::key).distinct().sorted().toList();
+            .collect(java.util.stream.Collectors.toMap(DatasetDownstream::key, model -> model, (a, b) -> a, java.util.TreeMap::new))
+            .values().stream();
     }
 
     /** Every node some model is meant for by name or label, sorted. */

@@ -42,7 +42,7 @@ class DatasetDownstreamTest {
         DesiredDataset desired = Json.read(((Outgoing) out.get(0)).payload(), DesiredDataset.class, "test");
         assertThat(desired).isEqualTo(new DesiredDataset("ns", "a", "u1", 1, new DatasetSpec("/data/a", "txt", "edge0"), 1234L));
         Manifests manifests = manifests(() -> 1235L, List.of("edge0"), 0);
-        Outgoing manifest = manifests.compute(ManifestDue.datasetsOf("edge0"));
+        Outgoing manifest = manifests.compute(ManifestDue.datasetsOf("edge0")).get(0);
         assertThat(manifest.topic()).isEqualTo("edgeai/nodes/edge0/desired/manifest");
         assertThat(Json.read(manifest.payload(), Manifest.class, "test")).isEqualTo(new Manifest(List.of("ns/a"), 1235L));
     }
@@ -95,7 +95,7 @@ class DatasetDownstreamTest {
     void everyNodeGetsOneCurrentManifestOnResyncAndAWaitingOneIsNotQueuedTwice() {
         Manifests manifests = manifests(() -> 1L, List.of("edge1", "edge0", "edge1"), 0);
         assertThat(manifests.all()).containsExactly(ManifestDue.datasetsOf("edge0"), ManifestDue.datasetsOf("edge1"), ManifestDue.models());
-        assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).payload(), Manifest.class, "test").items())
+        assertThat(Json.read(manifests.compute(ManifestDue.datasetsOf("edge1")).get(0).payload(), Manifest.class, "test").items())
             .containsExactly("ns/b", "ns/moved");
 
         assertThat(manifests.enqueue(ManifestDue.datasetsOf("edge0"))).isTrue();

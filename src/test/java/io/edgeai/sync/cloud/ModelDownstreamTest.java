@@ -63,7 +63,7 @@ class ModelDownstreamTest {
     }
 
     private List<String> listed(ManifestDue due) {
-        return Json.read(manifests.compute(due).payload(), Manifest.class, "test").items();
+        return Json.read(manifests.compute(due).get(0).payload(), Manifest.class, "test").items();
     }
 
     @Test

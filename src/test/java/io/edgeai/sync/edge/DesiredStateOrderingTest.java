@@ -71,7 +71,7 @@ class DesiredStateOrderingTest {
             if (message instanceof Outgoing outgoing) {
                 broker.publish(outgoing);
             } else if (manifests.enqueue((ManifestDue) message)) {
-                manifestThread.execute(() -> broker.publish(manifests.compute((ManifestDue) message)));
+                manifestThread.execute(() -> manifests.compute((ManifestDue) message).forEach(broker::publish));
             }
         };
 
@@ -126,6 +126,137 @@ class DesiredStateOrderingTest {
         edgeThread.interrupt();
         edgeThread.join();
         return edge.all().stream().map(DesiredDataset::key).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Issue 13: models that select their nodes by label hear two informers at once: a Model's
+     * selector changes on one thread while the Node's labels change on another, and each thread
+     * judges from caches the other is changing. Whatever the interleaving, once the changes stop and
+     * the messages are delivered, the node holds exactly the models its labels select, with no
+     * resync to repair it.
+     */
+    @Test
+    void aNodeHoldsTheModelsItsLabelsSelectWhateverTheOrderOfLabelAndSelectorChanges() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Set<String> expected = new java.util.TreeSet<>();
+            Set<String> held = runLabelRace(round, expected);
+            assertThat(held).as("round %d", round).isEqualTo(expected);
+        }
+    }
+
+    private Set<String> runLabelRace(int round, Set<String> expected) throws Exception {
+        int models = 2;
+        Map<String, io.edgeai.sync.resources.Model> modelCache = new ConcurrentHashMap<>();
+        Map<String, io.fabric8.kubernetes.api.model.Node> nodeCache = new ConcurrentHashMap<>();
+        // stamping waits a moment now and then: a judgement's window between reading the caches and
+        // stamping its messages, which the other informer's changes can fall into, opens wider
+        IssueClock clock = new IssueClock(() -> {
+            java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.ThreadLocalRandom.current().nextInt(200_000));
+            return System.currentTimeMillis();
+        }, 600_000);
+        io.edgeai.sync.cloud.ModelTargets targets = new io.edgeai.sync.cloud.ModelTargets(() -> nodeCache.values().stream(),
+            name -> java.util.Optional.ofNullable(nodeCache.get(name)));
+        ModelDownstream downstream = new ModelDownstream(topics, () -> modelCache.values().stream(), node -> java.util.stream.Stream.of(),
+            (ns, name) -> java.util.Optional.ofNullable(modelCache.get(ns + "/" + name)), clock, io.edgeai.sync.cloud.RetainedSnapshot.none(),
+            targets);
+        DatasetDownstream noDatasets = new DatasetDownstream(topics, node -> List.of(), (ns, name) -> java.util.Optional.empty(), clock,
+            io.edgeai.sync.cloud.RetainedSnapshot.none());
+        Manifests manifests = new Manifests(topics, clock, noDatasets, downstream, List::of, () -> true, 0);
+        Broker broker = new Broker(new Random(round));
+        ExecutorService manifestThread = Executors.newSingleThreadExecutor(); // the manifest-publish route
+        java.util.function.Consumer<Object> send = message -> {
+            if (message instanceof Outgoing outgoing) {
+                broker.publish(outgoing);
+            } else if (manifests.enqueue((ManifestDue) message)) {
+                manifestThread.execute(() -> manifests.compute((ManifestDue) message).forEach(broker::publish));
+            }
+        };
+        DesiredSet<io.edgeai.sync.mqtt.Messages.DesiredModel> edge = new DesiredSet<>(new DesiredStateStore(state.resolve("labels-" + round)),
+            "named-models", io.edgeai.sync.mqtt.Messages.DesiredModel.class, new DesiredSet.Listener<>() {
+                @Override
+                public void placed(io.edgeai.sync.mqtt.Messages.DesiredModel desired) {
+                }
+
+                @Override
+                public void removed(io.edgeai.sync.mqtt.Messages.DesiredModel desired) {
+                }
+            }, System::currentTimeMillis, 600_000);
+        Random random = new Random(round);
+        for (int i = 0; i < models; i++) {
+            modelCache.put("ns/m" + i, selecting("m" + i, 1, random.nextBoolean() ? "gpu" : "cpu"));
+        }
+        nodeCache.put(NODE, labelled(random.nextBoolean() ? "gpu" : "cpu"));
+        modelCache.values().forEach(model -> downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, model)).forEach(send));
+
+        ExecutorService informers = Executors.newFixedThreadPool(2);
+        java.util.concurrent.CyclicBarrier inStep = new java.util.concurrent.CyclicBarrier(2); // each change meets the other's
+        informers.execute(() -> { // the Model informer: selectors flip
+            Random flips = new Random(round * 31L + 1);
+            for (int change = 0; change < 20; change++) {
+                step(inStep);
+                String key = "ns/m" + flips.nextInt(models);
+                io.edgeai.sync.resources.Model before = modelCache.get(key);
+                io.edgeai.sync.resources.Model after = selecting(before.getMetadata().getName(), before.getMetadata().getGeneration() + 1,
+                    "gpu".equals(before.getSpec().getNodeSelector().get("tier")) ? "cpu" : "gpu");
+                modelCache.put(key, after); // the informer's cache is updated before its handlers run
+                downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)).forEach(send);
+            }
+        });
+        informers.execute(() -> { // the Node informer: the node's label flips
+            for (int change = 0; change < 20; change++) {
+                step(inStep);
+                io.fabric8.kubernetes.api.model.Node before = nodeCache.get(NODE);
+                io.fabric8.kubernetes.api.model.Node after = labelled("gpu".equals(before.getMetadata().getLabels().get("tier")) ? "cpu" : "gpu");
+                nodeCache.put(NODE, after);
+                downstream.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)).forEach(send);
+            }
+        });
+        Thread edgeThread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                Outgoing next = broker.deliverOne();
+                if (next == null) {
+                    Thread.onSpinWait();
+                } else if (next.topic().endsWith("/manifest")) {
+                    edge.receiveManifest(next.payload());
+                } else {
+                    String key = next.topic().substring(next.topic().indexOf("/models/") + "/models/".length());
+                    edge.receive(key, next.payload(), bytes -> Json.read(bytes, io.edgeai.sync.mqtt.Messages.DesiredModel.class, "test"));
+                }
+            }
+        });
+        edgeThread.start();
+        informers.shutdown();
+        assertThat(informers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        manifestThread.shutdown();
+        assertThat(manifestThread.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(broker::empty);
+        edgeThread.interrupt();
+        edgeThread.join();
+        String tier = nodeCache.get(NODE).getMetadata().getLabels().get("tier");
+        modelCache.values().stream().filter(model -> tier.equals(model.getSpec().getNodeSelector().get("tier")))
+            .map(model -> model.getMetadata().getNamespace() + "/" + model.getMetadata().getName()).forEach(expected::add);
+        return edge.all().stream().map(io.edgeai.sync.mqtt.Messages.DesiredModel::key).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    private static void step(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static io.edgeai.sync.resources.Model selecting(String name, long generation, String tier) {
+        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+        model.setMetadata(new ObjectMetaBuilder().withNamespace("ns").withName(name).withGeneration(generation).withUid("u-" + name)
+            .withResourceVersion(String.valueOf(generation)).build());
+        model.setSpec(new io.edgeai.sync.resources.ModelSpec("/data/" + name, "onnx"));
+        model.getSpec().setNodeSelector(Map.of("tier", tier));
+        return model;
+    }
+
+    private static io.fabric8.kubernetes.api.model.Node labelled(String tier) {
+        return new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(NODE).addToLabels("tier", tier).endMetadata().build();
     }
 
     private static Dataset dataset(String name) {
