@@ -130,7 +130,7 @@ public final class CloudWiring {
             statusWrites, events));
         registry.bind("presenceStatuses", new PresenceStatuses(presence, topics, inbox, statusUpstream,
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
-            targets, statusWriter, refusals));
+            targets, () -> informers.awaitSynced(Node.class, Duration.ZERO), statusWriter, refusals));
         CloseOnStop.register(context, informers, lanes);
     }
 

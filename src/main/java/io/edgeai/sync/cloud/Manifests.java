@@ -70,7 +70,7 @@ public final class Manifests {
 
     /**
      * The manifest as of now: taken off the queue first, stamped, then listed; a node's models
-     * manifest is followed by the models it lists ({@link ModelDownstream#desiredOn} says why).
+     * manifest is followed by the models it lists ({@link ModelDownstream#manifestOn} says why).
      */
     public List<Outgoing> compute(ManifestDue due) {
         queued.remove(keyOf(due));
@@ -78,20 +78,13 @@ public final class Manifests {
             throw new IllegalStateException("the resource cache has not listed yet; the manifest of " + keyOf(due) + " will be retried");
         }
         return switch (due.kind()) {
-            case NODE_MANIFEST -> List.of(stampedThenListed(due, () -> datasets.datasetsOn(due.node())));
-            // in step with the model decisions, and followed by the models it lists (ModelDownstream#desiredOn says why)
-            case NODE_MODELS_MANIFEST -> models.inStep(() -> {
-                List<Outgoing> out = new ArrayList<>(List.of(stampedThenListed(due, () -> models.namingNode(due.node()))));
-                out.addAll(models.desiredOn(due.node())); // stamped after the manifest, and each listed by it
-                return out;
-            });
-            default -> models.inStep(() -> List.of(stampedThenListed(due, models::forEveryNode)));
+            case NODE_MANIFEST -> {
+                long issuedAt = clock.getAsLong();
+                yield List.of(Outgoing.json(due.topic(topics), new Manifest(datasets.datasetsOn(due.node()), issuedAt)));
+            }
+            case NODE_MODELS_MANIFEST -> models.manifestOn(due.node());
+            default -> List.of(models.sharedManifest());
         };
-    }
-
-    private Outgoing stampedThenListed(ManifestDue due, Supplier<List<String>> items) {
-        long issuedAt = clock.getAsLong();
-        return Outgoing.json(due.topic(topics), new Manifest(items.get(), issuedAt));
     }
 
     /**

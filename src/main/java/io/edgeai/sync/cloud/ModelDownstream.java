@@ -1,14 +1,15 @@
 package io.edgeai.sync.cloud;
 
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
+import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Model;
 import io.edgeai.sync.resources.ResourceNames;
 import io.fabric8.kubernetes.api.model.Node;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +39,11 @@ public final class ModelDownstream {
     private final LongSupplier clock;
     private final RetainedSnapshot retained;
     private final ModelTargets targets;
+    /**
+     * Where each model was last sent (its places), by {@code namespace/name}: what a change takes it
+     * from. A model meant for every node is at {@link #EVERY_NODE}. Only changed under this object's lock.
+     */
+    private final Map<String, Set<String>> placed = new java.util.HashMap<>();
 
     /**
      * @param all        every model now
@@ -59,26 +65,33 @@ public final class ModelDownstream {
 
     /**
      * The model a desired-model topic is for, as it is now, if it exists and belongs on that topic: the
-     * shared one if it is meant for every node, a node's own if it names that node.
+     * shared one if it is meant for every node, a node's own if it is meant for that node.
      */
     public Optional<Model> at(Topics.Ref topic) {
-        return lookup.apply(topic.namespace(), topic.name()).filter(model -> places(model).contains(placeOf(topic)));
+        return lookup.apply(topic.namespace(), topic.name()).filter(model -> topic.node() == null
+            ? model.getSpec() == null || model.getSpec().isForEveryNode()
+            : model.getSpec() != null && !model.getSpec().isForEveryNode() && targets.includes(model.getSpec(), topic.node()));
     }
 
     /** The model's desired state on that topic. */
     public Outgoing desiredAt(Model model, Topics.Ref topic) {
-        return desired(model, placeOf(topic));
-    }
-
-    private static String placeOf(Topics.Ref topic) {
-        return topic.node() == null ? EVERY_NODE : topic.node();
+        return desired(model, topic.node() == null ? EVERY_NODE : topic.node());
     }
 
     public synchronized List<Object> messagesFor(ResourceEvent<Model> event) {
         List<Object> out = new ArrayList<>();
         switch (event.type()) {
-            case ADDED -> desired(event.after()).stream().filter(desired -> !retained.holds(desired)).forEach(out::add);
-            case DELETED -> takeFrom(event.before(), places(event.before()), out);
+            case ADDED -> {
+                Model model = event.after();
+                Set<String> now = places(model);
+                desired(model, now).stream().filter(desired -> !retained.holds(desired)).forEach(out::add);
+                Set<String> before = placed.put(DatasetDownstream.key(model), Set.copyOf(now));
+                takeFrom(model, without(before, now), out); // listed again (this replica leads again): what it left meanwhile
+            }
+            case DELETED -> {
+                Set<String> before = placed.remove(DatasetDownstream.key(event.before()));
+                takeFrom(event.before(), before != null ? before : places(event.before()), out);
+            }
             case UPDATED -> {
                 Model before = event.before();
                 Model after = event.after();
@@ -86,18 +99,17 @@ public final class ModelDownstream {
                     && Objects.equals(before.getMetadata().getUid(), after.getMetadata().getUid())) {
                     return out; // a status patch: the nodes already have this
                 }
-                Set<String> left = places(before);
-                left.removeAll(places(after));
-                out.addAll(desired(after)); // first: a model moving between the shared topic and a node's is held throughout
-                takeFrom(before, left, out);
+                Set<String> now = places(after);
+                Set<String> was = placed.put(DatasetDownstream.key(after), Set.copyOf(now));
+                out.addAll(desired(after, now)); // first: a model moving between the shared topic and a node's is held throughout
+                takeFrom(before, without(was != null ? was : places(before), now), out);
             }
         }
         return out;
     }
 
-    /** The model's desired state on each of its places. */
-    List<Outgoing> desired(Model model) {
-        return places(model).stream().map(place -> desired(model, place)).toList();
+    private List<Outgoing> desired(Model model, Set<String> places) {
+        return places.stream().map(place -> desired(model, place)).toList();
     }
 
     private Outgoing desired(Model model, String place) {
@@ -114,6 +126,12 @@ public final class ModelDownstream {
         }
     }
 
+    private static Set<String> without(Set<String> places, Set<String> kept) {
+        Set<String> left = new java.util.TreeSet<>(places == null ? Set.of() : places);
+        left.removeAll(kept);
+        return left;
+    }
+
     private String topic(String place, String namespace, String name) {
         return EVERY_NODE.equals(place) ? topics.desiredModel(namespace, name) : topics.nodeModel(place, namespace, name);
     }
@@ -121,36 +139,62 @@ public final class ModelDownstream {
     /** Where a model goes: the shared topic, or each node it is meant for ({@link ModelTargets}). */
     private Set<String> places(Model model) {
         TargetNodes nodes = targets.of(model.getSpec());
-        return new LinkedHashSet<>(nodes.isEvery() ? Set.of(EVERY_NODE) : nodes.names());
+        return new java.util.TreeSet<>(nodes.isEvery() ? Set.of(EVERY_NODE) : nodes.names());
     }
 
     /**
-     * A Node's labels changed, or it came or went: each model that selects its nodes by label and now
-     * starts or stops selecting this one is sent to it, or taken from it.
+     * A Node's labels changed, or it came or went: each model now meant for it that was not sent to
+     * it is sent, and each that was sent to it and is no longer meant for it (its selector no longer
+     * matches, or it was deleted meanwhile) is taken from it. Judged against where each model was last
+     * sent, not against the Node's old labels: a Model change judged at the same moment on the other
+     * informer's thread reads this Node's new labels, and the two judgements must not both conclude
+     * that the other one sends the tombstone. A Node change that leaves the labels as they were (its
+     * status, every heartbeat) sends nothing and reads no model.
      */
     public synchronized List<Object> nodeChanged(ResourceEvent<Node> event) {
         Node before = event.before();
         Node after = event.after();
         String node = (after != null ? after : before).getMetadata().getName();
         List<Object> out = new ArrayList<>();
-        if (!ResourceNames.valid(node)) {
+        if (!ResourceNames.valid(node) || before != null && after != null && ModelTargets.labels(before).equals(ModelTargets.labels(after))) {
             return out;
         }
-        all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null && model.getSpec().targets(node))
-            .sorted(java.util.Comparator.comparing(DatasetDownstream::key))
-            .forEach(model -> {
-                boolean was = before != null && model.getSpec().selects(ModelTargets.labels(before));
-                boolean is = after != null && model.getSpec().selects(ModelTargets.labels(after));
-                if (is && !was) {
-                    Outgoing desired = desired(model, node);
-                    if (event.type() != ResourceEvent.Type.ADDED || !retained.holds(desired)) {
-                        out.add(desired);
-                    }
-                } else if (was && !is) {
-                    takeFrom(model, Set.of(node), out);
+        targets.nodesChanged();
+        java.util.SortedMap<String, Model> judged = new java.util.TreeMap<>();
+        all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null)
+            .forEach(model -> judged.put(DatasetDownstream.key(model), model));
+        placed.forEach((key, places) -> {
+            if (places.contains(node)) {
+                judged.putIfAbsent(key, null); // sent here; judged even if it is gone from the cache
+            }
+        });
+        judged.forEach((key, cached) -> {
+            Model model = cached != null ? cached : lookup.apply(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null);
+            Set<String> was = placed.getOrDefault(key, Set.of());
+            boolean is = model != null && model.getSpec() != null && !model.getSpec().isForEveryNode() && targets.includes(model.getSpec(), node);
+            if (is && !was.contains(node)) {
+                Outgoing desired = desired(model, node);
+                if (event.type() != ResourceEvent.Type.ADDED || !retained.holds(desired)) {
+                    out.add(desired);
                 }
-            });
+                placed.put(key, with(was, node, true));
+            } else if (!is && was.contains(node)) {
+                out.add(Outgoing.tombstone(topics.nodeModel(node, key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1))));
+                out.add(ManifestDue.modelsOf(node));
+                placed.put(key, with(was, node, false));
+            }
+        });
         return out;
+    }
+
+    private static Set<String> with(Set<String> places, String node, boolean in) {
+        Set<String> changed = new java.util.HashSet<>(places);
+        if (in) {
+            changed.add(node);
+        } else {
+            changed.remove(node);
+        }
+        return Set.copyOf(changed);
     }
 
     /** The sorted {@code namespace/name} keys of the models meant for every node. */
@@ -164,23 +208,37 @@ public final class ModelDownstream {
     }
 
     /**
-     * The desired state of every model meant for this node by name or label. A node's models manifest
-     * is followed by these. The Model and Node informers run on threads of their own, each judging
-     * from both caches while the other changes them. Two things keep a node right whatever the
-     * interleaving. Each judgement reads the caches and stamps its messages as one step
-     * ({@link #inStep}, with the manifests' stamping and listing too), so a model sent from a view
-     * that a later change undid is stamped before the manifest that change asks for, which drops it.
-     * And a tombstone judged from a Node's old labels can still reach the broker after the desired
-     * state judged from the Model's new selector (they are handed to the broker outside the step):
-     * the models listed again after the manifest, on the same topics, put back what it took.
+     * A node's models manifest: every model meant for it by name or label, stamped first and listed
+     * after, followed by the desired state of each of them. The Model and Node informers run on
+     * threads of their own, each judging from both caches while the other changes them; three things
+     * keep a node right whatever the interleaving. Each judgement, and this, reads the caches and
+     * stamps its messages under one lock, against where each model was last sent (noted here too:
+     * what the manifest lists is what the node holds), so a model sent from a view that a later
+     * change undid is stamped before the manifest that change asks for, which drops it. The listing
+     * and the models sent after it are one reading of the caches. And a tombstone judged from a
+     * Node's old labels can still reach the broker after the desired state judged from the Model's
+     * new selector (messages are handed to the broker outside the lock): the models sent after the
+     * manifest, on the same topics, put back what it took.
      */
-    public List<Outgoing> desiredOn(String node) {
-        return meantFor(node).map(model -> desired(model, node)).toList();
+    public synchronized List<Outgoing> manifestOn(String node) {
+        long issuedAt = clock.getAsLong();
+        List<Model> meant = meantFor(node).toList();
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        for (Model model : meant) {
+            keys.add(DatasetDownstream.key(model));
+            placed.put(DatasetDownstream.key(model), with(placed.getOrDefault(DatasetDownstream.key(model), Set.of()), node, true));
+        }
+        placed.replaceAll((key, places) -> keys.contains(key) || !places.contains(node) ? places : with(places, node, false));
+        List<Outgoing> out = new ArrayList<>();
+        out.add(Outgoing.json(topics.nodeModelsManifest(node), new Manifest(List.copyOf(keys), issuedAt)));
+        meant.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
+        return out;
     }
 
-    /** Runs {@code work} as one step with the judgements of Model and Node changes ({@link #desiredOn} says why). */
-    public synchronized <R> R inStep(Supplier<R> work) {
-        return work.get();
+    /** The shared models manifest: every model meant for every node, stamped first and listed after, under the judgements' lock. */
+    public synchronized Outgoing sharedManifest() {
+        long issuedAt = clock.getAsLong();
+        return Outgoing.json(topics.modelsManifest(), new Manifest(forEveryNode(), issuedAt));
     }
 
     private Stream<Model> meantFor(String node) {

@@ -19,8 +19,21 @@ import java.util.stream.Stream;
  * cache (labels only: {@link LeanItemStore} keeps nothing else of a Node).
  */
 public final class ModelTargets {
+    /** Specs whose nodes are remembered at most; past it the memory starts afresh. */
+    static final int MAX_REMEMBERED = 10_000;
+
     private final Supplier<Stream<Node>> nodes;
     private final Function<String, Optional<Node>> node;
+    /**
+     * The nodes of each spec as resolved at a generation of the Node labels: resolving a selector
+     * reads every Node, and status reports, the presence check and the start-up judgement of every
+     * per-node topic ask again and again while the labels stay as they are.
+     */
+    private final Map<ModelSpec, Resolved> resolved = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong labels = new java.util.concurrent.atomic.AtomicLong();
+
+    private record Resolved(long labels, TargetNodes nodes) {
+    }
 
     /**
      * @param nodes every cached Node
@@ -40,6 +53,25 @@ public final class ModelTargets {
         if (spec == null || spec.isForEveryNode()) {
             return TargetNodes.every();
         }
+        long generation = labels.get();
+        Resolved known = resolved.get(spec);
+        if (known != null && known.labels() == generation) {
+            return known.nodes();
+        }
+        if (resolved.size() >= MAX_REMEMBERED) {
+            resolved.clear();
+        }
+        TargetNodes nodes = resolve(spec);
+        resolved.put(spec, new Resolved(generation, nodes));
+        return nodes;
+    }
+
+    /** Some Node's labels changed, or a Node came or went: what was resolved before is resolved again when asked. */
+    public void nodesChanged() {
+        labels.incrementAndGet();
+    }
+
+    private TargetNodes resolve(ModelSpec spec) {
         Set<String> names = new TreeSet<>();
         if (spec.getNodeNames() != null) {
             spec.getNodeNames().stream().filter(name -> ResourceNames.valid(name) && selected(spec, name)).forEach(names::add);
@@ -47,7 +79,7 @@ public final class ModelTargets {
             nodes.get().filter(found -> spec.selects(labels(found))).map(found -> found.getMetadata().getName())
                 .filter(ResourceNames::valid).forEach(names::add);
         }
-        return new TargetNodes(names);
+        return new TargetNodes(java.util.Collections.unmodifiableSet(names));
     }
 
     /** Whether the model is meant for this node, without resolving all of its nodes. */

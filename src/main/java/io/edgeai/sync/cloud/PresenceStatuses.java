@@ -3,6 +3,8 @@ package io.edgeai.sync.cloud;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
+import io.edgeai.sync.resources.ModelStatus;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * its datasets is judged again through the status inbox (so it is never written twice at once with a
  * report); every check period, any dataset whose Ready disagrees with its node's presence is judged
  * again too (a node not seen within the grace period, a change missed), and each Model's
- * {@code liveNodes} is brought to the number of the nodes it is meant for that are online.
+ * {@code liveNodes} is brought to the number of the nodes it is meant for that are online, and the
+ * copies of a model meant for some nodes to those nodes (labels change without a report).
  */
 public final class PresenceStatuses {
     private static final Logger LOG = LoggerFactory.getLogger(PresenceStatuses.class);
@@ -31,14 +34,17 @@ public final class PresenceStatuses {
     private final Supplier<Stream<Dataset>> datasets;
     private final Supplier<Stream<Model>> models;
     private final ModelTargets targets;
+    private final java.util.function.BooleanSupplier nodesListed;
     private final StatusWriter writer;
     private final io.edgeai.sync.mqtt.Refusals refusals;
 
     public PresenceStatuses(Presence presence, Topics topics, StatusInbox inbox, StatusUpstream upstream,
                             Function<String, Stream<Dataset>> datasetsOn, Supplier<Stream<Dataset>> datasets,
-                            Supplier<Stream<Model>> models, ModelTargets targets, StatusWriter writer, io.edgeai.sync.mqtt.Refusals refusals) {
+                            Supplier<Stream<Model>> models, ModelTargets targets, java.util.function.BooleanSupplier nodesListed,
+                            StatusWriter writer, io.edgeai.sync.mqtt.Refusals refusals) {
         this.refusals = refusals;
         this.targets = targets;
+        this.nodesListed = nodesListed;
         this.presence = presence;
         this.topics = topics;
         this.inbox = inbox;
@@ -108,14 +114,44 @@ public final class PresenceStatuses {
                 wake |= rejudge(node, dataset);
             }
         }
+        if (!nodesListed.getAsBoolean()) {
+            return wake; // the nodes a model is meant for are not known yet: nothing to judge them by
+        }
         int everyNode = presence.onlineNodes();
-        models.get().forEach(model -> {
+        for (Model model : (Iterable<Model>) models.get()::iterator) {
             TargetNodes meantFor = targets.of(model.getSpec());
             int live = meantFor.isEvery() ? everyNode : presence.onlineNodes(meantFor);
             if (model.getStatus() == null || !Objects.equals(model.getStatus().getLiveNodes(), live)) {
                 writeLiveNodes(model, live);
             }
-        });
+            if (!meantFor.isEvery()) {
+                wake |= copiesStale(model, meantFor);
+            }
+        }
+        return wake;
+    }
+
+    /**
+     * A model meant for some nodes whose status lists a node it is no longer meant for, or counts
+     * other nodes than it is meant for (a Node's labels changed, a Node went, and no report followed):
+     * judged again through the inbox, as the cleared report of a node that is not listed or must go.
+     *
+     * @return whether a status writer must be woken
+     */
+    private boolean copiesStale(Model model, TargetNodes meantFor) {
+        ModelStatus status = model.getStatus();
+        java.util.Set<String> listed = status == null ? java.util.Set.of()
+            : status.getNodes().stream().map(io.edgeai.sync.resources.ModelCopy::node).collect(java.util.stream.Collectors.toSet());
+        int total = status == null || status.getCopies() == null ? 0 : status.getCopies().total();
+        List<String> stale = listed.stream().filter(node -> !meantFor.includes(node)).sorted().toList();
+        if (stale.isEmpty() && total != meantFor.names().size()) {
+            // counted for other nodes than now: judged again as the cleared report of one not listed
+            stale = meantFor.names().stream().filter(node -> !listed.contains(node)).limit(1).toList();
+        }
+        boolean wake = false;
+        for (String node : stale) {
+            wake |= inbox.rejudge(node, topics.modelCopy(node, model.getMetadata().getNamespace(), model.getMetadata().getName()));
+        }
         return wake;
     }
 

@@ -62,6 +62,16 @@ public final class EdgeModels implements AutoCloseable {
 
     private record Reported(String uid, long generation, ModelCopyCheck.Found found) {
     }
+    /** How long a model taken from both topics is kept before its reports are cleared (it may be moving between them). */
+    static final java.time.Duration MOVE_GRACE = java.time.Duration.ofSeconds(2);
+    /** Models taken away, by key, with their URL, until judged gone after {@link #MOVE_GRACE}. */
+    private final Map<String, String> gone = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ScheduledExecutorService graces = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        runnable -> {
+            Thread thread = new Thread(runnable, "edge-model-grace");
+            thread.setDaemon(true);
+            return thread;
+        });
     /** Models removed whose retained reports are still to be cleared. */
     private final java.util.Set<String> toClear = ConcurrentHashMap.newKeySet();
     /** Models whose metrics the broker did not take. */
@@ -87,11 +97,14 @@ public final class EdgeModels implements AutoCloseable {
             @Override
             public void removed(DesiredModel model) {
                 if (current(model.key()).isEmpty()) {
-                    copies.forget(model.spec().getModelUrl());
+                    // judged after a grace: a model moving between the shared topic and this node's own
+                    // arrives on the other one (another client, other lanes) a moment later, and is kept
+                    gone.put(model.key(), model.spec().getModelUrl() == null ? "" : model.spec().getModelUrl());
                     toClear.add(model.key());
-                    LOG.info("model {} is gone", model.key());
+                    graces.schedule(() -> forwards.request(model.key(), false), MOVE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                } else {
+                    forwards.request(model.key(), false);
                 }
-                forwards.request(model.key(), false);
             }
         };
         this.shared = new DesiredSet<>(store, KIND, DesiredModel.class, listener, clock::millis, settings.maxClockSkew().toMillis());
@@ -189,9 +202,15 @@ public final class EdgeModels implements AutoCloseable {
     private void forward(String key) {
         DesiredModel model = current(key).orElse(null);
         if (model == null) {
+            String url = gone.remove(key);
+            if (url != null) {
+                copies.forget(url);
+                LOG.info("model {} is gone", key);
+            }
             clear(key);
             return;
         }
+        gone.remove(key);
         if (!model.spec().targets(node)) {
             // meant for other nodes (a cloud of an earlier version sent every model to every node): this node
             // says nothing of it, and takes back what it said
@@ -333,6 +352,7 @@ public final class EdgeModels implements AutoCloseable {
 
     @Override
     public void close() {
+        graces.shutdownNow();
         forwards.close();
     }
 }

@@ -246,4 +246,54 @@ class ModelDownstreamTest {
         assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)))).containsExactly(
             "edgeai/nodes/edge1/desired/models/ns/m", "edgeai/nodes/edge0/desired/models/ns/m (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
     }
+
+    /**
+     * Found by a hostile review: a Node losing its label while the Model is deleted (or its selector
+     * changes), both caches changed before either handler ran. Each handler, reading the other's cache
+     * as it is now, concluded that nothing had been sent there; the node kept the model for good.
+     */
+    @Test
+    void aDeleteOrSelectorChangeCrossingARelabelStillTakesTheModelFromTheNode() {
+        Node labelled = putNode(node("edge0", "tier", "gpu", "zone", "a"));
+        Model gpu = put(selecting("gpu", null, "tier", "gpu"));
+        Model zoneA = put(selecting("zone", null, "zone", "a"));
+        assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpu)))).hasSize(1);
+        assertThat(describe(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, zoneA)))).hasSize(1);
+
+        Node plain = putNode(node("edge0", "zone", "c"));
+        cache.remove("ns/gpu");
+        Model zoneB = put(updated(zoneA, null));
+        zoneB.getSpec().setNodeSelector(Map.of("zone", "b"));
+
+        List<Object> out = new java.util.ArrayList<>(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.DELETED, gpu, null)));
+        out.addAll(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, zoneA, zoneB)));
+        out.addAll(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, plain)));
+        assertThat(describe(out)).containsOnlyOnce("edgeai/nodes/edge0/desired/models/ns/gpu (tombstone)",
+            "edgeai/nodes/edge0/desired/models/ns/zone (tombstone)").doesNotContain("edgeai/nodes/edge0/desired/models/ns/zone");
+    }
+
+    /** Found by a hostile review: judging N retained per-node topics of a selector model read every Node N times. */
+    @Test
+    void judgingEveryRetainedPerNodeTopicReadsTheNodesOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicLong visited = new java.util.concurrent.atomic.AtomicLong();
+        ModelTargets counting = new ModelTargets(() -> nodes.values().stream().peek(node -> visited.incrementAndGet()),
+            name -> Optional.ofNullable(nodes.get(name)));
+        ModelDownstream downstream = new ModelDownstream(topics, () -> cache.values().stream(), node -> java.util.stream.Stream.of(),
+            (ns, name) -> Optional.ofNullable(cache.get(ns + "/" + name)), clock, RetainedSnapshot.none(), counting);
+        int n = 2_000;
+        Model gpu = put(selecting("gpu", null, "tier", "gpu"));
+        List<RetainedReader.Retained> retained = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            putNode(node("edge" + i, "tier", "gpu"));
+            retained.add(new RetainedReader.Retained(topics.nodeModel("edge" + i, "ns", "gpu"),
+                Json.bytes(new DesiredModel("ns", "gpu", gpu.getMetadata().getUid(), 1, gpu.getSpec(), 500))));
+        }
+        RetainedSnapshot snapshot = new RetainedSnapshot(() -> retained, stamp -> true).start();
+        Manifests all = new Manifests(topics, clock, datasets, downstream, List::of, () -> true, 0);
+        List<Object> out = new DesiredStateReconciler(topics, () -> true, datasets, downstream, snapshot, all::all).atStart();
+
+        assertThat(out).as("every retained copy is as it should be: only the manifests the broker lacks are sent")
+            .allMatch(ManifestDue.class::isInstance);
+        assertThat(visited.get()).as("Node objects read").isLessThanOrEqualTo(2L * n);
+    }
 }

@@ -57,7 +57,7 @@ class PresenceTest {
         StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 100, new io.edgeai.sync.mqtt.Refusals(100));
         Dataset dataset = DatasetDownstreamTest.dataset("d", "edge0", 3, "uid-1");
         PresenceStatuses statuses = new PresenceStatuses(presence, TOPICS, inbox, null, node -> Stream.of(dataset), Stream::empty,
-            Stream::empty, ModelTargets.withoutNodes(), null, new io.edgeai.sync.mqtt.Refusals(100));
+            Stream::empty, ModelTargets.withoutNodes(), () -> true, null, new io.edgeai.sync.mqtt.Refusals(100));
         try (CapturedConsole console = new CapturedConsole()) {
             for (int i = 0; i < 2_000; i++) {
                 statuses.heard(TOPICS.online("edge0"), bytes(i % 2 == 0 ? "online" : "offline"));
@@ -65,5 +65,53 @@ class PresenceTest {
             assertThat(inbox.pending()).as("the dataset is judged once, when the writer gets to it").isEqualTo(1);
             assertThat(console.linesWith("node edge0 is")).isEqualTo(20);
         }
+    }
+
+    /**
+     * Issue 13: a model meant for the nodes with a label, whose status was written for other nodes
+     * than those it is meant for now (labels changed, a Node went, and no report followed), is judged
+     * again: the copy of a node no longer meant is taken off, else a node not yet listed is counted.
+     */
+    @Test
+    void aModelsCopiesAreJudgedAgainWhenTheNodesItIsMeantForChangeWithoutAReport() {
+        StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 100, new io.edgeai.sync.mqtt.Refusals(100));
+        java.util.Map<String, io.fabric8.kubernetes.api.model.Node> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+        for (String name : java.util.List.of("edge1", "edge2")) {
+            nodes.put(name, new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name).addToLabels("tier", "gpu")
+                .endMetadata().build());
+        }
+        ModelTargets targets = new ModelTargets(() -> nodes.values().stream(), name -> java.util.Optional.ofNullable(nodes.get(name)));
+        io.edgeai.sync.resources.Model model = ModelDownstreamTest.model("m", "u-m", null);
+        model.getSpec().setNodeSelector(java.util.Map.of("tier", "gpu"));
+        io.edgeai.sync.resources.ModelStatus status = new io.edgeai.sync.resources.ModelStatus();
+        status.setLiveNodes(0);
+        status.setNodes(java.util.List.of(copy("edge0"), copy("edge1")));
+        status.setCopies(new io.edgeai.sync.resources.ModelCopies(2, 0, 2));
+        model.setStatus(status);
+        PresenceStatuses statuses = new PresenceStatuses(presence, TOPICS, inbox, null, node -> Stream.empty(), Stream::empty,
+            () -> Stream.of(model), targets, () -> true, null, new io.edgeai.sync.mqtt.Refusals(100));
+
+        assertThat(statuses.check()).isTrue();
+        assertThat(taken(inbox)).as("edge0 no longer has the label").isEqualTo(TOPICS.modelCopy("edge0", "ns", "m"));
+
+        status.setNodes(java.util.List.of(copy("edge1")));
+        status.setCopies(new io.edgeai.sync.resources.ModelCopies(1, 0, 1));
+        assertThat(statuses.check()).isTrue();
+        assertThat(taken(inbox)).as("edge2 is counted, reported or not").isEqualTo(TOPICS.modelCopy("edge2", "ns", "m"));
+
+        status.setCopies(new io.edgeai.sync.resources.ModelCopies(1, 0, 2));
+        assertThat(statuses.check()).as("as it should be").isFalse();
+        assertThat(inbox.pending()).isZero();
+    }
+
+    /** The next report's topic, as a writer takes it and is done with it. */
+    private static String taken(StatusInbox inbox) {
+        StatusInbox.Report report = inbox.next().orElseThrow();
+        inbox.done(report, false);
+        return report.topic();
+    }
+
+    private static io.edgeai.sync.resources.ModelCopy copy(String node) {
+        return new io.edgeai.sync.resources.ModelCopy(node, io.edgeai.sync.resources.ModelCopy.PRESENT, 7L, null, null, null, "2026-11-30T12:00:00Z");
     }
 }

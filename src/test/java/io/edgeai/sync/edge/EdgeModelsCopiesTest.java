@@ -95,6 +95,28 @@ class EdgeModelsCopiesTest {
         assertThat(cleared).containsExactly("m");
     }
 
+    /**
+     * Found by a hostile review: the node's own copy of a model moving off the shared topic may arrive
+     * after the shared tombstone (another client, other lanes); in between, the copy's reports were
+     * cleared and the cloud's Ready dropped.
+     */
+    @Test
+    void aModelMovingToThisNodesOwnTopicAfterItsSharedTombstoneKeepsItsReports() throws Exception {
+        Path file = Files.writeString(root.resolve("m.onnx"), "weights");
+        place("m", "uid-1", 1, file.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> copies.containsKey("m"));
+
+        models.onDesired(topics.desiredModel("default", "m"), new byte[0]); // the shared tombstone first
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(cleared::isEmpty); // the node's copy comes a moment later
+        placeNamed("m", file.toString(), System.currentTimeMillis());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(copies.get("m").generation()).isEqualTo(2));
+        await().during(EdgeModels.MOVE_GRACE.plusMillis(500)).atMost(EdgeModels.MOVE_GRACE.plusSeconds(2)).until(cleared::isEmpty);
+
+        models.onDesired(topics.nodeModel(NODE, "default", "m"), new byte[0]); // really gone
+        await().atMost(EdgeModels.MOVE_GRACE.plusSeconds(3)).until(() -> !copies.containsKey("m"));
+        assertThat(cleared).containsExactly("m");
+    }
+
     @Test
     void anotherNodesModelTopicIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> models.onDesired(topics.nodeModel("edge1", "default", "m"), "{}".getBytes()))
