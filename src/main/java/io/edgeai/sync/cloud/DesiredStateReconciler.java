@@ -136,7 +136,7 @@ public final class DesiredStateReconciler {
                 .map(model -> List.<Object>of(models.desiredAt(model, ref)))
                 .orElse(List.of(Outgoing.tombstone(topic), ref.node() == null ? ManifestDue.models() : ManifestDue.modelsOf(ref.node())));
             case MODELS_MANIFEST -> List.of(ManifestDue.models());
-            case NODE_MODELS_MANIFEST -> List.of(ManifestDue.modelsOf(ref.node()));
+            case NODE_MODELS_MANIFEST -> List.of(ManifestDue.modelsListOf(ref.node()));
             default -> throw new RejectedMessage("not a desired-state topic: " + topic);
         };
     }

@@ -33,6 +33,8 @@ public final class Manifests {
     private final Supplier<List<String>> nodesWithDatasets;
     private final BooleanSupplier synced;
     private final long delayNanos;
+    /** Models manifests a tombstone asked for since they were last computed, by topic: the models follow them. */
+    private final java.util.Set<String> withModels = ConcurrentHashMap.newKeySet();
     /** Manifests waiting for their turn, by topic, with when they were first asked for. */
     private final Map<String, Long> queued = new ConcurrentHashMap<>();
 
@@ -55,6 +57,9 @@ public final class Manifests {
 
     /** Whether this manifest must be queued: false when it is queued already and not yet computed. */
     public boolean enqueue(ManifestDue due) {
+        if (due.withModels()) {
+            withModels.add(keyOf(due)); // even if queued already: the tombstone that asked was handed to the broker before this
+        }
         return queued.putIfAbsent(keyOf(due), System.nanoTime()) == null;
     }
 
@@ -82,7 +87,7 @@ public final class Manifests {
                 long issuedAt = clock.getAsLong();
                 yield List.of(Outgoing.json(due.topic(topics), new Manifest(datasets.datasetsOn(due.node()), issuedAt)));
             }
-            case NODE_MODELS_MANIFEST -> models.manifestOn(due.node());
+            case NODE_MODELS_MANIFEST -> models.manifestOn(due.node(), withModels.remove(keyOf(due)));
             default -> List.of(models.sharedManifest());
         };
     }
@@ -94,7 +99,7 @@ public final class Manifests {
     public List<ManifestDue> all() {
         List<ManifestDue> all = new ArrayList<>();
         nodesWithDatasets.get().stream().filter(ResourceNames::valid).distinct().sorted().map(ManifestDue::datasetsOf).forEach(all::add);
-        models.namedNodes().stream().map(ManifestDue::modelsOf).forEach(all::add);
+        models.namedNodes().stream().map(ManifestDue::modelsListOf).forEach(all::add);
         all.add(ManifestDue.models());
         return all;
     }

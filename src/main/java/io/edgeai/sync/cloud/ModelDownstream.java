@@ -218,9 +218,11 @@ public final class ModelDownstream {
      * and the models sent after it are one reading of the caches. And a tombstone judged from a
      * Node's old labels can still reach the broker after the desired state judged from the Model's
      * new selector (messages are handed to the broker outside the lock): the models sent after the
-     * manifest, on the same topics, put back what it took.
+     * manifest, on the same topics, put back what it took. They are sent ({@code withModels}) only
+     * when a tombstone asked for the manifest ({@link ManifestDue#modelsOf}), after it was handed to
+     * the broker: the resync's manifests do not send every model again.
      */
-    public synchronized List<Outgoing> manifestOn(String node) {
+    public synchronized List<Outgoing> manifestOn(String node, boolean withModels) {
         long issuedAt = clock.getAsLong();
         List<Model> meant = meantFor(node).toList();
         Set<String> keys = new java.util.LinkedHashSet<>();
@@ -231,7 +233,9 @@ public final class ModelDownstream {
         placed.replaceAll((key, places) -> keys.contains(key) || !places.contains(node) ? places : with(places, node, false));
         List<Outgoing> out = new ArrayList<>();
         out.add(Outgoing.json(topics.nodeModelsManifest(node), new Manifest(List.copyOf(keys), issuedAt)));
-        meant.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
+        if (withModels) {
+            meant.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
+        }
         return out;
     }
 

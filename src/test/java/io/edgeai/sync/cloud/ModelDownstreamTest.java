@@ -88,8 +88,14 @@ class ModelDownstreamTest {
         assertThat(listed(ManifestDue.models())).as("the shared manifest lists only what is meant for every node").containsExactly("ns/all");
         assertThat(listed(ManifestDue.modelsOf("edge0"))).containsExactly("ns/some");
         assertThat(listed(ManifestDue.modelsOf("edge1"))).isEmpty();
-        assertThat(manifests.all()).contains(ManifestDue.modelsOf("edge0"), ManifestDue.modelsOf("edge2"), ManifestDue.models())
-            .doesNotContain(ManifestDue.modelsOf("edge1"));
+        manifests.enqueue(ManifestDue.modelsOf("edge0")); // asked for by a tombstone: the models follow it
+        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsOf("edge0")))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/manifest", "edgeai/nodes/edge0/desired/models/ns/some");
+        manifests.enqueue(ManifestDue.modelsListOf("edge0")); // the resync's: the manifest alone
+        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsListOf("edge0")))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/manifest");
+        assertThat(manifests.all()).contains(ManifestDue.modelsListOf("edge0"), ManifestDue.modelsListOf("edge2"), ManifestDue.models())
+            .doesNotContain(ManifestDue.modelsListOf("edge1"));
     }
 
     @Test
