@@ -76,6 +76,25 @@ public final class CloudWiring {
         DatasetDownstream datasetDownstream = new DatasetDownstream(topics, node -> datasetsOn(informers, node), dataset, stamping, desiredAtStart);
         // Node labels, for spec.nodeSelector (the cache keeps a Node's name and labels only)
         ModelTargets targets = new ModelTargets(() -> informers.all(Node.class), name -> informers.get(Node.class, null, name));
+        // every replica, leader or not: what was resolved from the labels is resolved again once they change
+        informers.listen(Node.class, new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                targets.nodesChanged();
+            }
+
+            @Override
+            public void onUpdate(Node before, Node after) {
+                if (!ModelTargets.labels(before).equals(ModelTargets.labels(after))) {
+                    targets.nodesChanged();
+                }
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                targets.nodesChanged();
+            }
+        });
         ModelDownstream modelDownstream = new ModelDownstream(topics, () -> informers.all(Model.class),
             node -> informers.byIndex(Model.class, BY_NAMED_NODE, node), model, stamping, desiredAtStart, targets);
         registry.bind("datasetDownstream", datasetDownstream);

@@ -169,7 +169,7 @@ public final class ModelDownstream {
             }
         });
         judged.forEach((key, cached) -> {
-            Model model = cached != null ? cached : lookup.apply(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1)).orElse(null);
+            Model model = cached != null ? cached : byKey(key).orElse(null);
             Set<String> was = placed.getOrDefault(key, Set.of());
             boolean is = model != null && model.getSpec() != null && !model.getSpec().isForEveryNode() && targets.includes(model.getSpec(), node);
             if (is && !was.contains(node)) {
@@ -179,12 +179,21 @@ public final class ModelDownstream {
                 }
                 placed.put(key, with(was, node, true));
             } else if (!is && was.contains(node)) {
-                out.add(Outgoing.tombstone(topics.nodeModel(node, key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1))));
+                out.add(Outgoing.tombstone(nodeTopic(node, key)));
                 out.add(ManifestDue.modelsOf(node));
                 placed.put(key, with(was, node, false));
             }
         });
         return out;
+    }
+
+    private Optional<Model> byKey(String key) {
+        return lookup.apply(key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1));
+    }
+
+    /** The topic of the model with this {@code namespace/name} key on a node's own topics. */
+    private String nodeTopic(String node, String key) {
+        return topics.nodeModel(node, key.substring(0, key.indexOf('/')), key.substring(key.indexOf('/') + 1));
     }
 
     private static Set<String> with(Set<String> places, String node, boolean in) {
@@ -226,12 +235,24 @@ public final class ModelDownstream {
         long issuedAt = clock.getAsLong();
         List<Model> meant = meantFor(node).toList();
         Set<String> keys = new java.util.LinkedHashSet<>();
-        for (Model model : meant) {
-            keys.add(DatasetDownstream.key(model));
-            placed.put(DatasetDownstream.key(model), with(placed.getOrDefault(DatasetDownstream.key(model), Set.of()), node, true));
-        }
-        placed.replaceAll((key, places) -> keys.contains(key) || !places.contains(node) ? places : with(places, node, false));
         List<Outgoing> out = new ArrayList<>();
+        for (Model model : meant) {
+            String key = DatasetDownstream.key(model);
+            keys.add(key);
+            Set<String> places = placed.getOrDefault(key, Set.of());
+            if (!places.contains(node)) {
+                placed.put(key, with(places, node, true));
+            }
+        }
+        // what the node holds from now on: what is listed, and nothing else meant for some nodes; a
+        // model noted here but no longer meant (its change not judged yet) is taken back now
+        for (Map.Entry<String, Set<String>> entry : placed.entrySet()) {
+            if (entry.getValue().contains(node) && !keys.contains(entry.getKey())) {
+                String key = entry.getKey();
+                out.add(Outgoing.tombstone(nodeTopic(node, key)));
+                entry.setValue(with(entry.getValue(), node, false));
+            }
+        }
         out.add(Outgoing.json(topics.nodeModelsManifest(node), new Manifest(List.copyOf(keys), issuedAt)));
         if (withModels) {
             meant.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
@@ -252,8 +273,14 @@ public final class ModelDownstream {
             .values().stream();
     }
 
-    /** Every node some model is meant for by name or label, sorted. */
-    public List<String> namedNodes() {
+    /**
+     * Every node some model is meant for by name or label, sorted (once a resync period). Where each
+     * model was sent is forgotten for the models that no longer exist (deleted while another replica
+     * led: this one never heard it) and for models sent nowhere.
+     */
+    public synchronized List<String> namedNodes() {
+        placed.entrySet().removeIf(entry -> entry.getValue().isEmpty()
+            || byKey(entry.getKey()).isEmpty());
         return all.get().flatMap(model -> places(model).stream()).filter(place -> !EVERY_NODE.equals(place)).distinct().sorted().toList();
     }
 }

@@ -98,6 +98,13 @@ public final class ModelStatusPatches {
         return copiesPatch(was, spec, targets, byNode, generation, now);
     }
 
+    /** The patch that counts a model's copies again against the nodes it is meant for now (they changed with no report); empty when nothing changes. */
+    public static Optional<Map<String, Object>> copiesRecounted(ModelStatus current, ModelSpec spec, TargetNodes targets, long generation,
+                                                                Instant now) {
+        ModelStatus was = current == null ? new ModelStatus() : current;
+        return copiesPatch(was, spec, targets, listed(was, spec, targets), generation, now);
+    }
+
     /** A copy's message, as listed: short, so that 1,000 nodes' copies stay well under etcd's limit on an object. */
     private static String abbreviated(String message) {
         return message == null || message.length() <= MAX_COPY_MESSAGE ? message : message.substring(0, MAX_COPY_MESSAGE - 1) + "…";

@@ -133,8 +133,10 @@ public final class PresenceStatuses {
 
     /**
      * A model meant for some nodes whose status lists a node it is no longer meant for, or counts
-     * other nodes than it is meant for (a Node's labels changed, a Node went, and no report followed):
-     * judged again through the inbox, as the cleared report of a node that is not listed or must go.
+     * another number of nodes than it is meant for (a Node's labels changed, a Node went, and no
+     * report followed): its copies are counted again through the inbox, one model at a time with its
+     * reports. Counting takes nothing off that is still meant, so a status that lags the cache costs
+     * a write that changes nothing.
      *
      * @return whether a status writer must be woken
      */
@@ -143,16 +145,12 @@ public final class PresenceStatuses {
         java.util.Set<String> listed = status == null ? java.util.Set.of()
             : status.getNodes().stream().map(io.edgeai.sync.resources.ModelCopy::node).collect(java.util.stream.Collectors.toSet());
         int total = status == null || status.getCopies() == null ? 0 : status.getCopies().total();
-        List<String> stale = listed.stream().filter(node -> !meantFor.includes(node)).sorted().toList();
-        if (stale.isEmpty() && total != meantFor.names().size()) {
-            // counted for other nodes than now: judged again as the cleared report of one not listed
-            stale = meantFor.names().stream().filter(node -> !listed.contains(node)).limit(1).toList();
-        }
-        boolean wake = false;
-        for (String node : stale) {
-            wake |= inbox.rejudge(node, topics.modelCopy(node, model.getMetadata().getNamespace(), model.getMetadata().getName()));
-        }
-        return wake;
+        boolean stale = total != meantFor.names().size() || listed.stream().anyMatch(node -> !meantFor.includes(node));
+        // the inbox keeps reports by node: a node of the model's, listed or meant
+        java.util.Optional<String> node = stale ? java.util.stream.Stream.concat(listed.stream(), meantFor.names().stream()).sorted().findFirst()
+            : java.util.Optional.empty();
+        return node.map(name -> inbox.recount(name, topics.modelCopy(name, model.getMetadata().getNamespace(), model.getMetadata().getName())))
+            .orElse(false);
     }
 
     private boolean rejudge(String node, Dataset dataset) {

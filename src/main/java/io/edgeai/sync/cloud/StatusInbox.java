@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class StatusInbox {
     private static final Logger LOG = LoggerFactory.getLogger(StatusInbox.class);
     private static final byte[] NOTHING_NEW = new byte[0];
+    /**
+     * Not a report: the model's copies are to be counted again against the nodes it is meant for now
+     * (told apart from a cleared report by identity; {@link StatusUpstream#patchFor}).
+     */
+    public static final byte[] RECOUNT = new byte[0];
 
     /** One report to write: the latest received for its topic. */
     public record Report(String node, String topic, byte[] payload) {
@@ -173,11 +178,20 @@ public final class StatusInbox {
      * @return whether a writer must be woken
      */
     public synchronized boolean rejudge(String node, String topic) {
+        return again(node, topic, NOTHING_NEW);
+    }
+
+    /** As {@link #rejudge}, for a model's copies: counted again, nothing taken off ({@link #RECOUNT}). */
+    public synchronized boolean recount(String node, String topic) {
+        return again(node, topic, RECOUNT);
+    }
+
+    private boolean again(String node, String topic, byte[] marker) {
         NodeQueue queue = nodes.get(node);
         if (queue != null && (queue.waiting.containsKey(topic) || queue.held.containsKey(topic) || queue.afterWrite.containsKey(topic))) {
             return false;
         }
-        return offer(topic, NOTHING_NEW);
+        return offer(topic, marker);
     }
 
     /**

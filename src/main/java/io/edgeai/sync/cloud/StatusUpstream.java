@@ -74,6 +74,10 @@ public final class StatusUpstream {
         if (!cacheSynced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
+        if (payload == StatusInbox.RECOUNT && ref.kind() == Topics.Kind.MODEL_COPY) {
+            return clearedOn(ref, (model, current) -> ModelStatusPatches.copiesRecounted(current, model.getSpec(), targets.of(model.getSpec()),
+                DatasetDownstream.generation(model.getMetadata().getGeneration()), clock.instant()));
+        }
         if (payload == null || payload.length == 0) {
             return switch (ref.kind()) {
                 case DATASET_STATUS -> presencePatch(ref);

@@ -64,8 +64,12 @@ public final class EdgeModels implements AutoCloseable {
     }
     /** How long a model taken from both topics is kept before its reports are cleared (it may be moving between them). */
     static final java.time.Duration MOVE_GRACE = java.time.Duration.ofSeconds(2);
-    /** Models taken away, by key, with their URL, until judged gone after {@link #MOVE_GRACE}. */
-    private final Map<String, String> gone = new ConcurrentHashMap<>();
+    /** Models taken away, by key, until judged gone after {@link #MOVE_GRACE}. */
+    private final Map<String, Removal> gone = new ConcurrentHashMap<>();
+
+    /** A model taken away: its URL (its digests are forgotten when it is judged gone), and when its grace ends. */
+    private record Removal(String url, long dueNanos) {
+    }
     private final java.util.concurrent.ScheduledExecutorService graces = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
         runnable -> {
             Thread thread = new Thread(runnable, "edge-model-grace");
@@ -99,9 +103,14 @@ public final class EdgeModels implements AutoCloseable {
                 if (current(model.key()).isEmpty()) {
                     // judged after a grace: a model moving between the shared topic and this node's own
                     // arrives on the other one (another client, other lanes) a moment later, and is kept
-                    gone.put(model.key(), model.spec().getModelUrl() == null ? "" : model.spec().getModelUrl());
+                    Removal removal = new Removal(model.spec().getModelUrl(), System.nanoTime() + MOVE_GRACE.toNanos());
+                    gone.put(model.key(), removal);
                     toClear.add(model.key());
-                    graces.schedule(() -> forwards.request(model.key(), false), MOVE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    graces.schedule(() -> {
+                        if (gone.get(model.key()) == removal) { // not taken back, nor removed again since
+                            forwards.request(model.key(), false);
+                        }
+                    }, MOVE_GRACE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } else {
                     forwards.request(model.key(), false);
                 }
@@ -201,16 +210,21 @@ public final class EdgeModels implements AutoCloseable {
 
     private void forward(String key) {
         DesiredModel model = current(key).orElse(null);
+        Removal removal = gone.get(key);
         if (model == null) {
-            String url = gone.remove(key);
-            if (url != null) {
-                copies.forget(url);
+            if (removal != null && System.nanoTime() - removal.dueNanos() < 0) {
+                return; // within its grace: judged when it ends
+            }
+            if (removal != null && gone.remove(key, removal)) {
+                copies.forget(removal.url());
                 LOG.info("model {} is gone", key);
             }
             clear(key);
             return;
         }
-        gone.remove(key);
+        if (removal != null && gone.remove(key, removal) && !Objects.equals(removal.url(), model.spec().getModelUrl())) {
+            copies.forget(removal.url()); // back under another path: the old one's digests are of no use
+        }
         if (!model.spec().targets(node)) {
             // meant for other nodes (a cloud of an earlier version sent every model to every node): this node
             // says nothing of it, and takes back what it said

@@ -250,4 +250,32 @@ class ModelCopiesTest {
             assertThat(status.getAvailable()).isEqualTo(nodes + "/" + nodes);
         }
     }
+
+    /**
+     * Found by a hostile review: a node that never reported and left the model's nodes stayed counted
+     * for good, and counting again by clearing a node's report took off a copy the cache had not seen
+     * written yet. A recount takes off only what is no longer meant and counts what is.
+     */
+    @Test
+    void aRecountCountsTheNodesMeantNowAndTakesOffOnlyTheOnesNoLongerMeant() {
+        ModelSpec spec = spec(DIGEST);
+        spec.setNodeSelector(java.util.Map.of("tier", "gpu"));
+        ModelStatus oneOfTwo = after(null, ModelStatusPatches.modelCopy(null, spec, new TargetNodes(java.util.Set.of("edge1", "edge2")), "edge1",
+            report(ModelCopy.PRESENT, DIGEST), NOW));
+        assertThat(oneOfTwo.getAvailable()).isEqualTo("1/2");
+
+        ModelStatus recounted = after(oneOfTwo, ModelStatusPatches.copiesRecounted(oneOfTwo, spec, new TargetNodes(java.util.Set.of("edge1")), 1, NOW));
+        assertThat(recounted.getAvailable()).as("edge2 never reported and left").isEqualTo("1/1");
+        assertThat(StatusPatches.find(recounted.getConditions(), "Ready").getStatus()).isEqualTo("True");
+
+        ModelStatus kept = after(recounted, ModelStatusPatches.copiesRecounted(recounted, spec, new TargetNodes(java.util.Set.of("edge1", "edge3")), 1,
+            NOW));
+        assertThat(kept.getNodes()).extracting(ModelCopy::node).as("a copy still meant stays").containsExactly("edge1");
+        assertThat(kept.getAvailable()).isEqualTo("1/2");
+
+        ModelStatus gone = after(kept, ModelStatusPatches.copiesRecounted(kept, spec, new TargetNodes(java.util.Set.of("edge3")), 1, NOW));
+        assertThat(gone.getNodes()).isEmpty();
+        assertThat(gone.getAvailable()).isEqualTo("0/1");
+        assertThat(ModelStatusPatches.copiesRecounted(gone, spec, new TargetNodes(java.util.Set.of("edge3")), 1, NOW)).as("nothing to change").isEmpty();
+    }
 }

@@ -302,4 +302,28 @@ class ModelDownstreamTest {
             .allMatch(ManifestDue.class::isInstance);
         assertThat(visited.get()).as("Node objects read").isLessThanOrEqualTo(2L * n);
     }
+
+    /**
+     * Found by a second hostile review: a node's models manifest that no longer lists a model noted as
+     * sent there took the note away without a tombstone (the broker kept the retained copy), and the
+     * notes of models deleted while another replica led were kept for good.
+     */
+    @Test
+    void aManifestTakesBackWhatItNoLongerListsAndTheResyncForgetsModelsThatAreGone() {
+        Node labelled = putNode(node("edge0", "tier", "gpu"));
+        Model gpu = put(selecting("gpu", null, "tier", "gpu"));
+        models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpu));
+        putNode(node("edge0")); // the label went; its Node event not judged yet
+        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsListOf("edge0"))))).containsExactly(
+            "edgeai/nodes/edge0/desired/models/ns/gpu (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
+        assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, nodes.get("edge0"))))
+            .as("taken back already").isEmpty();
+
+        putNode(labelled);
+        models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, node("edge0"), labelled));
+        cache.remove("ns/gpu"); // deleted while another replica led: never heard here
+        models.namedNodes(); // the resync
+        assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, node("edge0"))))
+            .as("nothing noted of it any more").isEmpty();
+    }
 }

@@ -70,11 +70,11 @@ class PresenceTest {
     /**
      * Issue 13: a model meant for the nodes with a label, whose status was written for other nodes
      * than those it is meant for now (labels changed, a Node went, and no report followed), is judged
-     * again: the copy of a node no longer meant is taken off, else a node not yet listed is counted.
+     * counted again (a recount, not a node's cleared report: nothing still meant is taken off).
      */
     @Test
     void aModelsCopiesAreJudgedAgainWhenTheNodesItIsMeantForChangeWithoutAReport() {
-        StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 100, new io.edgeai.sync.mqtt.Refusals(100));
+        StatusInbox inbox = new StatusInbox(TOPICS, 100, 1 << 20, 4, 0, new io.edgeai.sync.mqtt.Refusals(100));
         java.util.Map<String, io.fabric8.kubernetes.api.model.Node> nodes = new java.util.concurrent.ConcurrentHashMap<>();
         for (String name : java.util.List.of("edge1", "edge2")) {
             nodes.put(name, new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name).addToLabels("tier", "gpu")
@@ -91,23 +91,29 @@ class PresenceTest {
         PresenceStatuses statuses = new PresenceStatuses(presence, TOPICS, inbox, null, node -> Stream.empty(), Stream::empty,
             () -> Stream.of(model), targets, () -> true, null, new io.edgeai.sync.mqtt.Refusals(100));
 
-        assertThat(statuses.check()).isTrue();
-        assertThat(taken(inbox)).as("edge0 no longer has the label").isEqualTo(TOPICS.modelCopy("edge0", "ns", "m"));
+        assertThat(statuses.check()).as("edge0 no longer has the label").isTrue();
+        assertThat(taken(inbox)).isEqualTo(TOPICS.modelCopy("edge0", "ns", "m"));
 
         status.setNodes(java.util.List.of(copy("edge1")));
         status.setCopies(new io.edgeai.sync.resources.ModelCopies(1, 0, 1));
-        assertThat(statuses.check()).isTrue();
-        assertThat(taken(inbox)).as("edge2 is counted, reported or not").isEqualTo(TOPICS.modelCopy("edge2", "ns", "m"));
+        assertThat(statuses.check()).as("edge2 is to be counted, reported or not").isTrue();
+        assertThat(taken(inbox)).isEqualTo(TOPICS.modelCopy("edge1", "ns", "m"));
 
         status.setCopies(new io.edgeai.sync.resources.ModelCopies(1, 0, 2));
         assertThat(statuses.check()).as("as it should be").isFalse();
         assertThat(inbox.pending()).isZero();
+
+        nodes.remove("edge2"); // a node that never reported leaves: counted one less
+        targets.nodesChanged();
+        assertThat(statuses.check()).isTrue();
+        assertThat(taken(inbox)).isEqualTo(TOPICS.modelCopy("edge1", "ns", "m"));
     }
 
-    /** The next report's topic, as a writer takes it and is done with it. */
+    /** The next report's topic, as a writer takes it and is done with it; it must be a recount, not a cleared report. */
     private static String taken(StatusInbox inbox) {
         StatusInbox.Report report = inbox.next().orElseThrow();
         inbox.done(report, false);
+        assertThat(report.payload()).isSameAs(StatusInbox.RECOUNT);
         return report.topic();
     }
 

@@ -117,6 +117,24 @@ class EdgeModelsCopiesTest {
         assertThat(cleared).containsExactly("m");
     }
 
+    /** Found by a second hostile review: a second move within the first one's grace was cut short by the first's timer. */
+    @Test
+    void aSecondMoveWithinTheGraceGetsAGraceOfItsOwn() throws Exception {
+        Path file = Files.writeString(root.resolve("m.onnx"), "weights");
+        place("m", "uid-1", 1, file.toString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> copies.containsKey("m"));
+
+        models.onDesired(topics.desiredModel("default", "m"), new byte[0]); // to this node's own topic
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(cleared::isEmpty);
+        placeNamed("m", file.toString(), System.currentTimeMillis());
+        await().during(Duration.ofMillis(1_300)).atMost(Duration.ofSeconds(3)).until(cleared::isEmpty);
+        models.onDesired(topics.nodeModel(NODE, "default", "m"), new byte[0]); // and back, 1.5 s after the first move began
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(cleared::isEmpty); // past the first move's grace
+        place("m", "uid-1", 3, file.toString());
+        await().during(EdgeModels.MOVE_GRACE.plusMillis(500)).atMost(EdgeModels.MOVE_GRACE.plusSeconds(3)).until(cleared::isEmpty);
+        assertThat(copies.get("m").generation()).isEqualTo(3);
+    }
+
     @Test
     void anotherNodesModelTopicIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> models.onDesired(topics.nodeModel("edge1", "default", "m"), "{}".getBytes()))

@@ -21,11 +21,19 @@ import org.apache.camel.util.function.ThrowingConsumer;
  */
 abstract class RouteFileTest extends CamelTestSupport {
     /** The route files' placeholders, as a deployment would set them. */
-    static final Map<String, String> PROPERTIES = Map.of("edgeai.mqtt.topic-prefix", "edgeai", "edgeai.node-name", "edge0",
-        "edgeai.mqtt.client-id", "test", "edgeai.mqtt.publish-retries", "0");
+    static final Map<String, String> PROPERTIES = Map.ofEntries(Map.entry("edgeai.mqtt.topic-prefix", "edgeai"),
+        Map.entry("edgeai.node-name", "edge0"), Map.entry("edgeai.mqtt.client-id", "test"), Map.entry("edgeai.mqtt.publish-retries", "0"),
+        Map.entry("edgeai.edge.presence-period-ms", "60000"), Map.entry("edgeai.edge.verify-period-ms", "60000"),
+        Map.entry("edgeai.edge.state-retry-ms", "60000"), Map.entry("edgeai.edge.status-resend-ms", "60000"),
+        Map.entry("edgeai.cloud.events-period-ms", "60000"), Map.entry("edgeai.cloud.status-reread-ms", "60000"),
+        Map.entry("edgeai.cloud.status-writers", "2"), Map.entry("edgeai.cloud.status-min-interval-ms", "60000"),
+        Map.entry("edgeai.cloud.presence-check-ms", "60000"), Map.entry("edgeai.cloud.repair-period-ms", "60000"),
+        Map.entry("edgeai.cloud.resync-ms", "60000"));
 
     /** What the error handling refused, as {@code route: reason}. */
     final List<String> refused = new CopyOnWriteArrayList<>();
+    /** The calls the tests' beans record, as {@code bean.method} or {@code bean.method(argument)}. */
+    final List<String> calls = new CopyOnWriteArrayList<>();
 
     /** The route files to load, under {@code routes/} (the error handling is always loaded). */
     abstract List<String> routeFiles();
@@ -56,12 +64,32 @@ abstract class RouteFileTest extends CamelTestSupport {
                 return true;
             }
         });
+        registry.bind("leaderOnly", new org.apache.camel.support.RoutePolicySupport() { // the cloud's routes: as the leader
+        });
         registry.bind("brokerOutage", new io.edgeai.sync.mqtt.BrokerOutage("tcp://no-broker-in-route-tests:1883"));
         bindBeans(registry);
         List<String> files = new java.util.ArrayList<>(List.of("common/error-handling.yaml")); // first: it applies to the routes loaded after it
         files.addAll(routeFiles());
         for (String file : files) {
             PluginHelper.getRoutesLoader(context).loadRoutes(org.apache.camel.support.ResourceHelper.resolveMandatoryResource(context, "file:routes/" + file));
+        }
+    }
+
+    /**
+     * Replaces each route's {@code from} with {@code direct:<route id>}, and, in those that send to one
+     * of {@code to}, sends it to {@code mock:<to without its scheme>} instead.
+     */
+    void replaceFromsAndMock(List<String> routeIds, String... to) throws Exception {
+        for (String routeId : routeIds) {
+            advise(routeId, route -> {
+                route.replaceFromWith("direct:" + routeId);
+                String definition = route.getOriginalRoute().toString();
+                for (String uri : to) {
+                    if (definition.contains(uri)) {
+                        route.weaveByToUri(uri + "*").replace().to("mock:" + uri.substring(uri.indexOf(':') + 1).replaceAll("[^a-z-]", ""));
+                    }
+                }
+            });
         }
     }
 
