@@ -244,12 +244,13 @@ public final class ModelDownstream {
                 placed.put(key, with(places, node, true));
             }
         }
-        // what the node holds from now on: what is listed, and nothing else meant for some nodes; a
-        // model noted here but no longer meant (its change not judged yet) is taken back now
+        // what the node holds from now on: what is listed, and nothing else meant for some nodes. A model
+        // noted here but no longer meant (its change not judged yet) is dropped by the node for this
+        // manifest; it gets no tombstone from here, which could reach the broker after the desired
+        // state a change judged meanwhile sends (the retained copy, stamped before this manifest, is
+        // ignored by the node, and cleared by the next start-up's reconciliation)
         for (Map.Entry<String, Set<String>> entry : placed.entrySet()) {
             if (entry.getValue().contains(node) && !keys.contains(entry.getKey())) {
-                String key = entry.getKey();
-                out.add(Outgoing.tombstone(nodeTopic(node, key)));
                 entry.setValue(with(entry.getValue(), node, false));
             }
         }

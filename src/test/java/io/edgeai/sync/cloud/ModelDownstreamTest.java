@@ -304,20 +304,20 @@ class ModelDownstreamTest {
     }
 
     /**
-     * Found by a second hostile review: a node's models manifest that no longer lists a model noted as
-     * sent there took the note away without a tombstone (the broker kept the retained copy), and the
-     * notes of models deleted while another replica led were kept for good.
+     * A node's models manifest that no longer lists a model noted as sent there notes it as dropped
+     * (the node drops it for that manifest), and (found by a second hostile review) the notes of models
+     * deleted while another replica led are forgotten at the resync.
      */
     @Test
-    void aManifestTakesBackWhatItNoLongerListsAndTheResyncForgetsModelsThatAreGone() {
+    void aManifestNotesWhatItNoLongerListsAsDroppedAndTheResyncForgetsModelsThatAreGone() {
         Node labelled = putNode(node("edge0", "tier", "gpu"));
         Model gpu = put(selecting("gpu", null, "tier", "gpu"));
         models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpu));
         putNode(node("edge0")); // the label went; its Node event not judged yet
-        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsListOf("edge0"))))).containsExactly(
-            "edgeai/nodes/edge0/desired/models/ns/gpu (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
+        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsListOf("edge0")))))
+            .containsExactly("edgeai/nodes/edge0/desired/models/manifest"); // it no longer lists gpu: the node drops it
         assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, nodes.get("edge0"))))
-            .as("taken back already").isEmpty();
+            .as("noted as dropped with the manifest").isEmpty();
 
         putNode(labelled);
         models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, node("edge0"), labelled));

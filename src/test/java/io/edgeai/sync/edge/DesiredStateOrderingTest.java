@@ -103,20 +103,7 @@ class DesiredStateOrderingTest {
                 send.accept(ManifestDue.datasetsOf(NODE)); // the reconciler and the resync timer
             }
         });
-        Thread edgeThread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Outgoing next = broker.deliverOne();
-                if (next == null) {
-                    Thread.onSpinWait();
-                } else if (next.topic().endsWith("/manifest")) {
-                    edge.receiveManifest(next.payload());
-                } else {
-                    String key = next.topic().substring(next.topic().indexOf("/datasets/") + "/datasets/".length());
-                    edge.receive(key, next.payload(), bytes -> Json.read(bytes, DesiredDataset.class, "test"));
-                }
-            }
-        });
-        edgeThread.start();
+        Thread edgeThread = edge(broker, edge, "/datasets/", DesiredDataset.class);
         cloud.shutdown();
         assertThat(cloud.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         send.accept(ManifestDue.datasetsOf(NODE));
@@ -211,20 +198,7 @@ class DesiredStateOrderingTest {
                 downstream.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)).forEach(send);
             }
         });
-        Thread edgeThread = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                Outgoing next = broker.deliverOne();
-                if (next == null) {
-                    Thread.onSpinWait();
-                } else if (next.topic().endsWith("/manifest")) {
-                    edge.receiveManifest(next.payload());
-                } else {
-                    String key = next.topic().substring(next.topic().indexOf("/models/") + "/models/".length());
-                    edge.receive(key, next.payload(), bytes -> Json.read(bytes, io.edgeai.sync.mqtt.Messages.DesiredModel.class, "test"));
-                }
-            }
-        });
-        edgeThread.start();
+        Thread edgeThread = edge(broker, edge, "/models/", io.edgeai.sync.mqtt.Messages.DesiredModel.class);
         informers.shutdown();
         assertThat(informers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         manifestThread.shutdown();
@@ -236,6 +210,25 @@ class DesiredStateOrderingTest {
         modelCache.values().stream().filter(model -> tier.equals(model.getSpec().getNodeSelector().get("tier")))
             .map(model -> model.getMetadata().getNamespace() + "/" + model.getMetadata().getName()).forEach(expected::add);
         return edge.all().stream().map(io.edgeai.sync.mqtt.Messages.DesiredModel::key).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
+    /** The edge: takes what the broker delivers into its desired set, on a thread of its own, until interrupted. */
+    private static <T extends io.edgeai.sync.mqtt.Messages.Desired> Thread edge(Broker broker, DesiredSet<T> edge, String kindLevel, Class<T> type) {
+        Thread thread = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                Outgoing next = broker.deliverOne();
+                if (next == null) {
+                    Thread.onSpinWait();
+                } else if (next.topic().endsWith("/manifest")) {
+                    edge.receiveManifest(next.payload());
+                } else {
+                    String key = next.topic().substring(next.topic().indexOf(kindLevel) + kindLevel.length());
+                    edge.receive(key, next.payload(), bytes -> Json.read(bytes, type, "test"));
+                }
+            }
+        });
+        thread.start();
+        return thread;
     }
 
     private static void step(java.util.concurrent.CyclicBarrier barrier) {
