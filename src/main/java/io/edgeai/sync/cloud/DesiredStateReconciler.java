@@ -119,7 +119,7 @@ public final class DesiredStateReconciler {
                     : List.<Object>of(models.desiredAt(model, ref)))
                 .orElse(currentFor(topic));
             case MODELS_MANIFEST -> stillTrue(listed(payload), models.forEveryNode()) ? List.of() : currentFor(topic);
-            case NODE_MODELS_MANIFEST -> stillTrue(listed(payload), models.namingNode(ref.node())) ? List.of() : currentFor(topic);
+            case NODE_MODELS_MANIFEST -> stillTrue(listed(payload), models.meantForNode(ref.node())) ? List.of() : currentFor(topic);
             default -> List.of();
         };
     }

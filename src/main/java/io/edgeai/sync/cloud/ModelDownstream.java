@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * its nodes' own topics ({@code nodes/{node}/desired/models/...}, listed by that node's models
  * manifest), so a node receives only what is meant for it. A node a model leaves, or a model deleted,
  * gets a tombstone and its manifest again, as a dataset taken from a node does; a Node whose labels
- * change gains or loses the models that select it ({@link #nodeChanged}). As for datasets, status-only updates produce nothing and resyncs re-send the desired state.
+ * change gains or loses the models that select it ({@link #nodeChanged}). As for datasets,
+ * status-only updates produce nothing and resyncs re-send the desired state.
  */
 public final class ModelDownstream {
     /** Stands for the shared topic among the places a model goes (node names are never empty). */
@@ -212,14 +213,15 @@ public final class ModelDownstream {
     }
 
     /** The sorted {@code namespace/name} keys of the models meant for this node by name or label. */
-    public List<String> namingNode(String node) {
+    public List<String> meantForNode(String node) {
         return meantFor(node).map(DatasetDownstream::key).toList();
     }
 
     /**
      * A node's models manifest: every model meant for it by name or label, stamped first and listed
-     * after, followed by the desired state of each of them. The Model and Node informers run on
-     * threads of their own, each judging from both caches while the other changes them; three things
+     * after, and (when a tombstone asked for it) the desired state of each of them. The Model and
+     * Node informers run on threads of their own, each judging from both caches while the other
+     * changes them; three things
      * keep a node right whatever the interleaving. Each judgement, and this, reads the caches and
      * stamps its messages under one lock, against where each model was last sent (noted here too:
      * what the manifest lists is what the node holds), so a model sent from a view that a later
