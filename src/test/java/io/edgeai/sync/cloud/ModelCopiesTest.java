@@ -206,6 +206,29 @@ class ModelCopiesTest {
         assertThat(listed).extracting(ModelCopy::node).containsExactly("edge0", "edge1");
     }
 
+    /** A recount on a node's copy topic keeps that node's copy; a cleared report on it takes the copy off. */
+    @Test
+    void aRecountIsToldApartFromAClearedReport() {
+        Model cached = new Model();
+        cached.setMetadata(new ObjectMetaBuilder().withNamespace("default").withName("m").withUid("uid-m").withResourceVersion("4").build());
+        cached.setSpec(spec(null));
+        cached.getSpec().setNodeNames(List.of("edge0", "edge1"));
+        cached.setStatus(after(null, ModelStatusPatches.modelCopy(null, cached.getSpec(), TargetNodes.named(cached.getSpec()), "edge0",
+            report(ModelCopy.PRESENT, DIGEST), NOW)));
+        Topics topics = new Topics("edgeai");
+        StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(cached),
+            new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
+        assertThat(cached.getStatus().getAvailable()).isEqualTo("1/2");
+
+        assertThat(listedBy(upstream.patchFor(topics.modelCopy("edge0", "default", "m"), StatusInbox.RECOUNT))).as("kept").containsExactly("edge0");
+        assertThat(listedBy(upstream.patchFor(topics.modelCopy("edge0", "default", "m"), new byte[0]))).as("taken off").isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> listedBy(StatusUpstream.StatusPatch patch) {
+        return ((List<ModelCopy>) ((Map<String, Object>) patch.body().get("status")).get("nodes")).stream().map(ModelCopy::node).toList();
+    }
+
     /**
      * Every node's copy lands in one list: many nodes reporting at once through several writers must
      * all be listed (judged and written one model at a time; without that, writers judging against
