@@ -95,15 +95,21 @@ final class DesiredSet<T extends Desired> {
 
     /**
      * A message on the object's topic: a tombstone removes it; anything else is parsed and checked by
-     * {@code read} (which throws {@link RejectedMessage} for a bad one), must name the topic's object
-     * with valid names, and is placed.
+     * {@code read} (which throws {@link RejectedMessage} for a bad one) and taken as {@link #receive(String, Desired)} does.
      */
     void receive(String key, byte[] payload, Function<byte[], T> read) {
         if (payload.length == 0) {
             remove(key);
-            return;
+        } else {
+            receive(key, read.apply(payload));
         }
-        T desired = read.apply(payload);
+    }
+
+    /** An object as its topic's message said it (parsed), which must name the topic's object with valid names, and is placed. */
+    void receive(String key, T desired) {
+        if (desired == null) {
+            throw new RejectedMessage("the " + kind + " on topic " + key + " is JSON null");
+        }
         if (!desired.key().equals(key)) {
             throw new RejectedMessage("the " + kind + " on topic " + key + " names " + desired.key());
         }
@@ -117,12 +123,16 @@ final class DesiredSet<T extends Desired> {
     /** A message on the manifest's topic; a cleared manifest topic changes nothing. */
     void receiveManifest(byte[] payload) {
         if (payload.length > 0) {
-            Manifest manifest = io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest");
-            if (manifest.items() == null) {
-                throw new RejectedMessage("the " + kind + " manifest has no items");
-            }
-            apply(manifest);
+            receiveManifest(io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest"));
         }
+    }
+
+    /** A manifest as its topic's message said it (parsed). */
+    void receiveManifest(Manifest manifest) {
+        if (manifest == null || manifest.items() == null) {
+            throw new RejectedMessage("the " + kind + " manifest has no items");
+        }
+        apply(manifest);
     }
 
     void put(T desired) {

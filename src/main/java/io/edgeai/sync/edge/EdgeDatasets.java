@@ -6,6 +6,7 @@ import io.edgeai.sync.counting.UnknownFormatException;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DatasetReport;
 import io.edgeai.sync.mqtt.Messages.DesiredDataset;
+import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
@@ -88,26 +89,58 @@ public final class EdgeDatasets implements AutoCloseable {
             }, clock::millis, settings.maxClockSkew().toMillis());
     }
 
-    /** A message on this node's desired-state topics. */
+    /** A message on this node's desired-state topics, as received (tests; the routes parse it first). */
     public void onDesired(String topic, byte[] payload) {
+        if (payload.length == 0) {
+            onTombstone(topic);
+        } else if (ref(topic).kind() == Topics.Kind.NODE_MANIFEST) {
+            onManifest(topic, Json.read(payload, Manifest.class, "dataset manifest"));
+        } else {
+            onDataset(topic, Json.read(payload, DesiredDataset.class, "desired dataset " + ref(topic).key()));
+        }
+    }
+
+    /** A dataset on its topic, parsed (routes/edge/dataset-downstream.yaml): held, and counted. */
+    public void onDataset(String topic, DesiredDataset dataset) {
+        Topics.Ref ref = ref(topic, Topics.Kind.DESIRED_DATASET);
+        if (dataset != null && (dataset.spec() == null || !node.equals(dataset.spec().getNodeName()))) {
+            throw new RejectedMessage("desired dataset " + ref.key() + " is not for node " + node);
+        }
+        desired.receive(ref.key(), dataset);
+    }
+
+    /** This node's datasets manifest, parsed. */
+    public void onManifest(String topic, Manifest manifest) {
+        ref(topic, Topics.Kind.NODE_MANIFEST);
+        desired.receiveManifest(manifest);
+    }
+
+    /** An empty message on a dataset's topic (it is taken away) or on the manifest's (which changes nothing). */
+    public void onTombstone(String topic) {
+        Topics.Ref ref = ref(topic);
+        switch (ref.kind()) {
+            case DESIRED_DATASET -> desired.remove(ref.key());
+            case NODE_MANIFEST -> {
+            }
+            default -> throw new RejectedMessage("not a dataset topic: " + topic);
+        }
+    }
+
+    /** The topic of this node's desired state, of that kind. */
+    private Topics.Ref ref(String topic, Topics.Kind kind) {
+        Topics.Ref ref = ref(topic);
+        if (ref.kind() != kind) {
+            throw new RejectedMessage("not a " + (kind == Topics.Kind.NODE_MANIFEST ? "dataset manifest" : "dataset") + " topic: " + topic);
+        }
+        return ref;
+    }
+
+    private Topics.Ref ref(String topic) {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a desired-state topic: " + topic));
         if (!node.equals(ref.node())) {
             throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
         }
-        switch (ref.kind()) {
-            case NODE_MANIFEST -> desired.receiveManifest(payload);
-            case DESIRED_DATASET -> {
-                String key = ref.key();
-                desired.receive(key, payload, bytes -> {
-                    DesiredDataset dataset = Json.read(bytes, DesiredDataset.class, "desired dataset " + key);
-                    if (dataset.spec() == null || !node.equals(dataset.spec().getNodeName())) {
-                        throw new RejectedMessage("desired dataset " + key + " is not for node " + node);
-                    }
-                    return dataset;
-                });
-            }
-            default -> throw new RejectedMessage("not a dataset topic: " + topic);
-        }
+        return ref;
     }
 
     /** A file or directory under a data root changed: recount the datasets it can affect. */

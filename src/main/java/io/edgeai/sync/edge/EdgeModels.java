@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.edgeai.sync.counting.ConfinedFiles;
 import io.edgeai.sync.mqtt.Json;
 import io.edgeai.sync.mqtt.Messages.DesiredModel;
+import io.edgeai.sync.mqtt.Messages.Manifest;
 import io.edgeai.sync.mqtt.Messages.ModelCopyReport;
 import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Outgoing;
@@ -146,29 +147,58 @@ public final class EdgeModels implements AutoCloseable {
         all().forEach(model -> forwards.request(model.key(), false));
     }
 
-    /** A message on the shared models topics, or on this node's own ({@code nodes/{node}/desired/models/...}). */
+    /** A message on the shared models topics, or on this node's own, as received (tests; the routes parse it first). */
     public void onDesired(String topic, byte[] payload) {
-        Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a model topic: " + topic));
-        if (ref.node() != null && !node.equals(ref.node())) {
-            throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
+        Topics.Ref ref = ref(topic);
+        if (payload.length == 0) {
+            onTombstone(topic);
+        } else if (ref.kind() == Topics.Kind.MODELS_MANIFEST || ref.kind() == Topics.Kind.NODE_MODELS_MANIFEST) {
+            onManifest(topic, Json.read(payload, Manifest.class, "models manifest"));
+        } else {
+            onModel(topic, Json.read(payload, DesiredModel.class, "desired model " + ref.key()));
+        }
+    }
+
+    /** A model on the shared topic or this node's own, parsed (routes/edge/model-downstream.yaml). */
+    public void onModel(String topic, DesiredModel model) {
+        Topics.Ref ref = ref(topic);
+        if (model != null && model.spec() == null) {
+            throw new RejectedMessage("desired model " + ref.key() + " has no spec");
         }
         switch (ref.kind()) {
-            case MODELS_MANIFEST -> shared.receiveManifest(payload);
-            case NODE_MODELS_MANIFEST -> named.receiveManifest(payload);
-            case DESIRED_MODEL -> receive(shared, ref.key(), payload);
-            case NODE_MODEL -> receive(named, ref.key(), payload);
+            case DESIRED_MODEL -> shared.receive(ref.key(), model);
+            case NODE_MODEL -> named.receive(ref.key(), model);
             default -> throw new RejectedMessage("not a model topic: " + topic);
         }
     }
 
-    private static void receive(DesiredSet<DesiredModel> set, String key, byte[] payload) {
-        set.receive(key, payload, bytes -> {
-            DesiredModel model = Json.read(bytes, DesiredModel.class, "desired model " + key);
-            if (model.spec() == null) {
-                throw new RejectedMessage("desired model " + key + " has no spec");
+    /** The shared models manifest or this node's own, parsed. */
+    public void onManifest(String topic, Manifest manifest) {
+        switch (ref(topic).kind()) {
+            case MODELS_MANIFEST -> shared.receiveManifest(manifest);
+            case NODE_MODELS_MANIFEST -> named.receiveManifest(manifest);
+            default -> throw new RejectedMessage("not a models manifest topic: " + topic);
+        }
+    }
+
+    /** An empty message on a model's topic (it is taken away) or on a manifest's (which changes nothing). */
+    public void onTombstone(String topic) {
+        Topics.Ref ref = ref(topic);
+        switch (ref.kind()) {
+            case DESIRED_MODEL -> shared.remove(ref.key());
+            case NODE_MODEL -> named.remove(ref.key());
+            case MODELS_MANIFEST, NODE_MODELS_MANIFEST -> {
             }
-            return model;
-        });
+            default -> throw new RejectedMessage("not a model topic: " + topic);
+        }
+    }
+
+    private Topics.Ref ref(String topic) {
+        Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a model topic: " + topic));
+        if (ref.node() != null && !node.equals(ref.node())) {
+            throw new RejectedMessage("desired state for node " + ref.node() + " reached node " + node);
+        }
+        return ref;
     }
 
     /**

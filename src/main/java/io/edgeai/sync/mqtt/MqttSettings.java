@@ -34,6 +34,9 @@ public final class MqttSettings {
         BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
         context.getManagementStrategy().addEventNotifier(outage);
         context.getRegistry().bind("brokerOutage", outage);
+        // the protocol's JSON and topics, for the routes' data formats and choices
+        context.getRegistry().bind("protocolJson", Json.MAPPER);
+        context.getRegistry().bind("topics", new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai")));
         io.edgeai.sync.management.ReadyCheck.register(context, "mqtt-broker", outage::reachable, outage::unreachableMessage);
         io.edgeai.sync.management.Metrics.register(context, metrics -> io.micrometer.core.instrument.Gauge
             .builder("edgeai.mqtt.broker.reachable", outage, o -> o.reachable() ? 1 : 0)

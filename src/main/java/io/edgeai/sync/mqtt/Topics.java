@@ -73,6 +73,11 @@ public final class Topics {
         }
     }
 
+    /** The kind of a topic, by name, for the routes to choose on; {@code UNKNOWN} for any other topic. */
+    public String kindOf(String topic) {
+        return parse(topic).map(ref -> ref.kind().name()).orElse("UNKNOWN");
+    }
+
     public Optional<Ref> parse(String topic) {
         if (topic == null || !topic.startsWith(prefix + "/")) {
             return Optional.empty();

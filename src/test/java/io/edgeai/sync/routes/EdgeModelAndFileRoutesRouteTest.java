@@ -33,8 +33,16 @@ class EdgeModelAndFileRoutesRouteTest extends RouteFileTest {
     @Override
     void bindBeans(Registry registry) {
         registry.bind("edgeModels", new Object() {
-            public void onDesired(String topic, byte[] payload) {
-                calls.add("edgeModels.onDesired(" + topic + "=" + new String(payload, StandardCharsets.UTF_8) + ")");
+            public void onManifest(String topic, io.edgeai.sync.mqtt.Messages.Manifest manifest) {
+                calls.add("edgeModels.onManifest(" + topic + ", " + manifest.items() + ")");
+            }
+
+            public void onModel(String topic, io.edgeai.sync.mqtt.Messages.DesiredModel model) {
+                calls.add("edgeModels.onModel(" + topic + ")");
+            }
+
+            public void onTombstone(String topic) {
+                calls.add("edgeModels.onTombstone(" + topic + ")");
             }
 
             public void onFileEvent(String path) {
@@ -56,9 +64,10 @@ class EdgeModelAndFileRoutesRouteTest extends RouteFileTest {
     }
 
     @Test
-    void theSharedModelsTopicsGoToTheModels() {
-        template.sendBodyAndHeader("direct:models", "{}".getBytes(StandardCharsets.UTF_8), "CamelMqttTopic", "edgeai/models/manifest");
-        assertThat(calls).containsExactly("edgeModels.onDesired(edgeai/models/manifest={})");
+    void theSharedModelsTopicsGoToTheModelsReadFromJson() {
+        template.sendBodyAndHeader("direct:models", "{\"items\":[\"ns/m\"],\"issuedAt\":1}".getBytes(StandardCharsets.UTF_8), "CamelMqttTopic",
+            "edgeai/models/manifest");
+        assertThat(calls).containsExactly("edgeModels.onManifest(edgeai/models/manifest, [ns/m])");
     }
 
     @Test

@@ -67,6 +67,8 @@ abstract class RouteFileTest extends CamelTestSupport {
         registry.bind("leaderOnly", new org.apache.camel.support.RoutePolicySupport() { // the cloud's routes: as the leader
         });
         registry.bind("brokerOutage", new io.edgeai.sync.mqtt.BrokerOutage("tcp://no-broker-in-route-tests:1883"));
+        registry.bind("protocolJson", io.edgeai.sync.mqtt.Json.MAPPER);
+        registry.bind("topics", new io.edgeai.sync.mqtt.Topics("edgeai"));
         bindBeans(registry);
         List<String> files = new java.util.ArrayList<>(List.of("common/error-handling.yaml")); // first: it applies to the routes loaded after it
         files.addAll(routeFiles());
