@@ -85,7 +85,7 @@ public final class CloudWiring {
 
             @Override
             public void onUpdate(Node before, Node after) {
-                if (!ModelTargets.labels(before).equals(ModelTargets.labels(after))) {
+                if (!ModelTargets.sameLabels(before, after)) {
                     targets.nodesChanged();
                 }
             }

@@ -157,10 +157,10 @@ public final class ModelDownstream {
         Node after = event.after();
         String node = (after != null ? after : before).getMetadata().getName();
         List<Object> out = new ArrayList<>();
-        if (!ResourceNames.valid(node) || before != null && after != null && ModelTargets.labels(before).equals(ModelTargets.labels(after))) {
+        if (!ResourceNames.valid(node) || ModelTargets.sameLabels(before, after)) {
             return out;
         }
-        targets.nodesChanged();
+        // targets resolved from the old labels are dropped by the Node informer's own listener (CloudWiring), on every replica
         java.util.SortedMap<String, Model> judged = new java.util.TreeMap<>();
         all.get().filter(model -> model.getSpec() != null && model.getSpec().getNodeSelector() != null)
             .forEach(model -> judged.put(DatasetDownstream.key(model), model));

@@ -91,6 +91,11 @@ public final class ModelTargets {
         return spec.getNodeSelector() == null || node.apply(name).map(found -> spec.selects(labels(found))).orElse(false);
     }
 
+    /** Whether a Node's change left its labels as they were (its status, every heartbeat): nothing to resolve again. */
+    public static boolean sameLabels(Node before, Node after) {
+        return before != null && after != null && labels(before).equals(labels(after));
+    }
+
     static Map<String, String> labels(Node node) {
         return node == null || node.getMetadata() == null || node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
     }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,18 +92,6 @@ final class DesiredSet<T extends Desired> {
         }
     }
 
-    /**
-     * A message on the object's topic: a tombstone removes it; anything else is parsed and checked by
-     * {@code read} (which throws {@link RejectedMessage} for a bad one) and taken as {@link #receive(String, Desired)} does.
-     */
-    void receive(String key, byte[] payload, Function<byte[], T> read) {
-        if (payload.length == 0) {
-            remove(key);
-        } else {
-            receive(key, read.apply(payload));
-        }
-    }
-
     /** An object as its topic's message said it (parsed), which must name the topic's object with valid names, and is placed. */
     void receive(String key, T desired) {
         if (desired == null) {
@@ -118,13 +105,6 @@ final class DesiredSet<T extends Desired> {
             throw new RejectedMessage("the " + kind + " " + key + " has an invalid namespace or name");
         }
         put(desired);
-    }
-
-    /** A message on the manifest's topic; a cleared manifest topic changes nothing. */
-    void receiveManifest(byte[] payload) {
-        if (payload.length > 0) {
-            receiveManifest(io.edgeai.sync.mqtt.Json.read(payload, Manifest.class, kind + " manifest"));
-        }
     }
 
     /** A manifest as its topic's message said it (parsed). */

@@ -91,12 +91,13 @@ public final class EdgeDatasets implements AutoCloseable {
 
     /** A message on this node's desired-state topics, as received (tests; the routes parse it first). */
     public void onDesired(String topic, byte[] payload) {
+        Topics.Ref ref = ref(topic);
         if (payload.length == 0) {
             onTombstone(topic);
-        } else if (ref(topic).kind() == Topics.Kind.NODE_MANIFEST) {
+        } else if (ref.kind() == Topics.Kind.NODE_MANIFEST) {
             onManifest(topic, Json.read(payload, Manifest.class, "dataset manifest"));
         } else {
-            onDataset(topic, Json.read(payload, DesiredDataset.class, "desired dataset " + ref(topic).key()));
+            onDataset(topic, Json.read(payload, DesiredDataset.class, "desired dataset " + ref.key()));
         }
     }
 

@@ -175,8 +175,10 @@ class ModelDownstreamTest {
             .endMetadata().build();
     }
 
+    /** A Node as the informer caches it; what was resolved from the labels before is dropped, as CloudWiring's listener does. */
     private Node putNode(Node node) {
         nodes.put(node.getMetadata().getName(), node);
+        targets.nodesChanged();
         return node;
     }
 
@@ -232,6 +234,7 @@ class ModelDownstreamTest {
         assertThat(listed(ManifestDue.modelsOf("edge0"))).containsExactly("ns/zone-a");
 
         nodes.remove("edge0");
+        targets.nodesChanged();
         assertThat(describe(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.DELETED, relabelled, null))))
             .containsExactly("edgeai/nodes/edge0/desired/models/ns/zone-a (tombstone)", "edgeai/nodes/edge0/desired/models/manifest");
         assertThat(listed(ManifestDue.modelsOf("edge0"))).isEmpty();

@@ -180,9 +180,9 @@ class DesiredSetTest {
     @Test
     void namesThatCouldLeaveTheStateDirectoryAreRefused() {
         DesiredDataset escape = new DesiredDataset("..", "passwd", "u", 1, new DatasetSpec("/d", "txt", "edge0"), 1);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> set().receive("../passwd", new byte[] {1}, bytes -> escape))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> set().receive("../passwd", escape))
             .isInstanceOf(io.edgeai.sync.mqtt.RejectedMessage.class);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> set().receive("ns/other", new byte[] {1}, bytes -> dataset("a", 1)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> set().receive("ns/other", dataset("a", 1)))
             .isInstanceOf(io.edgeai.sync.mqtt.RejectedMessage.class);
         assertThat(events).isEmpty();
         assertThat(state.resolve("passwd.json")).doesNotExist();

@@ -67,13 +67,7 @@ class DesiredStateOrderingTest {
             new ModelDownstream(topics, java.util.stream.Stream::of, node -> java.util.stream.Stream.of(), (ns, name) -> java.util.Optional.empty(), clock, io.edgeai.sync.cloud.RetainedSnapshot.none(), io.edgeai.sync.cloud.ModelTargets.withoutNodes()), () -> List.of(NODE), () -> true, 0);
         Broker broker = new Broker(new Random(burst));
         ExecutorService manifestThread = Executors.newSingleThreadExecutor(); // the manifest-publish route
-        java.util.function.Consumer<Object> send = message -> {
-            if (message instanceof Outgoing outgoing) {
-                broker.publish(outgoing);
-            } else if (manifests.enqueue((ManifestDue) message)) {
-                manifestThread.execute(() -> manifests.compute((ManifestDue) message).forEach(broker::publish));
-            }
-        };
+        java.util.function.Consumer<Object> send = sender(broker, manifests, manifestThread);
 
         DesiredSet<DesiredDataset> edge = new DesiredSet<>(new DesiredStateStore(state.resolve("burst-" + burst)), "datasets",
             DesiredDataset.class, new DesiredSet.Listener<>() {
@@ -151,13 +145,7 @@ class DesiredStateOrderingTest {
         Manifests manifests = new Manifests(topics, clock, noDatasets, downstream, List::of, () -> true, 0);
         Broker broker = new Broker(new Random(round));
         ExecutorService manifestThread = Executors.newSingleThreadExecutor(); // the manifest-publish route
-        java.util.function.Consumer<Object> send = message -> {
-            if (message instanceof Outgoing outgoing) {
-                broker.publish(outgoing);
-            } else if (manifests.enqueue((ManifestDue) message)) {
-                manifestThread.execute(() -> manifests.compute((ManifestDue) message).forEach(broker::publish));
-            }
-        };
+        java.util.function.Consumer<Object> send = sender(broker, manifests, manifestThread);
         DesiredSet<io.edgeai.sync.mqtt.Messages.DesiredModel> edge = new DesiredSet<>(new DesiredStateStore(state.resolve("labels-" + round)),
             "named-models", io.edgeai.sync.mqtt.Messages.DesiredModel.class, new DesiredSet.Listener<>() {
                 @Override
@@ -195,6 +183,7 @@ class DesiredStateOrderingTest {
                 io.fabric8.kubernetes.api.model.Node before = nodeCache.get(NODE);
                 io.fabric8.kubernetes.api.model.Node after = labelled("gpu".equals(before.getMetadata().getLabels().get("tier")) ? "cpu" : "gpu");
                 nodeCache.put(NODE, after);
+                targets.nodesChanged(); // the Node informer's listener (CloudWiring)
                 downstream.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)).forEach(send);
             }
         });
@@ -212,6 +201,20 @@ class DesiredStateOrderingTest {
         return edge.all().stream().map(io.edgeai.sync.mqtt.Messages.DesiredModel::key).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
+    /**
+     * The cloud's desired-state-publish route: objects go to the broker as they come, a manifest is
+     * queued once while it waits and computed on the one manifest thread.
+     */
+    private static java.util.function.Consumer<Object> sender(Broker broker, Manifests manifests, ExecutorService manifestThread) {
+        return message -> {
+            if (message instanceof Outgoing outgoing) {
+                broker.publish(outgoing);
+            } else if (manifests.enqueue((ManifestDue) message)) {
+                manifestThread.execute(() -> manifests.compute((ManifestDue) message).forEach(broker::publish));
+            }
+        };
+    }
+
     /** The edge: takes what the broker delivers into its desired set, on a thread of its own, until interrupted. */
     private static <T extends io.edgeai.sync.mqtt.Messages.Desired> Thread edge(Broker broker, DesiredSet<T> edge, String kindLevel, Class<T> type) {
         Thread thread = new Thread(() -> {
@@ -220,10 +223,14 @@ class DesiredStateOrderingTest {
                 if (next == null) {
                     Thread.onSpinWait();
                 } else if (next.topic().endsWith("/manifest")) {
-                    edge.receiveManifest(next.payload());
+                    edge.receiveManifest(Json.read(next.payload(), io.edgeai.sync.mqtt.Messages.Manifest.class, "test"));
                 } else {
                     String key = next.topic().substring(next.topic().indexOf(kindLevel) + kindLevel.length());
-                    edge.receive(key, next.payload(), bytes -> Json.read(bytes, type, "test"));
+                    if (next.isTombstone()) {
+                        edge.remove(key);
+                    } else {
+                        edge.receive(key, Json.read(next.payload(), type, "test"));
+                    }
                 }
             }
         });

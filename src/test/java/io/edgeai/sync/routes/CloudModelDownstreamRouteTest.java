@@ -45,24 +45,17 @@ class CloudModelDownstreamRouteTest extends RouteFileTest {
 
     @BeforeEach
     void start() throws Exception {
-        advise("model-downstream", route -> {
-            route.replaceFromWith("direct:models");
-            route.weaveByToUri("direct:desired-state-publish").replace().to("mock:publish");
-        });
-        advise("node-labels", route -> {
-            route.replaceFromWith("direct:nodes");
-            route.weaveByToUri("direct:desired-state-publish").replace().to("mock:publish");
-        });
+        replaceFromsAndMock(List.of("model-downstream", "node-labels"), "direct:desired-state-publish");
         context.start();
     }
 
     @Test
     void eachMessageJudgedForAModelOrANodeIsPublishedInOrder() throws Exception {
-        MockEndpoint publish = getMockEndpoint("mock:publish");
+        MockEndpoint publish = getMockEndpoint("mock:desired-state-publish");
         publish.expectedMessageCount(3);
 
-        template.sendBody("direct:models", new ResourceEvent<>(ResourceEvent.Type.ADDED, null, "m"));
-        template.sendBody("direct:nodes", new ResourceEvent<>(ResourceEvent.Type.UPDATED, "edge1", "edge1"));
+        template.sendBody("direct:model-downstream", new ResourceEvent<>(ResourceEvent.Type.ADDED, null, "m"));
+        template.sendBody("direct:node-labels", new ResourceEvent<>(ResourceEvent.Type.UPDATED, "edge1", "edge1"));
 
         publish.assertIsSatisfied();
         assertThat(publish.getExchanges()).extracting(exchange -> exchange.getMessage().getBody())
@@ -73,11 +66,11 @@ class CloudModelDownstreamRouteTest extends RouteFileTest {
 
     @Test
     void aRefusedEventIsLoggedAndTheRouteGoesOn() throws Exception {
-        MockEndpoint publish = getMockEndpoint("mock:publish");
+        MockEndpoint publish = getMockEndpoint("mock:desired-state-publish");
         publish.expectedMessageCount(2);
 
-        template.sendBody("direct:models", new ResourceEvent<>(ResourceEvent.Type.DELETED, "gone", null));
-        template.sendBody("direct:models", new ResourceEvent<>(ResourceEvent.Type.ADDED, null, "next"));
+        template.sendBody("direct:model-downstream", new ResourceEvent<>(ResourceEvent.Type.DELETED, "gone", null));
+        template.sendBody("direct:model-downstream", new ResourceEvent<>(ResourceEvent.Type.ADDED, null, "next"));
 
         publish.assertIsSatisfied();
         assertThat(refused).containsExactly("model-downstream: refused on purpose");
