@@ -219,30 +219,32 @@ public final class ModelDownstream {
 
     /**
      * A node's models manifest: every model meant for it by name or label, stamped first and listed
-     * after, and (when a tombstone asked for it) the desired state of each of them. The Model and
-     * Node informers run on threads of their own, each judging from both caches while the other
-     * changes them; three things
-     * keep a node right whatever the interleaving. Each judgement, and this, reads the caches and
-     * stamps its messages under one lock, against where each model was last sent (noted here too:
-     * what the manifest lists is what the node holds), so a model sent from a view that a later
-     * change undid is stamped before the manifest that change asks for, which drops it. The listing
-     * and the models sent after it are one reading of the caches. And a tombstone judged from a
-     * Node's old labels can still reach the broker after the desired state judged from the Model's
-     * new selector (messages are handed to the broker outside the lock): the models sent after the
-     * manifest, on the same topics, put back what it took. They are sent ({@code withModels}) only
-     * when a tombstone asked for the manifest ({@link ManifestDue#modelsOf}), after it was handed to
-     * the broker: the resync's manifests do not send every model again.
+     * after, then the desired state of each listed model not yet sent there (of each listed model,
+     * when a tombstone asked for it). The Model and Node informers run on threads of their own, each
+     * judging from both caches while the other changes them; four things keep a node right whatever
+     * the interleaving. Each judgement, and this, reads the caches and stamps its messages under one
+     * lock, against where each model was last sent, so a model sent from a view that a later change
+     * undid is stamped before the manifest that change asks for, which drops it. What the manifest
+     * lists is noted as sent there, and so is sent if it was not: a judgement reached later finds it
+     * noted and sends nothing. The listing and the models sent after it are one reading of the caches.
+     * And a tombstone judged from a Node's old labels can still reach the broker after the desired
+     * state judged from the Model's new selector (messages are handed to the broker outside the
+     * lock): every model listed is sent again after the manifest, on the same topics, to put back
+     * what it took, when a tombstone asked for the manifest ({@link ManifestDue#modelsOf}), after it
+     * was handed to the broker; the resync's manifests do not send every model again.
      */
     public synchronized List<Outgoing> manifestOn(String node, boolean withModels) {
         long issuedAt = clock.getAsLong();
         List<Model> meant = meantFor(node).toList();
         Set<String> keys = new java.util.LinkedHashSet<>();
         List<Outgoing> out = new ArrayList<>();
+        List<Model> sent = new ArrayList<>();
         for (Model model : meant) {
             String key = DatasetDownstream.key(model);
             keys.add(key);
             Set<String> places = placed.getOrDefault(key, Set.of());
-            if (!places.contains(node)) {
+            if (withModels || !places.contains(node)) {
+                sent.add(model);
                 placed.put(key, with(places, node, true));
             }
         }
@@ -257,9 +259,7 @@ public final class ModelDownstream {
             }
         }
         out.add(Outgoing.json(topics.nodeModelsManifest(node), new Manifest(List.copyOf(keys), issuedAt)));
-        if (withModels) {
-            meant.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
-        }
+        sent.forEach(model -> out.add(desired(model, node))); // stamped after the manifest, and each listed by it
         return out;
     }
 

@@ -329,4 +329,24 @@ class ModelDownstreamTest {
         assertThat(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, labelled, node("edge0"))))
             .as("nothing noted of it any more").isEmpty();
     }
+
+    /**
+     * Found by the label-race stress test in CI: a node's models manifest computed between a Node
+     * gaining a label and the judgement of that change listed the model it now selects and noted it
+     * as sent there, without sending it; the judgement then saw it noted and sent nothing. The node
+     * was told to keep a model it never received. What a manifest lists and notes, it sends.
+     */
+    @Test
+    void aManifestThatListsAModelNotYetSentToTheNodeSendsIt() {
+        Node plain = putNode(node("edge0", "tier", "cpu"));
+        Model gpu = put(selecting("gpu", null, "tier", "gpu"));
+        assertThat(models.messagesFor(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, gpu))).isEmpty();
+        Node labelled = putNode(node("edge0", "tier", "gpu")); // the label came; its Node event not judged yet
+
+        List<Object> out = new java.util.ArrayList<>(manifests.compute(ManifestDue.modelsListOf("edge0")));
+        out.addAll(models.nodeChanged(new ResourceEvent<>(ResourceEvent.Type.UPDATED, plain, labelled)));
+        assertThat(describe(out)).containsExactly("edgeai/nodes/edge0/desired/models/manifest", "edgeai/nodes/edge0/desired/models/ns/gpu");
+        assertThat(describe(List.copyOf(manifests.compute(ManifestDue.modelsListOf("edge0")))))
+            .as("sent once: the resync's manifest alone").containsExactly("edgeai/nodes/edge0/desired/models/manifest");
+    }
 }

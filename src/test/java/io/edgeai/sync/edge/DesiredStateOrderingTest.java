@@ -112,9 +112,9 @@ class DesiredStateOrderingTest {
     /**
      * Issue 13: models that select their nodes by label hear two informers at once: a Model's
      * selector changes on one thread while the Node's labels change on another, and each thread
-     * judges from caches the other is changing. Whatever the interleaving, once the changes stop and
-     * the messages are delivered, the node holds exactly the models its labels select, with no
-     * resync to repair it.
+     * judges from caches the other is changing, while the resync's manifests fall in between. Whatever
+     * the interleaving, once the changes stop and the messages are delivered, the node holds exactly
+     * the models its labels select, with no later resync to repair it.
      */
     @Test
     void aNodeHoldsTheModelsItsLabelsSelectWhateverTheOrderOfLabelAndSelectorChanges() throws Exception {
@@ -175,6 +175,9 @@ class DesiredStateOrderingTest {
                     "gpu".equals(before.getSpec().getNodeSelector().get("tier")) ? "cpu" : "gpu");
                 modelCache.put(key, after); // the informer's cache is updated before its handlers run
                 downstream.messagesFor(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after)).forEach(send);
+                if (flips.nextInt(3) == 0) {
+                    send.accept(ManifestDue.modelsListOf(NODE)); // the resync timer's manifest, whenever it falls
+                }
             }
         });
         informers.execute(() -> { // the Node informer: the node's label flips
