@@ -6,6 +6,7 @@ import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.StoppingRouteMessages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.FunctionCounter;
 import java.util.Properties;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -43,8 +44,11 @@ public final class SyncApp {
             public void afterConfigure(BaseMainSupport support) {
                 StoppingRouteMessages.install(support.getCamelContext());
                 Settings settings = new Settings(support.getCamelContext());
-                support.getCamelContext().getRegistry().bind("refusals", new Refusals(settings.integer("edgeai.refusals-logged-per-minute", 20)));
+                Refusals refusals = new Refusals(settings.integer("edgeai.refusals-logged-per-minute", 20));
+                support.getCamelContext().getRegistry().bind("refusals", refusals);
                 try {
+                    io.edgeai.sync.management.Metrics.register(support.getCamelContext(), meters -> FunctionCounter.builder("edgeai.messages.refused",
+                        refusals, Refusals::total).description("Messages refused with a reason (logged at a bounded rate, all counted)").register(meters));
                     if (CLOUD.equals(mode)) {
                         CloudWiring.bind(support.getCamelContext(), settings, client != null ? client : new KubernetesClientBuilder().build());
                     } else {

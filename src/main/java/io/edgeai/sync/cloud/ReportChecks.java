@@ -33,12 +33,6 @@ final class ReportChecks {
     private ReportChecks() {
     }
 
-    static void checkSize(byte[] payload, String what) {
-        if (payload.length > MAX_PAYLOAD_BYTES) {
-            throw new RejectedMessage(what + " is " + payload.length + " bytes; reports are accepted up to " + MAX_PAYLOAD_BYTES);
-        }
-    }
-
     /** The report as it may be written, for a resource now at {@code generation}. */
     static DatasetReport dataset(DatasetReport report, long generation, Instant now, long maxAheadMillis) {
         String what = "dataset status for " + report.namespace() + "/" + report.name();

@@ -30,23 +30,33 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusInbox {
     private static final Logger LOG = LoggerFactory.getLogger(StatusInbox.class);
-    private static final byte[] NOTHING_NEW = new byte[0];
-    /**
-     * Not a report: the model's copies are to be counted again against the nodes it is meant for now
-     * (told apart from a cleared report by identity; {@link StatusUpstream#patchFor}).
-     */
-    public static final byte[] RECOUNT = new byte[0];
 
-    /** One report to write: the latest received for its topic. */
-    public record Report(String node, String topic, byte[] payload) {
+    /**
+     * Not reports from a node: what the cloud asks of a status itself ({@link StatusUpstream#patchFor}).
+     * {@code REJUDGE}: judged again with nothing new from the node (its presence changed), as a
+     * cleared report is; {@code RECOUNT}: a model's copies counted again against the nodes it is
+     * meant for now.
+     */
+    public enum Again { REJUDGE, RECOUNT }
+
+    /**
+     * One report to write: the latest received for its topic, as the route read it (a protocol
+     * record, an empty payload for a cleared retained status, or {@link Again}), and the payload
+     * bytes it came as, which is what the inbox bounds.
+     */
+    public record Report(String node, String topic, Object payload, int bytes) {
+    }
+
+    /** A report waiting, and the payload bytes it came as. */
+    private record Pending(Object payload, int bytes) {
     }
 
     private static final class NodeQueue {
-        final LinkedHashMap<String, byte[]> waiting = new LinkedHashMap<>();
+        final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
         /** Reports for topics being written, waiting for that write to finish. */
-        final Map<String, byte[]> afterWrite = new HashMap<>();
+        final Map<String, Pending> afterWrite = new HashMap<>();
         /** Reports for topics written less than the minimum interval ago, waiting for it to pass. */
-        final Map<String, byte[]> held = new HashMap<>();
+        final Map<String, Pending> held = new HashMap<>();
         int beingWritten;
         boolean inTurn;
         boolean overLimitLogged;
@@ -101,34 +111,59 @@ public final class StatusInbox {
     }
 
     /**
-     * Takes a report from the broker.
+     * Whether a message may be read as a report at all: on a status topic, and no larger than the
+     * cloud accepts (checked before its JSON is parsed). A refusal is logged with its reason.
+     */
+    public boolean admits(String topic, byte[] payload) {
+        return statusRef(topic, payload.length) != null;
+    }
+
+    /**
+     * Takes a report from the broker, as the route read it ({@link Report}) from a message it
+     * {@link #admits}.
      *
+     * @param bytes the size of the message it was read from
      * @return whether a writer must be woken: the report is new work and fewer than {@code writers}
      *     wake-ups are waiting (any one of those will drain it too)
      */
-    public synchronized boolean offer(String topic, byte[] payload) {
+    public synchronized boolean offer(String topic, Object report, int bytes) {
+        Topics.Ref ref = statusRef(topic, bytes);
+        if (ref == null) {
+            return false;
+        }
+        if (report == null) {
+            refusals.refused("status-upstream", "the report on " + topic + " is JSON null");
+            return false;
+        }
+        return offer(ref, topic, new Pending(report, bytes));
+    }
+
+    /** The status topic, or null (and the refusal logged) when it is none or its message is too large. */
+    private Topics.Ref statusRef(String topic, int bytes) {
         Topics.Ref ref = topics.parse(topic)
             .filter(parsed -> parsed.kind() == Topics.Kind.DATASET_STATUS || parsed.kind() == Topics.Kind.MODEL_STATUS
                 || parsed.kind() == Topics.Kind.MODEL_COPY)
             .orElse(null);
         if (ref == null) {
             refusals.refused("status-upstream", "not a status topic: " + topic);
-            return false;
-        }
-        if (payload.length > ReportChecks.MAX_PAYLOAD_BYTES) {
-            refusals.refused("status-upstream", topic + " carries " + payload.length + " bytes; reports are accepted up to "
+        } else if (bytes > ReportChecks.MAX_PAYLOAD_BYTES) {
+            refusals.refused("status-upstream", topic + " carries " + bytes + " bytes; reports are accepted up to "
                 + ReportChecks.MAX_PAYLOAD_BYTES);
-            return false;
+            return null;
         }
+        return ref;
+    }
+
+    private boolean offer(Topics.Ref ref, String topic, Pending payload) {
         String node = ref.node();
         NodeQueue queue = nodes.get(node);
         if (queue != null) {
             // a newer report for an object that already has one waiting: replaces it, if the bytes allow
-            Map<String, byte[]> waitingFor = queue.waiting.containsKey(topic) ? queue.waiting
+            Map<String, Pending> waitingFor = queue.waiting.containsKey(topic) ? queue.waiting
                 : queue.held.containsKey(topic) ? queue.held
                 : queue.afterWrite.containsKey(topic) ? queue.afterWrite : null;
             if (waitingFor != null) {
-                long grows = payload.length - waitingFor.get(topic).length;
+                long grows = payload.bytes() - waitingFor.get(topic).bytes();
                 if (grows > 0 && bytes + grows > maxBytes) {
                     overBytes(); // the older report stays; the re-read brings the newer one back
                 } else {
@@ -139,13 +174,13 @@ public final class StatusInbox {
             }
         }
         // a judgement asked for again carries no bytes: never dropped for want of them
-        if (payload.length > 0 && bytes + payload.length > maxBytes) {
+        if (payload.bytes() > 0 && bytes + payload.bytes() > maxBytes) {
             overBytes();
             return false;
         }
         if (writing.contains(topic)) { // its node's queue is there while the write runs
             queue.afterWrite.put(topic, payload);
-            bytes += payload.length;
+            bytes += payload.bytes();
             return false;
         }
         if (queue != null && queue.size() >= maxPerNode) {
@@ -161,7 +196,7 @@ public final class StatusInbox {
             queue = new NodeQueue();
             nodes.put(node, queue);
         }
-        bytes += payload.length;
+        bytes += payload.bytes();
         if (holdIfTooSoon(node, queue, topic, payload)) {
             return false;
         }
@@ -178,20 +213,21 @@ public final class StatusInbox {
      * @return whether a writer must be woken
      */
     public synchronized boolean rejudge(String node, String topic) {
-        return again(node, topic, NOTHING_NEW);
+        return again(node, topic, Again.REJUDGE);
     }
 
-    /** As {@link #rejudge}, for a model's copies: counted again, nothing taken off ({@link #RECOUNT}). */
+    /** As {@link #rejudge}, for a model's copies: counted again, nothing taken off ({@link Again#RECOUNT}). */
     public synchronized boolean recount(String node, String topic) {
-        return again(node, topic, RECOUNT);
+        return again(node, topic, Again.RECOUNT);
     }
 
-    private boolean again(String node, String topic, byte[] marker) {
+    private boolean again(String node, String topic, Again what) {
         NodeQueue queue = nodes.get(node);
         if (queue != null && (queue.waiting.containsKey(topic) || queue.held.containsKey(topic) || queue.afterWrite.containsKey(topic))) {
             return false;
         }
-        return offer(topic, marker);
+        Topics.Ref ref = statusRef(topic, 0);
+        return ref != null && offer(ref, topic, new Pending(what, 0));
     }
 
     /**
@@ -225,10 +261,10 @@ public final class StatusInbox {
         }
         NodeQueue queue = nodes.get(node);
         queue.inTurn = false;
-        Iterator<Map.Entry<String, byte[]>> oldest = queue.waiting.entrySet().iterator();
-        Map.Entry<String, byte[]> entry = oldest.next();
+        Iterator<Map.Entry<String, Pending>> oldest = queue.waiting.entrySet().iterator();
+        Map.Entry<String, Pending> entry = oldest.next();
         oldest.remove();
-        bytes -= entry.getValue().length;
+        bytes -= entry.getValue().bytes();
         if (bytes < maxBytes / 2) {
             overBytesLogged = false;
         }
@@ -241,7 +277,7 @@ public final class StatusInbox {
         if (!queue.waiting.isEmpty()) {
             takeTurn(node, queue);
         }
-        return Optional.of(new Report(node, entry.getKey(), entry.getValue()));
+        return Optional.of(new Report(node, entry.getKey(), entry.getValue().payload(), entry.getValue().bytes()));
     }
 
     /**
@@ -254,10 +290,10 @@ public final class StatusInbox {
         writing.remove(report.topic());
         NodeQueue queue = nodes.get(report.node());
         queue.beingWritten--;
-        byte[] newer = queue.afterWrite.remove(report.topic());
+        Pending newer = queue.afterWrite.remove(report.topic());
         if (retry && newer == null) {
-            bytes += report.payload().length;
-            queue.waiting.put(report.topic(), report.payload());
+            bytes += report.bytes();
+            queue.waiting.put(report.topic(), new Pending(report.payload(), report.bytes()));
             takeTurn(report.node(), queue);
         } else if (newer != null) { // counted in bytes when it came
             if (retry || !holdIfTooSoon(report.node(), queue, report.topic(), newer)) {
@@ -301,7 +337,7 @@ public final class StatusInbox {
     }
 
     /** Holds a report whose object was written less than the minimum interval ago. */
-    private boolean holdIfTooSoon(String node, NodeQueue queue, String topic, byte[] payload) {
+    private boolean holdIfTooSoon(String node, NodeQueue queue, String topic, Pending payload) {
         if (minIntervalNanos <= 0) {
             return false;
         }

@@ -64,21 +64,22 @@ public final class StatusUpstream {
     }
 
     /**
-     * A patch to write, or null when the status is already what the report says. An empty payload
-     * brings nothing new from the node (it cleared its retained status, or the cloud asks for the
-     * status to be judged again because the node's presence changed): Ready is made to agree with the
-     * node's presence, nothing else changes.
+     * A patch to write, or null when the status is already what the report says. The report is as
+     * the status route read it for its topic's kind (a {@link DatasetReport}, {@link ModelReport} or
+     * {@link ModelCopyReport}). An empty payload brings nothing new from the node (it cleared its
+     * retained status), nor does {@link StatusInbox.Again#REJUDGE} (the node's presence changed):
+     * Ready is made to agree with the node's presence, nothing else changes.
      */
-    public StatusPatch patchFor(String topic, byte[] payload) {
+    public StatusPatch patchFor(String topic, Object report) {
         Topics.Ref ref = topics.parse(topic).orElseThrow(() -> new RejectedMessage("not a status topic: " + topic));
         if (!cacheSynced.getAsBoolean()) {
             throw new IllegalStateException("the resource cache has not listed yet; " + topic + " will be retried");
         }
-        if (payload == StatusInbox.RECOUNT && ref.kind() == Topics.Kind.MODEL_COPY) {
+        if (report == StatusInbox.Again.RECOUNT && ref.kind() == Topics.Kind.MODEL_COPY) {
             return clearedOn(ref, (model, current) -> ModelStatusPatches.copiesRecounted(current, model.getSpec(), targets.of(model.getSpec()),
                 DatasetDownstream.generation(model.getMetadata().getGeneration()), clock.instant()));
         }
-        if (payload == null || payload.length == 0) {
+        if (report instanceof StatusInbox.Again || report instanceof byte[] cleared && cleared.length == 0) {
             return switch (ref.kind()) {
                 case DATASET_STATUS -> presencePatch(ref);
                 case MODEL_COPY -> modelCopyCleared(ref);
@@ -86,13 +87,19 @@ public final class StatusUpstream {
                 default -> null;
             };
         }
-        ReportChecks.checkSize(payload, "status on " + topic);
         return switch (ref.kind()) {
-            case DATASET_STATUS -> datasetPatch(ref, Json.read(payload, DatasetReport.class, "dataset status from " + ref.node()));
-            case MODEL_STATUS -> modelPatch(ref, Json.read(payload, ModelReport.class, "model status from " + ref.node()));
-            case MODEL_COPY -> modelCopyPatch(ref, Json.read(payload, ModelCopyReport.class, "model copy from " + ref.node()));
+            case DATASET_STATUS -> datasetPatch(ref, as(DatasetReport.class, report, topic));
+            case MODEL_STATUS -> modelPatch(ref, as(ModelReport.class, report, topic));
+            case MODEL_COPY -> modelCopyPatch(ref, as(ModelCopyReport.class, report, topic));
             default -> throw new RejectedMessage("not a status topic: " + topic);
         };
+    }
+
+    private static <T> T as(Class<T> type, Object report, String topic) {
+        if (!type.isInstance(report)) {
+            throw new RejectedMessage("the report on " + topic + " was not read as a " + type.getSimpleName());
+        }
+        return type.cast(report);
     }
 
     private StatusPatch datasetPatch(Topics.Ref ref, DatasetReport report) {

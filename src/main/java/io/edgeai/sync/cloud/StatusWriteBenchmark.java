@@ -100,7 +100,7 @@ public final class StatusWriteBenchmark {
         for (int i = 0; i < n; i++) {
             DatasetReport report = new DatasetReport("default", "d-" + i, "u-d-" + i, 1, (long) i, "2026-11-29T00:00:00Z",
                 new Readiness(true, "Counted", "counted"));
-            inbox.offer(topics.datasetStatus(nodeOf(i), "default", "d-" + i), Json.bytes(report));
+            inbox.offer(topics.datasetStatus(nodeOf(i), "default", "d-" + i), report, Json.bytes(report).length); // as the route reads it
         }
         ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
         for (int w = 0; w < WRITERS; w++) {

@@ -14,6 +14,7 @@ public final class Refusals {
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
 
     private final LogBudget budget;
+    private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
 
     public Refusals(int perWindow) {
         this(perWindow, System::nanoTime);
@@ -25,6 +26,7 @@ public final class Refusals {
 
     /** @return whether this refusal was logged in full */
     public boolean refused(String where, String reason) {
+        total.increment();
         long skipped = budget.take();
         if (skipped < 0) {
             return false;
@@ -35,6 +37,11 @@ public final class Refusals {
             LOG.warn("dropped by {}: {}", where, reason);
         }
         return true;
+    }
+
+    /** Refusals since start, logged or not. */
+    public long total() {
+        return total.sum();
     }
 
     /** Refusals counted but not logged yet. */

@@ -39,8 +39,8 @@ class ModelCopiesAttackTest {
             new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
     }
 
-    private static byte[] report(String uid, String phase, String sha256, String message) {
-        return Json.bytes(new ModelCopyReport("default", "m", uid, 1, phase, sha256 == null ? null : 10L, null, sha256, message, NOW.toString()));
+    private static ModelCopyReport report(String uid, String phase, String sha256, String message) {
+        return new ModelCopyReport("default", "m", uid, 1, phase, sha256 == null ? null : 10L, null, sha256, message, NOW.toString());
     }
 
     @SuppressWarnings("unchecked")

@@ -133,15 +133,15 @@ class ModelCopiesTest {
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(model),
             new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
 
-        assertThatThrownBy(() -> upstream.patchFor(topics.modelStatus("edge0", "default", "m"), Json.bytes(new io.edgeai.sync.mqtt.Messages
-            .ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.1")), NOW.toString()))))
+        assertThatThrownBy(() -> upstream.patchFor(topics.modelStatus("edge0", "default", "m"), new io.edgeai.sync.mqtt.Messages
+            .ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.1")), NOW.toString())))
             .hasMessageContaining("spec.nodeNames");
         StatusUpstream.StatusPatch cleared = upstream.patchFor(topics.modelStatus("edge0", "default", "m"), new byte[0]);
         @SuppressWarnings("unchecked")
         Map<String, Object> clearedStatus = (Map<String, Object>) cleared.body().get("status");
         assertThat(clearedStatus).containsEntry("metricsNode", null).containsEntry("metrics", null);
 
-        StatusUpstream.StatusPatch copy = upstream.patchFor(topics.modelCopy("edge1", "default", "m"), Json.bytes(report(ModelCopy.PRESENT, DIGEST)));
+        StatusUpstream.StatusPatch copy = upstream.patchFor(topics.modelCopy("edge1", "default", "m"), report(ModelCopy.PRESENT, DIGEST));
         @SuppressWarnings("unchecked")
         Map<String, Object> copyStatus = (Map<String, Object>) copy.body().get("status");
         assertThat(copyStatus).as("the next write takes them off too").containsEntry("metricsNode", null);
@@ -195,12 +195,10 @@ class ModelCopiesTest {
         Topics topics = new Topics("edgeai");
         StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.empty(), (ns, name) -> Optional.of(cached),
             new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
-        StatusUpstream.StatusPatch metrics = upstream.patchFor(topics.modelStatus("edge0", "default", "m"), Json.bytes(
-            new io.edgeai.sync.mqtt.Messages.ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.9")),
-                NOW.toString())));
+        StatusUpstream.StatusPatch metrics = upstream.patchFor(topics.modelStatus("edge0", "default", "m"), new io.edgeai.sync.mqtt.Messages.ModelReport("default", "m", "uid-m", List.of(new io.edgeai.sync.resources.ModelMetric("f1", "0.9")),
+                NOW.toString()));
         upstream.wrote(metrics, "5");
-        StatusUpstream.StatusPatch copy = upstream.patchFor(topics.modelCopy("edge1", "default", "m"),
-            Json.bytes(report(ModelCopy.PRESENT, DIGEST)));
+        StatusUpstream.StatusPatch copy = upstream.patchFor(topics.modelCopy("edge1", "default", "m"), report(ModelCopy.PRESENT, DIGEST));
         @SuppressWarnings("unchecked")
         List<ModelCopy> listed = (List<ModelCopy>) ((Map<String, Object>) copy.body().get("status")).get("nodes");
         assertThat(listed).extracting(ModelCopy::node).containsExactly("edge0", "edge1");
@@ -220,7 +218,7 @@ class ModelCopiesTest {
             new Presence(topics, System::currentTimeMillis, 60_000), Clock.fixed(NOW, java.time.ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
         assertThat(cached.getStatus().getAvailable()).isEqualTo("1/2");
 
-        assertThat(listedBy(upstream.patchFor(topics.modelCopy("edge0", "default", "m"), StatusInbox.RECOUNT))).as("kept").containsExactly("edge0");
+        assertThat(listedBy(upstream.patchFor(topics.modelCopy("edge0", "default", "m"), StatusInbox.Again.RECOUNT))).as("kept").containsExactly("edge0");
         assertThat(listedBy(upstream.patchFor(topics.modelCopy("edge0", "default", "m"), new byte[0]))).as("taken off").isEmpty();
     }
 
@@ -252,8 +250,8 @@ class ModelCopiesTest {
             StatusWrites writes = new StatusWrites(inbox, () -> true, upstream, new StatusWriter(api.client(), new RateLimiter(0, 1)), refusals,
                 new KubernetesEvents(Instant::now, System::nanoTime, 10_000, "test", 10));
             for (int i = 0; i < nodes; i++) {
-                inbox.offer(topics.modelCopy("edge" + i, "default", "m"), Json.bytes(new ModelCopyReport("default", "m", uid, 1,
-                    ModelCopy.PRESENT, 10L, null, DIGEST, null, NOW.toString())));
+                ModelCopyReport report = new ModelCopyReport("default", "m", uid, 1, ModelCopy.PRESENT, 10L, null, DIGEST, null, NOW.toString());
+                inbox.offer(topics.modelCopy("edge" + i, "default", "m"), report, Json.bytes(report).length);
             }
             ExecutorService pool = Executors.newFixedThreadPool(writers);
             List<Future<?>> done = new java.util.ArrayList<>();

@@ -113,7 +113,7 @@ class PresenceTest {
     private static String taken(StatusInbox inbox) {
         StatusInbox.Report report = inbox.next().orElseThrow();
         inbox.done(report, false);
-        assertThat(report.payload()).isSameAs(StatusInbox.RECOUNT);
+        assertThat(report.payload()).isSameAs(StatusInbox.Again.RECOUNT);
         return report.topic();
     }
 

@@ -16,6 +16,11 @@ class StatusInboxTest {
         return "edgeai/nodes/" + node + "/status/datasets/ns/" + name;
     }
 
+    /** A report offered as the route offers it, with the size of the message it came as (here the report is its bytes). */
+    private static boolean offer(StatusInbox to, String topic, byte[] payload) {
+        return to.offer(topic, payload, payload.length);
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -28,7 +33,7 @@ class StatusInboxTest {
     private static List<String> drain(StatusInbox from) {
         List<String> written = new ArrayList<>();
         for (var next = from.next(); next.isPresent(); next = from.next()) {
-            written.add(next.get().topic().substring(next.get().topic().indexOf("/nodes/") + 7) + "=" + new String(next.get().payload(), StandardCharsets.UTF_8));
+            written.add(next.get().topic().substring(next.get().topic().indexOf("/nodes/") + 7) + "=" + (next.get().payload() instanceof byte[] text ? new String(text, StandardCharsets.UTF_8) : next.get().payload()));
             from.done(next.get(), false);
         }
         return written;
@@ -36,9 +41,9 @@ class StatusInboxTest {
 
     @Test
     void aFloodOfOneObjectIsOneWriteOfTheLatest() {
-        assertThat(inbox.offer(topic("noisy", "d"), bytes("1"))).isTrue();
+        assertThat(offer(inbox, topic("noisy", "d"), bytes("1"))).isTrue();
         for (int i = 2; i <= 10_000; i++) {
-            assertThat(inbox.offer(topic("noisy", "d"), bytes(String.valueOf(i)))).isFalse();
+            assertThat(offer(inbox, topic("noisy", "d"), bytes(String.valueOf(i)))).isFalse();
         }
         assertThat(drainAll()).containsExactly("noisy/status/datasets/ns/d=10000");
         assertThat(inbox.pending()).isZero();
@@ -47,9 +52,9 @@ class StatusInboxTest {
     @Test
     void nodesTakeTurns() {
         for (int i = 0; i < 50; i++) {
-            inbox.offer(topic("noisy", "d" + i), bytes("n"));
+            offer(inbox, topic("noisy", "d" + i), bytes("n"));
         }
-        inbox.offer(topic("quiet", "q"), bytes("q"));
+        offer(inbox, topic("quiet", "q"), bytes("q"));
 
         List<String> written = drainAll();
         assertThat(written).hasSize(51);
@@ -59,18 +64,18 @@ class StatusInboxTest {
     @Test
     void aNodeOverItsLimitLosesOnlyItsOwnNewReports() {
         for (int i = 0; i < 150; i++) {
-            inbox.offer(topic("flooder", "d" + i), bytes("f"));
+            offer(inbox, topic("flooder", "d" + i), bytes("f"));
         }
-        inbox.offer(topic("other", "o"), bytes("o"));
+        offer(inbox, topic("other", "o"), bytes("o"));
         assertThat(inbox.dropped()).isEqualTo(50);
         assertThat(drainAll()).hasSize(101).contains("other/status/datasets/ns/o=o");
     }
 
     @Test
     void aReportForAnObjectBeingWrittenWaitsAndIsNotOvertaken() {
-        inbox.offer(topic("n", "d"), bytes("old"));
+        offer(inbox, topic("n", "d"), bytes("old"));
         StatusInbox.Report writing = inbox.next().orElseThrow();
-        assertThat(inbox.offer(topic("n", "d"), bytes("new"))).as("waits for the write, needs no writer").isFalse();
+        assertThat(offer(inbox, topic("n", "d"), bytes("new"))).as("waits for the write, needs no writer").isFalse();
         assertThat(inbox.next()).as("not written twice at once").isEmpty();
 
         inbox.done(writing, false);
@@ -79,11 +84,11 @@ class StatusInboxTest {
 
     @Test
     void aFailedWriteWaitsAgainUnlessANewerReportCame() {
-        inbox.offer(topic("n", "a"), bytes("a1"));
-        inbox.offer(topic("n", "b"), bytes("b1"));
+        offer(inbox, topic("n", "a"), bytes("a1"));
+        offer(inbox, topic("n", "b"), bytes("b1"));
         StatusInbox.Report a = inbox.next().orElseThrow();
         StatusInbox.Report b = inbox.next().orElseThrow();
-        inbox.offer(topic("n", "b"), bytes("b2"));
+        offer(inbox, topic("n", "b"), bytes("b2"));
         inbox.done(a, true);
         inbox.done(b, true);
         assertThat(drainAll()).containsExactlyInAnyOrder("n/status/datasets/ns/a=a1", "n/status/datasets/ns/b=b2");
@@ -93,17 +98,21 @@ class StatusInboxTest {
     void writersAreWokenOnlyAsOftenAsUseful() {
         int wakeUps = 0;
         for (int i = 0; i < 20; i++) {
-            wakeUps += inbox.offer(topic("n" + i, "d"), bytes("x")) ? 1 : 0;
+            wakeUps += offer(inbox, topic("n" + i, "d"), bytes("x")) ? 1 : 0;
         }
         assertThat(wakeUps).isEqualTo(4);
         inbox.wokeUp();
-        assertThat(inbox.offer(topic("late", "d"), bytes("x"))).isTrue();
+        assertThat(offer(inbox, topic("late", "d"), bytes("x"))).isTrue();
     }
 
     @Test
     void oversizedReportsAndTopicsThatAreNoStatusAreRefusedAtTheDoor() {
-        assertThat(inbox.offer("edgeai/nodes/n/status/junk/a/b/c", bytes("x"))).isFalse();
-        assertThat(inbox.offer(topic("n", "big"), new byte[ReportChecks.MAX_PAYLOAD_BYTES + 1])).isFalse();
+        assertThat(offer(inbox, "edgeai/nodes/n/status/junk/a/b/c", bytes("x"))).isFalse();
+        assertThat(offer(inbox, topic("n", "big"), new byte[ReportChecks.MAX_PAYLOAD_BYTES + 1])).isFalse();
+        assertThat(inbox.admits(topic("n", "big"), new byte[ReportChecks.MAX_PAYLOAD_BYTES + 1])).as("checked before it is parsed").isFalse();
+        assertThat(inbox.admits("edgeai/nodes/n/status/junk/a/b/c", bytes("x"))).isFalse();
+        assertThat(inbox.admits(topic("n", "small"), new byte[ReportChecks.MAX_PAYLOAD_BYTES])).isTrue();
+        assertThat(inbox.offer(topic("n", "null"), null, 4)).as("JSON null").isFalse();
         assertThat(inbox.pending()).isZero();
     }
 
@@ -111,7 +120,7 @@ class StatusInboxTest {
     void theBytesWaitingAreBounded() {
         StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, 0, refusals);
         for (int i = 0; i < 10; i++) {
-            small.offer(topic("n" + i, "d"), new byte[30_000]);
+            offer(small, topic("n" + i, "d"), new byte[30_000]);
         }
         assertThat(small.pending()).as("three of 30,000 bytes fit in 100,000").isEqualTo(3);
         assertThat(small.dropped()).isEqualTo(7);
@@ -126,14 +135,14 @@ class StatusInboxTest {
     void anObjectIsWrittenAtMostOncePerIntervalAndTheLatestReportWins() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         StatusInbox spaced = spaced(now);
-        spaced.offer(topic("n", "d"), bytes("1"));
+        offer(spaced, topic("n", "d"), bytes("1"));
         StatusInbox.Report first = spaced.next().orElseThrow();
         now.addAndGet(5_000_000);
         spaced.done(first, false);
         now.addAndGet(5_000_000);
-        assertThat(spaced.offer(topic("n", "d"), bytes("2"))).as("10 ms after the write began: held").isFalse();
-        assertThat(spaced.offer(topic("n", "d"), bytes("3"))).isFalse();
-        assertThat(spaced.offer(topic("n", "e"), bytes("e"))).as("another object is not held").isTrue();
+        assertThat(offer(spaced, topic("n", "d"), bytes("2"))).as("10 ms after the write began: held").isFalse();
+        assertThat(offer(spaced, topic("n", "d"), bytes("3"))).isFalse();
+        assertThat(offer(spaced, topic("n", "e"), bytes("e"))).as("another object is not held").isTrue();
         assertThat(spaced.next().orElseThrow().topic()).endsWith("/e");
         assertThat(spaced.next()).isEmpty();
         assertThat(spaced.pending()).as("held, not lost").isEqualTo(2);
@@ -143,9 +152,9 @@ class StatusInboxTest {
         now.addAndGet(1_000_000);
         assertThat(spaced.releaseDue()).as("100 ms after").isTrue();
         StatusInbox.Report latest = spaced.next().orElseThrow();
-        assertThat(new String(latest.payload(), StandardCharsets.UTF_8)).isEqualTo("3");
+        assertThat(new String((byte[]) latest.payload(), StandardCharsets.UTF_8)).isEqualTo("3");
 
-        assertThat(spaced.offer(topic("n", "d"), bytes("4"))).as("came while its write runs").isFalse();
+        assertThat(offer(spaced, topic("n", "d"), bytes("4"))).as("came while its write runs").isFalse();
         now.addAndGet(150_000_000);
         spaced.done(latest, false);
         assertThat(spaced.next()).as("the interval passed while writing: written at once")
@@ -156,9 +165,9 @@ class StatusInboxTest {
     void aReportThatCameDuringAQuickWriteIsHeldForTheRestOfTheInterval() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         StatusInbox spaced = spaced(now);
-        spaced.offer(topic("n", "d"), bytes("1"));
+        offer(spaced, topic("n", "d"), bytes("1"));
         StatusInbox.Report writing = spaced.next().orElseThrow();
-        spaced.offer(topic("n", "d"), bytes("2"));
+        offer(spaced, topic("n", "d"), bytes("2"));
         now.addAndGet(2_000_000);
         spaced.done(writing, false);
         assertThat(spaced.next()).isEmpty();
@@ -170,14 +179,14 @@ class StatusInboxTest {
     /** Issue 8: judging a status again (the node's presence changed) never replaces a report that waits. */
     @Test
     void judgingAgainNeverReplacesAReport() {
-        inbox.offer(topic("n", "d"), bytes("report"));
+        offer(inbox, topic("n", "d"), bytes("report"));
         assertThat(inbox.rejudge("n", topic("n", "d"))).isFalse();
         assertThat(inbox.rejudge("n", topic("n", "e"))).as("nothing waits for e").isTrue();
-        assertThat(drainAll()).containsExactly("n/status/datasets/ns/d=report", "n/status/datasets/ns/e=");
+        assertThat(drainAll()).containsExactly("n/status/datasets/ns/d=report", "n/status/datasets/ns/e=REJUDGE");
 
-        inbox.offer(topic("n", "d"), bytes("1"));
+        offer(inbox, topic("n", "d"), bytes("1"));
         StatusInbox.Report writing = inbox.next().orElseThrow();
-        inbox.offer(topic("n", "d"), bytes("2"));
+        offer(inbox, topic("n", "d"), bytes("2"));
         inbox.rejudge("n", topic("n", "d"));
         inbox.done(writing, false);
         assertThat(drainAll()).as("the report that came during the write").containsExactly("n/status/datasets/ns/d=2");
@@ -187,11 +196,11 @@ class StatusInboxTest {
     @Test
     void atTheByteBoundANewerReportStillReplacesTheOneWaitingBehindAWrite() {
         StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
-        small.offer(topic("n", "d"), bytes("old"));
+        offer(small, topic("n", "d"), bytes("old"));
         StatusInbox.Report writing = small.next().orElseThrow();
-        small.offer(topic("n", "d"), bytes("v1"));
-        small.offer(topic("n", "x"), bytes("xxxxxxx"));
-        small.offer(topic("n", "d"), bytes("v2"));
+        offer(small, topic("n", "d"), bytes("v1"));
+        offer(small, topic("n", "x"), bytes("xxxxxxx"));
+        offer(small, topic("n", "d"), bytes("v2"));
         small.done(writing, false);
         assertThat(drain(small)).containsExactlyInAnyOrder("n/status/datasets/ns/x=xxxxxxx", "n/status/datasets/ns/d=v2");
     }
@@ -201,14 +210,14 @@ class StatusInboxTest {
     void replacementsStayWithinTheByteBoundAndJudgementsAreNeverDroppedForBytes() {
         StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 1_000, 4, 0, refusals);
         for (int i = 0; i < 10; i++) {
-            small.offer(topic("evil", "d" + i), bytes("x"));
+            offer(small, topic("evil", "d" + i), bytes("x"));
         }
         for (int i = 0; i < 10; i++) {
-            small.offer(topic("evil", "d" + i), new byte[60_000]);
+            offer(small, topic("evil", "d" + i), new byte[60_000]);
         }
         assertThat(small.bytesWaiting()).isLessThanOrEqualTo(1_000);
         long dropped = small.dropped();
-        small.offer(topic("other", "big"), new byte[2_000]);
+        offer(small, topic("other", "big"), new byte[2_000]);
         assertThat(small.dropped()).as("a new report over the bound is dropped").isEqualTo(dropped + 1);
         int pending = small.pending();
         small.rejudge("good", topic("good", "g"));
@@ -220,9 +229,9 @@ class StatusInboxTest {
     @Test
     void refusedReportsLeaveNothingBehind() {
         StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
-        small.offer(topic("big", "b"), bytes("0123456789"));
+        offer(small, topic("big", "b"), bytes("0123456789"));
         for (int i = 0; i < 10_000; i++) {
-            small.offer(topic("n" + i, "d"), bytes("x"));
+            offer(small, topic("n" + i, "d"), bytes("x"));
         }
         assertThat(small.nodesTracked()).isEqualTo(1);
     }

@@ -98,6 +98,15 @@ class HealthAndMetricsTest {
                 assertThat(bytes.find()).as(edgeMetrics).isTrue();
                 assertThat(Long.parseLong(bytes.group(1))).isPositive().satisfies(read -> assertThat(read % 4).isZero());
 
+                // a status that does not parse is refused in the cloud's status route, and counted
+                try (org.eclipse.paho.client.mqttv3.MqttClient spoof = new org.eclipse.paho.client.mqttv3.MqttClient(broker.url(), "malformed-edge",
+                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence())) {
+                    spoof.connect();
+                    spoof.publish("edgeai/nodes/edge0/status/datasets/default/counted", "{\"numberOfSamples\":".getBytes(), 1, false);
+                    spoof.disconnect();
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> answers(cloudPort, "/observe/metrics", 200, "edgeai_messages_refused_total 1.0"));
+
                 broker.close(); // the edge's next presence publish finds no broker
                 await().atMost(Duration.ofSeconds(20)).until(() -> answers(edgePort, "/observe/health/ready", 503, "mqtt-broker"));
                 assertThat(get(edgePort, "/observe/health/ready").body().replace("\\", "")).contains("cannot reach the MQTT broker at " + broker.url());
