@@ -59,6 +59,21 @@ class ConfigurationErrorTest {
         assertThat(output).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
     }
 
+    /** Issue 12: a Camel component's option (camel.component.*) that Camel Main cannot bind is one line too. */
+    @Test
+    void aCamelComponentSettingThatCannotBeBoundSaysSoInOneLine(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        java.nio.file.Files.writeString(home.resolve("application.properties"), "edgeai.node-name = edge0\n"
+            + "edgeai.edge.data-roots = " + home + "\nedgeai.edge.state-dir = " + home.resolve("state")
+            + "\ncamel.component.paho.keep-alive-interval = soon\n");
+        Process edge = launch(home, "edge");
+        List<String> output = finish(edge);
+
+        assertThat(edge.exitValue()).isEqualTo(2);
+        assertThat(output).filteredOn(line -> line.startsWith("edgeai-sync edge: ")).singleElement().asString()
+            .isEqualTo("edgeai-sync edge: camel.component.paho.keep-alive-interval cannot be set to 'soon' (no such option, or not a value of its type)");
+        assertThat(output).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
+    }
+
     /** Issue 9: ./application.properties and ./application-edge.properties are read over the jar's, the profile file last. */
     @Test
     void settingsInTheWorkingDirectoryWinOverTheJars(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {

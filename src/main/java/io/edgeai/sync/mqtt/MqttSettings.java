@@ -7,12 +7,23 @@ import org.apache.camel.component.paho.PahoComponent;
 import org.apache.camel.component.paho.PahoConfiguration;
 
 /**
- * Configures the paho component once for every MQTT endpoint of a mode: broker, identity, TLS trust,
- * QoS 1, clean sessions (the protocol relies on retained messages, not on queued sessions) and quick
- * reconnects. Credentials come from settings, never from route URIs, so they do not show in logs.
+ * Completes the paho component, which Camel Main configured from {@code camel.component.paho.*}
+ * (application.properties: the broker, keep-alive, timeouts, in-flight window), with what is no
+ * tunable: QoS 1, MQTT 3.1.1, clean sessions (the protocol relies on retained messages, not on
+ * queued sessions) and automatic reconnects, which the protocol depends on; the identity, read
+ * from a password file where one is given; the TLS trust store; and the edge's last will, on its
+ * own online topic. Credentials come from settings, never from route URIs, so they do not show in
+ * logs.
  */
 public final class MqttSettings {
     private static final int MQTT_3_1_1 = org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1;
+
+    /** The connection settings that became the paho component's own, by their former names: set, they would do nothing. */
+    private static final java.util.Map<String, String> RENAMED = java.util.Map.of(
+        "edgeai.mqtt.max-reconnect-delay-ms", "camel.component.paho.max-reconnect-delay",
+        "edgeai.mqtt.keep-alive-s", "camel.component.paho.keep-alive-interval",
+        "edgeai.mqtt.connection-timeout-s", "camel.component.paho.connection-timeout",
+        "edgeai.mqtt.max-inflight", "camel.component.paho.max-inflight");
 
     private MqttSettings() {
     }
@@ -29,8 +40,12 @@ public final class MqttSettings {
 
     /** @param willTopic where the broker announces this client's loss, or null for none */
     public static void configure(CamelContext context, Settings settings, String willTopic) throws Exception {
+        RENAMED.forEach((old, now) -> {
+            if (settings.get(old, null) != null) {
+                throw new io.edgeai.sync.ConfigurationError(old + " is now " + now + " (application.properties)");
+            }
+        });
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
-        config.setBrokerUrl(settings.get("edgeai.mqtt.url", "tcp://localhost:1883"));
         BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
         context.getManagementStrategy().addEventNotifier(outage);
         context.getRegistry().bind("brokerOutage", outage);
@@ -47,10 +62,6 @@ public final class MqttSettings {
         config.setMqttVersion(MQTT_3_1_1);
         config.setCleanSession(true);
         config.setAutomaticReconnect(true);
-        config.setMaxReconnectDelay(settings.integer("edgeai.mqtt.max-reconnect-delay-ms", 2000));
-        config.setConnectionTimeout(settings.integer("edgeai.mqtt.connection-timeout-s", 10));
-        config.setKeepAliveInterval(settings.integer("edgeai.mqtt.keep-alive-s", 30));
-        config.setMaxInflight(settings.integer("edgeai.mqtt.max-inflight", 100));
         String user = settings.get("edgeai.mqtt.username", null);
         if (user != null) {
             config.setUserName(user);
