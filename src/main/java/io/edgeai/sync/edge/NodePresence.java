@@ -2,7 +2,6 @@ package io.edgeai.sync.edge;
 
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Topics;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The retained online flag of a node: "online" while it runs, "offline" when it stops; the broker
@@ -18,10 +17,10 @@ public final class NodePresence {
     }
 
     public Outgoing online() {
-        return new Outgoing(topics.online(node), "online".getBytes(StandardCharsets.UTF_8));
+        return Outgoing.text(topics.online(node), "online");
     }
 
     public Outgoing offline() {
-        return new Outgoing(topics.online(node), "offline".getBytes(StandardCharsets.UTF_8));
+        return Outgoing.text(topics.online(node), "offline");
     }
 }

@@ -86,17 +86,23 @@ class EdgeModelAndFileRoutesRouteTest extends RouteFileTest {
         assertThat(datasets).as("the datasets first").isGreaterThanOrEqualTo(0).isLessThan(calls.indexOf("edgeModels.onFileEvent(" + file + ")"));
     }
 
+    /** Issue 12, item 1: a protocol record is written as JSON in the route, with the protocol's mapper; a flag and a tombstone go as they are. */
     @Test
-    void anOutgoingMessageIsPublishedOnItsTopicWithItsPayload() throws Exception {
+    void anOutgoingMessageIsPublishedOnItsTopicAsJsonAsTextOrEmpty() throws Exception {
         MockEndpoint broker = getMockEndpoint("mock:broker");
-        broker.expectedMessageCount(2);
+        broker.expectedMessageCount(3);
+        io.edgeai.sync.mqtt.Messages.Manifest manifest = new io.edgeai.sync.mqtt.Messages.Manifest(List.of("ns/a", "ns/b"), 42);
 
-        template.sendBody("direct:mqtt-publish", Outgoing.json("edgeai/nodes/edge0/online", "online"));
+        template.sendBody("direct:mqtt-publish", Outgoing.json("edgeai/nodes/edge0/desired/manifest", manifest));
+        template.sendBody("direct:mqtt-publish", Outgoing.text("edgeai/nodes/edge0/online", "online"));
         template.sendBody("direct:mqtt-publish", Outgoing.tombstone("edgeai/nodes/edge0/status/datasets/ns/gone"));
 
         broker.assertIsSatisfied();
         assertThat(broker.getExchanges()).extracting(exchange -> exchange.getMessage().getHeader("CamelPahoOverrideTopic") + "="
                 + new String(exchange.getMessage().getBody(byte[].class), StandardCharsets.UTF_8))
-            .containsExactly("edgeai/nodes/edge0/online=\"online\"", "edgeai/nodes/edge0/status/datasets/ns/gone=");
+            .containsExactly("edgeai/nodes/edge0/desired/manifest={\"items\":[\"ns/a\",\"ns/b\"],\"issuedAt\":42}",
+                "edgeai/nodes/edge0/online=online", "edgeai/nodes/edge0/status/datasets/ns/gone=");
+        assertThat(broker.getExchanges().get(0).getMessage().getBody(byte[].class))
+            .as("the bytes a retained copy is compared with").isEqualTo(Outgoing.json("t", manifest).payload());
     }
 }
