@@ -105,12 +105,7 @@ abstract class SyncEndToEndTest {
         sync().createDataset("updated", first.toString(), "txt", "edge0");
         eventually().until(() -> Long.valueOf(2).equals(samples("updated")));
 
-        sync().kube().resources(Dataset.class).inNamespace("default").withName("updated")
-            .edit(d -> {
-                d.getSpec().setDataUrl("file://" + second);
-                d.getSpec().setFormat("csv");
-                return d;
-            });
+        datasetSpec("updated", "{\"dataUrl\":\"file://" + second + "\",\"format\":\"csv\"}");
 
         eventually().until(() -> Long.valueOf(3).equals(samples("updated")));
         assertThat(sync().dataset("updated").getStatus().getObservedGeneration()).isEqualTo(2L);
@@ -122,11 +117,7 @@ abstract class SyncEndToEndTest {
         sync().createDataset("moved", index.toString(), "txt", "edge0");
         eventually().until(() -> Long.valueOf(4).equals(samples("moved")));
 
-        sync().kube().resources(Dataset.class).inNamespace("default").withName("moved")
-            .edit(d -> {
-                d.getSpec().setNodeName("edge1");
-                return d;
-            });
+        datasetSpec("moved", "{\"nodeName\":\"edge1\"}");
 
         eventually().until(() -> Files.exists(sync().savedDataset("edge1", "default", "moved"))
             && !Files.exists(sync().savedDataset("edge0", "default", "moved")));
@@ -335,11 +326,7 @@ abstract class SyncEndToEndTest {
         eventually().until(() -> Long.valueOf(2).equals(samples("broker-down")));
 
         sync().broker.restart(() -> {
-            sync().kube().resources(Dataset.class).inNamespace("default").withName("broker-down")
-                .edit(d -> {
-                    d.getSpec().setDataUrl(second.toString());
-                    return d;
-                });
+            datasetSpec("broker-down", "{\"dataUrl\":\"" + second + "\"}");
             eventually().until(() -> sync().cloudRepairsPending() > 0); // the cloud gave up publishing it
         });
 
@@ -636,6 +623,17 @@ abstract class SyncEndToEndTest {
         eventually().until(() -> Long.valueOf(2).equals(samples("revised-dir")));
         assertThat(sync().dataset("revised-dir").getStatus().getFiles()).isEqualTo(2);
         assertThat(sync().dataset("revised-dir").getStatus().getSizeBytes()).isEqualTo(8);
+    }
+
+    /**
+     * As kubectl patch --type merge does it: no resourceVersion, so the cloud's status writes do not
+     * make it a conflict (an edit, a read and a write with the version read, failed when a status
+     * write fell between them).
+     */
+    private void datasetSpec(String dataset, String json) throws Exception {
+        sync().kube().resources(Dataset.class).inNamespace("default").withName(dataset).patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":" + json + "}");
     }
 
     /** As kubectl patch --type merge does it: no resourceVersion, so the cloud's status writes do not make it a conflict. */
