@@ -10,6 +10,12 @@ public final class Reasons {
     public static final String NOT_REGULAR = "NotARegularFile";
     public static final String UNKNOWN_FORMAT = "UnknownFormat";
     public static final String UNSUPPORTED_URL = "UnsupportedUrl";
+    /** A remote URL under no endpoint this node was configured for. */
+    public static final String ENDPOINT_NOT_CONFIGURED = "EndpointNotConfigured";
+    /** The endpoint refused this node's credentials (or it has none). */
+    public static final String UNAUTHORIZED = "Unauthorized";
+    /** The endpoint could not be reached, or failed; polled again, the count is not taken for 0. */
+    public static final String UNREACHABLE = "Unreachable";
 
     private Reasons() {
     }

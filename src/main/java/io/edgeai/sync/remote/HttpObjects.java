@@ -1,0 +1,301 @@
+package io.edgeai.sync.remote;
+
+import io.edgeai.sync.counting.Format;
+import io.edgeai.sync.counting.Revision;
+import io.edgeai.sync.counting.ScanState;
+import io.edgeai.sync.counting.Scanner;
+import io.edgeai.sync.counting.UnknownFormatException;
+import io.edgeai.sync.edge.Reasons;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.CRC32C;
+
+/**
+ * Counts the samples of an object served over HTTP(S) with the same scanners as a local file, reading
+ * it as a stream in pieces of {@value #PIECE} bytes (memory does not grow with the object). Per URL it
+ * keeps a checkpoint: the object's validator (ETag, else Last-Modified), its size, the scan state at
+ * its end and a CRC32C of its last {@value #WINDOW} bytes. A poll asks with a conditional HEAD
+ * ({@code If-None-Match} / {@code If-Modified-Since}): an object that did not change costs no read of
+ * its body. One that grew is read from its old end only, with a ranged GET that starts
+ * {@value #WINDOW} bytes earlier: when those bytes are the ones counted last time, only what was
+ * appended is scanned; anything else is counted again in full. Every read after the HEAD carries
+ * {@code If-Match}, so an object replaced between the two is read again rather than mixed.
+ *
+ * <p>Only URLs under the prefixes this node was configured with are fetched
+ * ({@code edgeai.edge.http-allowed}): a Dataset cannot make a node request an address of its
+ * author's choosing (a cloud metadata endpoint, a service on the node's network). Redirects are not
+ * followed, for the same reason.
+ */
+public final class HttpObjects {
+    static final int WINDOW = 4096;
+    private static final int PIECE = 64 * 1024;
+
+    /** Why an object has no count: the reason of the dataset's Ready condition, and the message. */
+    public static final class Refused extends Exception {
+        private final String reason;
+
+        Refused(String reason, String message) {
+            super(message);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+
+    /** The count of an object, and what it is: its size and a revision that changes with its content. */
+    public record Counted(long samples, long sizeBytes, String revision) {
+    }
+
+    private record Checkpoint(String etag, String lastModified, long size, ScanState state, long windowCrc, Counted counted) {
+    }
+
+    private final HttpClient client;
+    private final List<String> allowed;
+    private final Duration timeout;
+    private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+
+    /**
+     * @param allowed URL prefixes this node may fetch ({@code https://data.example.com/sets/}); none: no URL
+     * @param timeout how long connecting, and then each response, may take
+     */
+    public HttpObjects(List<String> allowed, Duration timeout) {
+        for (String prefix : allowed) {
+            URI uri = URI.create(prefix);
+            // "https://data.example.com" would let "https://data.example.com.evil.org/" through
+            if (!handles(prefix) || uri.getRawPath() == null || !uri.getRawPath().endsWith("/") || uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("an allowed HTTP prefix is http(s)://host[:port]/path/ (ending in /), not " + prefix);
+            }
+        }
+        this.allowed = List.copyOf(allowed);
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Whether a data URL is one of ours: {@code http://} or {@code https://}. */
+    public static boolean handles(String url) {
+        return url != null && (url.startsWith("http://") || url.startsWith("https://"));
+    }
+
+    /**
+     * @param verify count the whole object again, whatever the checkpoint says
+     * @throws Refused the object is not counted, with the reason (not allowed, not found, unauthorised, unreachable)
+     */
+    public Counted count(String url, String format, boolean verify) throws Refused, UnknownFormatException, InterruptedException {
+        URI uri = allowedUri(url);
+        Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
+        Checkpoint before = verify ? null : checkpoints.get(url);
+        try {
+            Checkpoint after = before == null ? readWhole(uri, known, null) : poll(uri, known, before);
+            checkpoints.put(url, after);
+            return after.counted;
+        } catch (IOException e) {
+            throw new Refused(Reasons.UNREACHABLE, url + " could not be read: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        }
+    }
+
+    /** The object's checkpoint is dropped (its dataset is gone). */
+    public void forget(String url) {
+        checkpoints.remove(url);
+    }
+
+    /** HTTP requests sent and body bytes read since start. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    private URI allowedUri(String url) throws Refused {
+        URI uri;
+        try {
+            uri = URI.create(url).normalize();
+        } catch (IllegalArgumentException e) {
+            throw new Refused(Reasons.UNSUPPORTED_URL, url + " is not a URL: " + e.getMessage());
+        }
+        // compared after normalising, so that "/sets/../private" cannot climb out of an allowed prefix; an
+        // encoded dot or slash could be decoded by the server after the comparison
+        String normal = uri.toString();
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath().toLowerCase(java.util.Locale.ROOT);
+        if (rawPath.contains("%2e") || rawPath.contains("%2f") || rawPath.contains("%5c") || rawPath.contains("\\")) {
+            throw new Refused(Reasons.UNSUPPORTED_URL, url + " encodes a dot, a slash or a backslash in its path: refused");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new Refused(Reasons.UNSUPPORTED_URL, "credentials in a data URL are refused: configure them on the node");
+        }
+        if (allowed.stream().noneMatch(normal::startsWith)) {
+            throw new Refused(Reasons.ENDPOINT_NOT_CONFIGURED, "this node may fetch no URL under " + uri.getScheme() + "://" + uri.getRawAuthority()
+                + "; add its prefix to edgeai.edge.http-allowed");
+        }
+        return uri;
+    }
+
+    /** A conditional HEAD: nothing read when the object is as counted, its new end only when it grew. */
+    private Checkpoint poll(URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
+        HttpRequest.Builder head = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
+        if (before.etag != null) {
+            head.header("If-None-Match", before.etag);
+        } else if (before.lastModified != null) {
+            head.header("If-Modified-Since", before.lastModified);
+        }
+        HttpResponse<Void> response = send(head.build(), HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 304) {
+            return before;
+        }
+        check(uri, response.statusCode());
+        String etag = response.headers().firstValue("ETag").orElse(null);
+        long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (etag != null && etag.equals(before.etag) && size == before.size) {
+            return before;
+        }
+        if (size > before.size && before.size > 0) {
+            Optional<Checkpoint> appended = readAppended(uri, format, before, etag);
+            if (appended.isPresent()) {
+                return appended.get();
+            }
+        }
+        return readWhole(uri, format, etag);
+    }
+
+    /** The bytes from the old end (and the window before it); empty when the counted bytes changed. */
+    private Optional<Checkpoint> readAppended(URI uri, Format format, Checkpoint before, String etag)
+        throws IOException, InterruptedException, Refused {
+        long from = Math.max(0, before.size - WINDOW);
+        HttpRequest.Builder get = request(uri).header("Range", "bytes=" + from + "-");
+        if (etag != null) {
+            get.header("If-Match", etag);
+        }
+        HttpResponse<InputStream> response = send(get.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 206 || !response.headers().firstValue("Content-Range").orElse("").startsWith("bytes " + from + "-")) {
+                if (response.statusCode() != 412 && response.statusCode() != 200) {
+                    check(uri, response.statusCode());
+                }
+                return Optional.empty(); // replaced meanwhile, or no ranges served: read whole
+            }
+            byte[] window = body.readNBytes((int) (before.size - from));
+            bytesRead.add(window.length);
+            CRC32C crc = new CRC32C();
+            crc.update(window);
+            if (window.length != before.size - from || crc.getValue() != before.windowCrc) {
+                return Optional.empty();
+            }
+            Tail tail = new Tail(window);
+            ScanState state = scan(body, format.scanner(), before.state, tail);
+            return Optional.of(checkpoint(etag, response, before.size + tail.appended, state, tail, format));
+        }
+    }
+
+    private Checkpoint readWhole(URI uri, Format format, String etag) throws IOException, InterruptedException, Refused {
+        HttpRequest.Builder get = request(uri);
+        if (etag != null) {
+            get.header("If-Match", etag);
+        }
+        HttpResponse<InputStream> response = send(get.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() == 412) { // replaced between the HEAD and now: this read is of the newer one
+                return readWhole(uri, format, null);
+            }
+            check(uri, response.statusCode());
+            Tail tail = new Tail(new byte[0]);
+            ScanState state = scan(body, format.scanner(), ScanState.START, tail);
+            return checkpoint(response.headers().firstValue("ETag").orElse(etag), response, tail.appended, state, tail, format);
+        }
+    }
+
+    private Checkpoint checkpoint(String etag, HttpResponse<?> response, long size, ScanState state, Tail tail, Format format) {
+        String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
+        long samples = format.samples(state);
+        String revision = new Revision().add(etag != null ? etag : "").add(lastModified != null ? lastModified : "").add(size)
+            .add(tail.crc()).add(samples).hex();
+        return new Checkpoint(etag, lastModified, size, state, tail.crc(), new Counted(samples, size, revision));
+    }
+
+    private ScanState scan(InputStream body, Scanner scanner, ScanState from, Tail tail) throws IOException {
+        byte[] piece = new byte[PIECE];
+        ScanState state = from;
+        int n;
+        while ((n = body.read(piece)) > 0) {
+            bytesRead.add(n);
+            state = scanner.scan(ByteBuffer.wrap(piece, 0, n), state);
+            tail.add(piece, n);
+        }
+        return state;
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "edgeai-sync");
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        requests.increment();
+        return client.send(request, handler);
+    }
+
+    private static void check(URI uri, int status) throws Refused {
+        if (status == 404 || status == 410) {
+            throw new Refused(Reasons.NOT_FOUND, uri + " was not found (HTTP " + status + ")");
+        }
+        if (status == 401 || status == 403) {
+            throw new Refused(Reasons.UNAUTHORIZED, uri + " refused this node (HTTP " + status + ")");
+        }
+        if (status >= 300 && status < 400) {
+            throw new Refused(Reasons.UNREADABLE, uri + " redirects (HTTP " + status + "); redirects are not followed: give the final URL");
+        }
+        if (status != 200 && status != 206) {
+            throw new Refused(Reasons.UNREACHABLE, uri + " answered HTTP " + status);
+        }
+    }
+
+    /** The last {@value #WINDOW} bytes read so far (after those it started with), and how many were appended. */
+    private static final class Tail {
+        private final byte[] ring = new byte[WINDOW];
+        private int filled;
+        private int next;
+        long appended;
+
+        Tail(byte[] start) {
+            add(start, start.length);
+            appended = 0;
+        }
+
+        void add(byte[] bytes, int n) {
+            appended += n;
+            int from = Math.max(0, n - WINDOW);
+            for (int i = from; i < n; i++) {
+                ring[next] = bytes[i];
+                next = (next + 1) % WINDOW;
+            }
+            filled = Math.min(WINDOW, filled + (n - from));
+        }
+
+        long crc() {
+            CRC32C crc = new CRC32C();
+            int start = (next - filled + WINDOW) % WINDOW;
+            if (start + filled <= WINDOW) {
+                crc.update(ring, start, filled);
+            } else {
+                crc.update(ring, start, WINDOW - start);
+                crc.update(ring, 0, filled - (WINDOW - start));
+            }
+            return crc.getValue();
+        }
+    }
+}
