@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 final class CloudMetrics {
     /** Every reason a dataset's Ready can have, and "None" for a dataset with no Ready yet. */
     static final List<String> REASONS = List.of(Reasons.COUNTED, Reasons.NOT_FOUND, Reasons.OUTSIDE_DATA_ROOTS, Reasons.NOT_REGULAR,
-        Reasons.UNREADABLE, Reasons.UNKNOWN_FORMAT, Reasons.UNSUPPORTED_URL, StatusPatches.NODE_OFFLINE, StatusPatches.NODE_NOT_FOUND,
-        StatusPatches.PENDING, "None");
+        Reasons.UNREADABLE, Reasons.UNKNOWN_FORMAT, Reasons.UNSUPPORTED_URL, Reasons.ENDPOINT_NOT_CONFIGURED, Reasons.UNAUTHORIZED,
+        Reasons.UNREACHABLE, StatusPatches.NODE_OFFLINE, StatusPatches.NODE_NOT_FOUND, StatusPatches.PENDING, "None");
     private static final long CENSUS_MILLIS = 5_000;
 
     private final Supplier<Stream<Dataset>> datasets;

@@ -12,11 +12,14 @@ import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemotePolls;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,12 +62,28 @@ public final class EdgeDatasets implements AutoCloseable {
     private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
     /** Which datasets a file event touches: known from placement on, counted or not. */
     private final DatasetPaths paths = new DatasetPaths();
+    private final HttpObjects http;
+    private final RemotePolls polls;
+    /** The URL of each dataset on HTTP(S), polled instead of watched. */
+    private final Map<String, String> remoteUrls = new ConcurrentHashMap<>();
 
     private record Watched(Path path, DatasetReport published) {
     }
 
     public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
                         EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
+        this(node, topics, roots, store, counter, settings, publisher, clock, new HttpObjects(List.of(), Duration.ofSeconds(10)),
+            new RemotePolls(5_000, System::nanoTime));
+    }
+
+    /**
+     * @param http  counts the datasets whose URL is {@code http://} or {@code https://}
+     * @param polls when each of those is polled (they cannot be watched)
+     */
+    public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
+                        EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock, HttpObjects http, RemotePolls polls) {
+        this.http = http;
+        this.polls = polls;
         this.node = node;
         this.topics = topics;
         this.roots = roots;
@@ -78,6 +97,7 @@ public final class EdgeDatasets implements AutoCloseable {
                 @Override
                 public void placed(DesiredDataset dataset) {
                     watchPaths(dataset, null);
+                    remote(dataset.key(), dataset.spec().getDataUrl());
                     recounts.request(dataset.key(), true);
                 }
 
@@ -155,6 +175,24 @@ public final class EdgeDatasets implements AutoCloseable {
      */
     private void watchPaths(DesiredDataset dataset, Path counted) {
         paths.watch(dataset.key(), java.util.Arrays.asList(DataRoots.pathOf(dataset.spec().getDataUrl()).orElse(null), counted));
+    }
+
+    /** A dataset is placed with this URL: polled from now on if it is remote, no longer if it was. */
+    private void remote(String key, String url) {
+        String before = HttpObjects.handles(url) ? remoteUrls.put(key, url) : remoteUrls.remove(key);
+        if (before != null && !before.equals(url)) {
+            http.forget(before);
+        }
+        if (HttpObjects.handles(url)) {
+            polls.schedule(key);
+        } else {
+            polls.forget(key);
+        }
+    }
+
+    /** The remote datasets whose poll is due are counted (a poll that finds nothing changed reads nothing). */
+    public void pollRemote() {
+        polls.due().forEach(key -> recounts.request(key, false));
     }
 
     /** The slow safety pass: every dataset counted in full, whatever the checkpoints say. */
@@ -254,6 +292,11 @@ public final class EdgeDatasets implements AutoCloseable {
     /** The dataset is gone: stop matching its files and clear its retained status (again, if need be). */
     private void clearStatus(String key) {
         paths.forget(key);
+        polls.forget(key);
+        String url = remoteUrls.remove(key);
+        if (url != null) {
+            http.forget(url);
+        }
         Watched gone = watched.remove(key);
         if (gone != null && gone.path != null) {
             counter.forget(gone.path);
@@ -279,6 +322,9 @@ public final class EdgeDatasets implements AutoCloseable {
 
     private Counted count(DesiredDataset dataset, boolean verify) {
         String url = dataset.spec().getDataUrl();
+        if (HttpObjects.handles(url)) {
+            return countRemote(url, dataset.spec().getFormat(), verify);
+        }
         DataRoots.Resolution resolution = roots.resolve(url);
         if (resolution instanceof DataRoots.Refused refused) {
             return new Counted(null, null, new Readiness(false, refused.reason(), refused.message()));
@@ -300,6 +346,21 @@ public final class EdgeDatasets implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.warn("counting {} failed: {}", url, e.toString());
             return new Counted(path, null, new Readiness(false, Reasons.UNREADABLE, "cannot count " + url + ": " + e));
+        }
+    }
+
+    private Counted countRemote(String url, String format, boolean verify) {
+        try {
+            HttpObjects.Counted counted = http.count(url, format, verify);
+            return new Counted(null, new SampleCounter.Count(counted.samples(), counted.sizeBytes(), null, counted.revision()),
+                new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
+        } catch (HttpObjects.Refused refused) {
+            return new Counted(null, null, new Readiness(false, refused.reason(), refused.getMessage()));
+        } catch (UnknownFormatException e) {
+            return new Counted(null, null, new Readiness(false, Reasons.UNKNOWN_FORMAT, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Counted(null, null, new Readiness(false, Reasons.UNREACHABLE, "stopped while reading " + url));
         }
     }
 

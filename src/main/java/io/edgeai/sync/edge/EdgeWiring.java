@@ -11,6 +11,8 @@ import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.Received;
 import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemotePolls;
 import io.edgeai.sync.resources.ResourceNames;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,6 +74,24 @@ public final class EdgeWiring {
         return mib;
     }
 
+    /** The HTTP(S) prefixes this node may count datasets under; none unless configured. */
+    private static HttpObjects httpObjects(Settings settings) {
+        try {
+            return new HttpObjects(settings.list("edgeai.edge.http-allowed"),
+                Duration.ofMillis(positive(settings, "edgeai.edge.http-timeout-ms", 10_000)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("edgeai.edge.http-allowed: " + e.getMessage());
+        }
+    }
+
+    private static int positive(Settings settings, String key, int fallback) {
+        int value = settings.integer(key, fallback);
+        if (value <= 0) {
+            throw new ConfigurationError(key + " must be more than 0, not " + value);
+        }
+        return value;
+    }
+
     public static void bind(CamelContext context, Settings settings) throws Exception {
         String node = settings.required("edgeai.node-name");
         if (!ResourceNames.valid(node)) {
@@ -91,7 +111,8 @@ public final class EdgeWiring {
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> Delivery.delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
-        EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock);
+        EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, httpObjects(settings),
+            new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);
         io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets, models));

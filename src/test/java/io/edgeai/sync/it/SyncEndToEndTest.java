@@ -317,6 +317,31 @@ abstract class SyncEndToEndTest {
             .until(() -> nodeIs("edge0", Presence.State.ONLINE) && nodeIs("edge1", Presence.State.ONLINE));
     }
 
+    /**
+     * Issue 11: a Dataset whose dataUrl is on HTTP is counted by its node as a file is, follows the
+     * object as it grows (polled: no watch reaches a web server), says why when it cannot be read, and
+     * is never fetched from outside the prefixes the node allows.
+     */
+    @Test
+    void aDatasetOnHttpIsCountedFollowedAndRefusedWithItsReason() throws Exception {
+        sync().objects.put("/sets/web/index.txt", "a\nb\n");
+        sync().createDataset("on-http", sync().objects.url("/sets/web/index.txt"), "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("on-http")));
+        sync().objects.put("/sets/web/index.txt", "a\nb\nc\n");
+        eventually().until(() -> Long.valueOf(3).equals(samples("on-http")));
+        assertThat(sync().objects.requests).as("the append was read from the old end").contains("GET /sets/web/index.txt bytes=0-");
+
+        sync().createDataset("http-missing", sync().objects.url("/sets/web/later.csv"), "csv", "edge0");
+        eventually().until(() -> readyIs("http-missing", "False", "PathNotFound"));
+        sync().objects.put("/sets/web/later.csv", "path,label\nx,1\n");
+        eventually().until(() -> Long.valueOf(1).equals(samples("http-missing")));
+
+        sync().objects.put("/elsewhere/index.txt", "a\n");
+        sync().createDataset("http-elsewhere", sync().objects.url("/elsewhere/index.txt"), "txt", "edge0");
+        eventually().until(() -> readyIs("http-elsewhere", "False", "EndpointNotConfigured"));
+        assertThat(sync().objects.requests).noneMatch(request -> request.contains("/elsewhere/"));
+    }
+
     /** Issue 6, item 3: a spec update whose message the broker never took (it was down, and forgot everything) still arrives. */
     @Test
     void aSpecUpdateMadeWhileTheBrokerIsDownArrivesWhenItIsBack() throws Exception {

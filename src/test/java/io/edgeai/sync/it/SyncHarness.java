@@ -29,6 +29,8 @@ final class SyncHarness implements AutoCloseable {
     final Broker broker;
     final LocalKubernetesApi api;
     final Path dataRoot;
+    /** An HTTP server the edges may count datasets on, under /sets/ (issue 11). */
+    final io.edgeai.sync.remote.ObjectServer objects;
     private final Path home;
     private Main cloud;
     private final Map<String, Main> edges = new HashMap<>();
@@ -37,6 +39,7 @@ final class SyncHarness implements AutoCloseable {
         this.broker = broker;
         this.home = home;
         this.dataRoot = Files.createDirectories(home.resolve("data"));
+        objects = new io.edgeai.sync.remote.ObjectServer();
         api = new LocalKubernetesApi();
         startCloud();
     }
@@ -94,6 +97,9 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.edge.state-dir", stateDir(node).toString());
         props.setProperty("edgeai.edge.coalesce-delay-ms", "20");
         props.setProperty("edgeai.edge.presence-period-ms", "500");
+        props.setProperty("edgeai.edge.http-allowed", objects.url("/sets/"));
+        props.setProperty("edgeai.edge.remote-poll-ms", "300");
+        props.setProperty("edgeai.edge.remote-tick-ms", "50");
         Main edge = SyncApp.create(SyncApp.EDGE, props, null);
         edge.start();
         edges.put(node, edge);
@@ -184,5 +190,6 @@ final class SyncHarness implements AutoCloseable {
         cloud.stop();
         api.close();
         broker.close();
+        objects.close();
     }
 }

@@ -17,33 +17,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code /private/}. It records every request as {@code METHOD path [Range]} so tests can count
  * what was read.
  */
-final class ObjectServer implements AutoCloseable {
+public final class ObjectServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
-    final List<String> requests = new CopyOnWriteArrayList<>();
+    public final List<String> requests = new CopyOnWriteArrayList<>();
     /** When set, every request fails with this status (a failing endpoint). */
-    volatile int failWith;
+    public volatile int failWith;
 
-    ObjectServer() throws IOException {
+    public ObjectServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }
 
-    void put(String path, byte[] content) {
+    public void put(String path, byte[] content) {
         objects.put(path, content.clone());
     }
 
-    void put(String path, String content) {
+    public void remove(String path) {
+        objects.remove(path);
+    }
+
+    public void put(String path, String content) {
         put(path, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Requests that read a body (GETs), and those that asked for a range. */
-    long gets() {
+    public long gets() {
         return requests.stream().filter(request -> request.startsWith("GET ")).count();
     }
 

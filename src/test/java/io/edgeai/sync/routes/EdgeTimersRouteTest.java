@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edge's timed routes, each file as shipped: routes/edge/safety-recount.yaml,
- * state-save-retry.yaml, status-upstream.yaml (and status-resend) and node-presence.yaml. A tick
+ * state-save-retry.yaml, status-upstream.yaml (and status-resend), node-presence.yaml and
+ * remote-poll.yaml. A tick
  * calls the datasets first and the models after, and a failure of one does not stop the route.
  */
 class EdgeTimersRouteTest extends RouteFileTest {
     @Override
     List<String> routeFiles() {
-        return List.of("edge/safety-recount.yaml", "edge/state-save-retry.yaml", "edge/status-upstream.yaml", "edge/node-presence.yaml");
+        return List.of("edge/safety-recount.yaml", "edge/state-save-retry.yaml", "edge/status-upstream.yaml", "edge/node-presence.yaml",
+            "edge/remote-poll.yaml");
     }
 
     @Override
@@ -34,6 +36,10 @@ class EdgeTimersRouteTest extends RouteFileTest {
 
             public void resendUndelivered() {
                 calls.add("edgeDatasets.resendUndelivered");
+            }
+
+            public void pollRemote() {
+                calls.add("edgeDatasets.pollRemote");
             }
         });
         registry.bind("edgeModels", new Object() {
@@ -58,7 +64,7 @@ class EdgeTimersRouteTest extends RouteFileTest {
 
     @BeforeEach
     void start() throws Exception {
-        replaceFromsAndMock(List.of("safety-recount", "state-save-retry", "status-resend", "node-presence"), "direct:mqtt-publish");
+        replaceFromsAndMock(List.of("safety-recount", "state-save-retry", "status-resend", "node-presence", "remote-poll"), "direct:mqtt-publish");
         advise("status-upstream", route -> route.weaveByToUri("direct:mqtt-publish").replace().to("mock:mqtt-publish"));
         context.start();
     }
@@ -67,6 +73,14 @@ class EdgeTimersRouteTest extends RouteFileTest {
     void theSafetyPassRecountsTheDatasetsThenJudgesTheModels() {
         template.sendBody("direct:safety-recount", null);
         assertThat(calls).containsExactly("edgeDatasets.verifyAll", "edgeModels.forwardAll");
+    }
+
+    /** Issue 11: each tick asks the datasets which remote ones are due (RemotePolls spreads them over the period). */
+    @Test
+    void theRemotePollTickAsksTheDatasetsForTheDuePolls() {
+        template.sendBody("direct:remote-poll", null);
+        template.sendBody("direct:remote-poll", null);
+        assertThat(calls).containsExactly("edgeDatasets.pollRemote", "edgeDatasets.pollRemote");
     }
 
     @Test
