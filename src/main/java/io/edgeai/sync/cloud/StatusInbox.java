@@ -1,5 +1,6 @@
 package io.edgeai.sync.cloud;
 
+import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Refusals;
 import io.edgeai.sync.mqtt.Topics;
 import java.util.ArrayDeque;
@@ -41,14 +42,25 @@ public final class StatusInbox {
 
     /**
      * One report to write: the latest received for its topic, as the route read it (a protocol
-     * record, an empty payload for a cleared retained status, or {@link Again}), and the payload
-     * bytes it came as, which is what the inbox bounds.
+     * record, an empty payload for a cleared retained status, or {@link Again}), and what it weighs
+     * in the inbox's bound ({@link #weight}).
      */
     public record Report(String node, String topic, Object payload, int bytes) {
     }
 
-    /** A report waiting, and the payload bytes it came as. */
+    /** A report waiting, and its weight. */
     private record Pending(Object payload, int bytes) {
+    }
+
+    /**
+     * What a report is counted as against the bound: an estimate of the memory it holds, not its
+     * message's size. A string read from UTF-8 takes at most two bytes a character, and each object
+     * it became (the report, each metric of a model's) about 128 bytes with its fields' headers, so
+     * {@code {"metrics":[{},{},...]}}, nine to ten times its bytes once read, is counted as such.
+     */
+    static int weight(Object report, int bytes) {
+        int objects = 1 + (report instanceof ModelReport model && model.metrics() != null ? model.metrics().size() : 0);
+        return 2 * bytes + 128 * objects;
     }
 
     private static final class NodeQueue {
@@ -91,7 +103,7 @@ public final class StatusInbox {
 
     /**
      * @param topics   reports are attributed to the node named in their topic
-     * @param maxBytes the payload bytes that may wait in all
+     * @param maxBytes what the reports waiting may weigh in all ({@link #weight})
      * @param writers  how many writers drain the inbox at once (so how many wake-ups are useful)
      * @param minIntervalMillis the least time between two writes of one object; 0 for none
      */
@@ -135,7 +147,12 @@ public final class StatusInbox {
             refusals.refused("status-upstream", "the report on " + topic + " is JSON null");
             return false;
         }
-        return offer(ref, topic, new Pending(report, bytes));
+        if (report instanceof ModelReport model && model.metrics() != null && model.metrics().size() > ReportChecks.MAX_METRICS) {
+            refusals.refused("status-upstream", "the report on " + topic + " has " + model.metrics().size() + " metrics; at most "
+                + ReportChecks.MAX_METRICS + " are accepted");
+            return false;
+        }
+        return offer(ref, topic, new Pending(report, weight(report, bytes)));
     }
 
     /** The status topic, or null (and the refusal logged) when it is none or its message is too large. */
@@ -313,7 +330,7 @@ public final class StatusInbox {
         return nodes.values().stream().mapToInt(NodeQueue::size).sum() + writing.size();
     }
 
-    /** Payload bytes waiting. */
+    /** What the reports waiting weigh. */
     synchronized long bytesWaiting() {
         return bytes;
     }

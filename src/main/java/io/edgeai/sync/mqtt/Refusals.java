@@ -15,6 +15,7 @@ public final class Refusals {
 
     private final LogBudget budget;
     private final java.util.concurrent.atomic.LongAdder total = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Refusals(int perWindow) {
         this(perWindow, System::nanoTime);
@@ -27,6 +28,10 @@ public final class Refusals {
     /** @return whether this refusal was logged in full */
     public boolean refused(String where, String reason) {
         total.increment();
+        reason = oneLine(reason);
+        for (java.util.function.Consumer<String> listener : listeners) {
+            listener.accept(where + ": " + reason);
+        }
         long skipped = budget.take();
         if (skipped < 0) {
             return false;
@@ -37,6 +42,30 @@ public final class Refusals {
             LOG.warn("dropped by {}: {}", where, reason);
         }
         return true;
+    }
+
+    /**
+     * The reason as one line: it may quote what a peer sent (Jackson quotes the value it could not
+     * read), and a line feed there would let a peer write log lines of its own.
+     */
+    static String oneLine(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        StringBuilder line = new StringBuilder(reason.length());
+        reason.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || c == 0x2028 || c == 0x2029) {
+                line.append(String.format("\\u%04x", c));
+            } else {
+                line.appendCodePoint(c);
+            }
+        });
+        return line.toString();
+    }
+
+    /** Hears every refusal, logged or not, as {@code where: reason} in one line. */
+    public void listen(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
     }
 
     /** Refusals since start, logged or not. */

@@ -116,13 +116,31 @@ class StatusInboxTest {
         assertThat(inbox.pending()).isZero();
     }
 
+    /** Found by a hostile review: a report read into objects takes more than its bytes, up to ten times for a model's empty metrics. */
+    @Test
+    void whatWaitsIsWeighedAsReadNotAsItsBytes() {
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, 0, refusals);
+        java.util.List<io.edgeai.sync.resources.ModelMetric> empty = java.util.Collections.nCopies(100, new io.edgeai.sync.resources.ModelMetric(null, null));
+        io.edgeai.sync.mqtt.Messages.ModelReport metrics = new io.edgeai.sync.mqtt.Messages.ModelReport("ns", "m", "u", empty, null);
+        int bytes = io.edgeai.sync.mqtt.Json.bytes(metrics).length;
+        assertThat(StatusInbox.weight(metrics, bytes)).as("about ten times its bytes").isGreaterThanOrEqualTo(100 * 128);
+        int taken = 0;
+        for (int i = 0; i < 100; i++) {
+            taken += small.offer("edgeai/nodes/n" + i + "/status/models/ns/m", metrics, bytes) ? 1 : 0;
+        }
+        assertThat(small.bytesWaiting()).isLessThanOrEqualTo(100_000);
+        assertThat(small.pending()).as("as many as their weight allows, not as their bytes would").isEqualTo(100_000 / StatusInbox.weight(metrics, bytes));
+        assertThat(small.offer("edgeai/nodes/n/status/models/ns/many", new io.edgeai.sync.mqtt.Messages.ModelReport("ns", "many", "u",
+            java.util.Collections.nCopies(101, new io.edgeai.sync.resources.ModelMetric(null, null)), null), 400)).as("over the metrics a model keeps").isFalse();
+    }
+
     @Test
     void theBytesWaitingAreBounded() {
-        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 100_000, 4, 0, refusals);
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 1000, 200_000, 4, 0, refusals);
         for (int i = 0; i < 10; i++) {
             offer(small, topic("n" + i, "d"), new byte[30_000]);
         }
-        assertThat(small.pending()).as("three of 30,000 bytes fit in 100,000").isEqualTo(3);
+        assertThat(small.pending()).as("three of 30,000 bytes (60,128 each, read) fit in 200,000").isEqualTo(3);
         assertThat(small.dropped()).isEqualTo(7);
     }
 
@@ -195,7 +213,7 @@ class StatusInboxTest {
     /** Found by a hostile review: at the byte bound, the newer report behind a write replaced the older one only if there was room for both. */
     @Test
     void atTheByteBoundANewerReportStillReplacesTheOneWaitingBehindAWrite() {
-        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 300, 4, 0, refusals); // v1 and x fit, not v2 too
         offer(small, topic("n", "d"), bytes("old"));
         StatusInbox.Report writing = small.next().orElseThrow();
         offer(small, topic("n", "d"), bytes("v1"));
@@ -228,7 +246,7 @@ class StatusInboxTest {
     /** Found by a hostile review: every refused offer left an empty queue behind for its node. */
     @Test
     void refusedReportsLeaveNothingBehind() {
-        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 10, 4, 0, refusals);
+        StatusInbox small = new StatusInbox(new io.edgeai.sync.mqtt.Topics("edgeai"), 100, 150, 4, 0, refusals);
         offer(small, topic("big", "b"), bytes("0123456789"));
         for (int i = 0; i < 10_000; i++) {
             offer(small, topic("n" + i, "d"), bytes("x"));

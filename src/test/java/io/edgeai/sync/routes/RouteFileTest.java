@@ -57,13 +57,9 @@ abstract class RouteFileTest extends CamelTestSupport {
 
     @Override
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) throws Exception {
-        registry.bind("refusals", new Object() {
-            @SuppressWarnings("unused")
-            public boolean refused(String where, String reason) {
-                RouteFileTest.this.refused.add(where + ": " + reason);
-                return true;
-            }
-        });
+        io.edgeai.sync.mqtt.Refusals refusals = new io.edgeai.sync.mqtt.Refusals(1_000);
+        refusals.listen(refused::add);
+        registry.bind("refusals", refusals);
         registry.bind("leaderOnly", new org.apache.camel.support.RoutePolicySupport() { // the cloud's routes: as the leader
         });
         registry.bind("brokerOutage", new io.edgeai.sync.mqtt.BrokerOutage("tcp://no-broker-in-route-tests:1883"));
