@@ -20,7 +20,7 @@ public final class EdgeaiSync {
                        edgeai-sync.jar; edgeai-sync-cloud.jar and edgeai-sync-edge.jar run their own mode)
           cloud        watches Datasets and Models, sends them to the edge nodes, writes their statuses
           edge         on an edge node: counts its datasets under its data roots, reports upstream
-          bench, bench-e2e, bench-scale, bench-artifacts, bench-models
+          bench, bench-e2e, bench-scale, bench-artifacts, bench-models, bench-remote
                        the benchmarks of BENCHMARKS.md
           --help       this text          --version   the version
 
@@ -51,6 +51,7 @@ public final class EdgeaiSync {
         MODES.put("bench-scale", "io.edgeai.sync.local.ScaleBenchmark");
         MODES.put("bench-artifacts", "io.edgeai.sync.local.ArtifactBenchmark");
         MODES.put("bench-models", "io.edgeai.sync.edge.bench.ModelHashBenchmark");
+        MODES.put("bench-remote", "io.edgeai.sync.local.RemoteCountBenchmark");
     }
 
     public static void main(String[] args) throws Exception {
@@ -86,6 +87,7 @@ public final class EdgeaiSync {
             case "bench-scale" -> io.edgeai.sync.local.ScaleBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-artifacts" -> io.edgeai.sync.local.ArtifactBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "bench-models" -> io.edgeai.sync.edge.bench.ModelHashBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            case "bench-remote" -> io.edgeai.sync.local.RemoteCountBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             case "--help", "-h", "help" -> System.out.print(USAGE);
             case "--version", "-V", "version" -> System.out.println("edgeai-sync " + version());
             default -> {

@@ -42,6 +42,22 @@ public record Settings(CamelContext context) {
         return Boolean.parseBoolean(value);
     }
 
+    /**
+     * A secret: read from the file that {@code fileKey} names (a mounted Secret, so that it is in no
+     * environment variable), else the value of {@code valueKey}; null when neither is set.
+     */
+    public String secret(String fileKey, String valueKey) {
+        String file = get(fileKey, null);
+        if (file == null) {
+            return get(valueKey, null);
+        }
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw new ConfigurationError(fileKey + " " + file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
     public List<String> list(String key) {
         return Arrays.stream(get(key, "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }

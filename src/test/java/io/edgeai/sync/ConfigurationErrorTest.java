@@ -105,7 +105,7 @@ class ConfigurationErrorTest {
         Process typo = launch(home, "clod");
         List<String> said = finish(typo);
         assertThat(typo.exitValue()).isEqualTo(2);
-        assertThat(said).containsExactly("edgeai-sync: unknown mode 'clod'; one of local, cloud, edge, bench, bench-e2e, bench-scale, bench-artifacts, bench-models (--help says more)");
+        assertThat(said).containsExactly("edgeai-sync: unknown mode 'clod'; one of local, cloud, edge, bench, bench-e2e, bench-scale, bench-artifacts, bench-models, bench-remote (--help says more)");
     }
 
     /** Issue 9: the password may come from a file (a mounted Secret); the path may name the node, as deploy/ does. */

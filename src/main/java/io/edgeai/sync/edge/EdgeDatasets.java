@@ -13,6 +13,7 @@ import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemoteDatasets;
 import io.edgeai.sync.remote.RemotePolls;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -62,9 +63,9 @@ public final class EdgeDatasets implements AutoCloseable {
     private final java.util.Set<String> undelivered = ConcurrentHashMap.newKeySet();
     /** Which datasets a file event touches: known from placement on, counted or not. */
     private final DatasetPaths paths = new DatasetPaths();
-    private final HttpObjects http;
+    private final RemoteDatasets remote;
     private final RemotePolls polls;
-    /** The URL of each dataset on HTTP(S), polled instead of watched. */
+    /** The URL of each dataset not on the node's disk, polled instead of watched. */
     private final Map<String, String> remoteUrls = new ConcurrentHashMap<>();
 
     private record Watched(Path path, DatasetReport published) {
@@ -72,17 +73,16 @@ public final class EdgeDatasets implements AutoCloseable {
 
     public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
                         EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
-        this(node, topics, roots, store, counter, settings, publisher, clock, new HttpObjects(List.of(), Duration.ofSeconds(10)),
-            new RemotePolls(5_000, System::nanoTime));
+        this(node, topics, roots, store, counter, settings, publisher, clock, RemoteDatasets.none(), new RemotePolls(5_000, System::nanoTime));
     }
 
     /**
-     * @param http  counts the datasets whose URL is {@code http://} or {@code https://}
-     * @param polls when each of those is polled (they cannot be watched)
+     * @param remote counts the datasets whose URL is {@code http://}, {@code https://} or {@code s3://}
+     * @param polls  when each of those is polled (they cannot be watched)
      */
     public EdgeDatasets(String node, Topics topics, DataRoots roots, DesiredStateStore store, SampleCounter counter,
-                        EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock, HttpObjects http, RemotePolls polls) {
-        this.http = http;
+                        EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock, RemoteDatasets remote, RemotePolls polls) {
+        this.remote = remote;
         this.polls = polls;
         this.node = node;
         this.topics = topics;
@@ -177,13 +177,13 @@ public final class EdgeDatasets implements AutoCloseable {
         paths.watch(dataset.key(), java.util.Arrays.asList(DataRoots.pathOf(dataset.spec().getDataUrl()).orElse(null), counted));
     }
 
-    /** A dataset is placed with this URL: polled from now on if it is remote, no longer if it was. */
+    /** A dataset is placed with this URL: polled from now on if it is not on the node's disk, no longer if it was. */
     private void remote(String key, String url) {
-        String before = HttpObjects.handles(url) ? remoteUrls.put(key, url) : remoteUrls.remove(key);
+        String before = RemoteDatasets.handles(url) ? remoteUrls.put(key, url) : remoteUrls.remove(key);
         if (before != null && !before.equals(url)) {
-            http.forget(before);
+            remote.forget(before);
         }
-        if (HttpObjects.handles(url)) {
+        if (RemoteDatasets.handles(url)) {
             polls.schedule(key);
         } else {
             polls.forget(key);
@@ -295,7 +295,7 @@ public final class EdgeDatasets implements AutoCloseable {
         polls.forget(key);
         String url = remoteUrls.remove(key);
         if (url != null) {
-            http.forget(url);
+            remote.forget(url);
         }
         Watched gone = watched.remove(key);
         if (gone != null && gone.path != null) {
@@ -322,7 +322,7 @@ public final class EdgeDatasets implements AutoCloseable {
 
     private Counted count(DesiredDataset dataset, boolean verify) {
         String url = dataset.spec().getDataUrl();
-        if (HttpObjects.handles(url)) {
+        if (RemoteDatasets.handles(url)) {
             return countRemote(url, dataset.spec().getFormat(), verify);
         }
         DataRoots.Resolution resolution = roots.resolve(url);
@@ -351,8 +351,8 @@ public final class EdgeDatasets implements AutoCloseable {
 
     private Counted countRemote(String url, String format, boolean verify) {
         try {
-            HttpObjects.Counted counted = http.count(url, format, verify);
-            return new Counted(null, new SampleCounter.Count(counted.samples(), counted.sizeBytes(), null, counted.revision()),
+            HttpObjects.Counted counted = remote.count(url, format, verify);
+            return new Counted(null, new SampleCounter.Count(counted.samples(), counted.sizeBytes(), counted.files(), counted.revision()),
                 new Readiness(true, Reasons.COUNTED, "samples counted in " + url));
         } catch (HttpObjects.Refused refused) {
             return new Counted(null, null, new Readiness(false, refused.reason(), refused.getMessage()));

@@ -12,7 +12,9 @@ import io.edgeai.sync.mqtt.Received;
 import io.edgeai.sync.mqtt.TopicLanes;
 import io.edgeai.sync.mqtt.Topics;
 import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemoteDatasets;
 import io.edgeai.sync.remote.RemotePolls;
+import io.edgeai.sync.remote.S3Objects;
 import io.edgeai.sync.resources.ResourceNames;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -75,12 +77,29 @@ public final class EdgeWiring {
     }
 
     /** The HTTP(S) prefixes this node may count datasets under; none unless configured. */
-    private static HttpObjects httpObjects(Settings settings) {
+    private static HttpObjects httpObjects(Settings settings, Duration timeout) {
         try {
-            return new HttpObjects(settings.list("edgeai.edge.http-allowed"),
-                Duration.ofMillis(positive(settings, "edgeai.edge.http-timeout-ms", 10_000)));
+            return new HttpObjects(settings.list("edgeai.edge.http-allowed"), timeout);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError("edgeai.edge.http-allowed: " + e.getMessage());
+        }
+    }
+
+    /** The node's object store, or null when it has none; its secret from a file (a mounted Secret) or the environment. */
+    private static S3Objects.Endpoint s3Endpoint(Settings settings) {
+        String endpoint = settings.get("edgeai.edge.s3.endpoint", null);
+        if (endpoint == null) {
+            return null;
+        }
+        String secret = settings.secret("edgeai.edge.s3.secret-key-file", "edgeai.edge.s3.secret-key");
+        if (secret == null) {
+            throw new ConfigurationError("edgeai.edge.s3.endpoint is set: set edgeai.edge.s3.secret-key-file (or EDGEAI_EDGE_S3_SECRET_KEY)");
+        }
+        try {
+            return new S3Objects.Endpoint(java.net.URI.create(endpoint), settings.get("edgeai.edge.s3.region", "us-east-1"),
+                settings.bool("edgeai.edge.s3.path-style", true), settings.required("edgeai.edge.s3.access-key"), secret);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("edgeai.edge.s3.endpoint: " + e.getMessage());
         }
     }
 
@@ -111,7 +130,9 @@ public final class EdgeWiring {
         ProducerTemplate producer = context.createProducerTemplate();
         Predicate<Outgoing> publish = message -> Delivery.delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
-        EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, httpObjects(settings),
+        Duration remoteTimeout = Duration.ofMillis(positive(settings, "edgeai.edge.http-timeout-ms", 10_000));
+        RemoteDatasets remote = new RemoteDatasets(httpObjects(settings, remoteTimeout), new S3Objects(s3Endpoint(settings), remoteTimeout));
+        EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, remote,
             new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
         context.getRegistry().bind("edgeDatasets", datasets);

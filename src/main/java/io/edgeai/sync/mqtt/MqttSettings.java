@@ -28,16 +28,6 @@ public final class MqttSettings {
     private MqttSettings() {
     }
 
-    /** The password in a file (a mounted Secret), so that it is in no environment variable. */
-    static String readPassword(String file) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
-        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            throw new io.edgeai.sync.ConfigurationError("edgeai.mqtt.password-file " + file + " cannot be read ("
-                + e.getClass().getSimpleName() + ")");
-        }
-    }
-
     /** @param willTopic where the broker announces this client's loss, or null for none */
     public static void configure(CamelContext context, Settings settings, String willTopic) throws Exception {
         RENAMED.forEach((old, now) -> {
@@ -65,8 +55,8 @@ public final class MqttSettings {
         String user = settings.get("edgeai.mqtt.username", null);
         if (user != null) {
             config.setUserName(user);
-            String passwordFile = settings.get("edgeai.mqtt.password-file", null);
-            config.setPassword(passwordFile != null ? readPassword(passwordFile) : settings.get("edgeai.mqtt.password", ""));
+            String password = settings.secret("edgeai.mqtt.password-file", "edgeai.mqtt.password");
+            config.setPassword(password != null ? password : "");
         }
         String trustStore = settings.get("edgeai.mqtt.trust-store", null);
         if (trustStore != null) {

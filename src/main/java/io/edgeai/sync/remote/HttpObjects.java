@@ -25,9 +25,9 @@ import java.util.zip.CRC32C;
  * Counts the samples of an object served over HTTP(S) with the same scanners as a local file, reading
  * it as a stream in pieces of {@value #PIECE} bytes (memory does not grow with the object). Per URL it
  * keeps a checkpoint: the object's validator (ETag, else Last-Modified), its size, the scan state at
- * its end and a CRC32C of its last {@value #WINDOW} bytes. A poll asks with a conditional HEAD
- * ({@code If-None-Match} / {@code If-Modified-Since}): an object that did not change costs no read of
- * its body. One that grew is read from its old end only, with a ranged GET that starts
+ * its end and a CRC32C of its last {@value #WINDOW} bytes. A poll is a HEAD, conditional
+ * ({@code If-None-Match}) when the server gives ETags: an object that did not change costs no read
+ * of its body. One that grew is read from its old end only, with a ranged GET that starts
  * {@value #WINDOW} bytes earlier: when those bytes are the ones counted last time, only what was
  * appended is scanned; anything else is counted again in full. Every read after the HEAD carries
  * {@code If-Match}, so an object replaced between the two is read again rather than mixed.
@@ -55,14 +55,23 @@ public final class HttpObjects {
         }
     }
 
-    /** The count of an object, and what it is: its size and a revision that changes with its content. */
-    public record Counted(long samples, long sizeBytes, String revision) {
+    /**
+     * The count of an object (or of the objects under a prefix, each a sample, {@code files} their
+     * number), its size and a revision that changes with its content.
+     */
+    public record Counted(long samples, long sizeBytes, Long files, String revision) {
+    }
+
+    /** Signs each request before it is sent (an object store's credentials); requests to a web server go as they are. */
+    public interface Signer {
+        HttpRequest sign(HttpRequest request);
     }
 
     private record Checkpoint(String etag, String lastModified, long size, ScanState state, long windowCrc, Counted counted) {
     }
 
     private final HttpClient client;
+    private final Signer signer;
     private final List<String> allowed;
     private final Duration timeout;
     private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
@@ -83,7 +92,20 @@ public final class HttpObjects {
         }
         this.allowed = List.copyOf(allowed);
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.signer = request -> request;
+        this.client = client(timeout);
+    }
+
+    /** Objects at URLs someone else has checked (an object store's endpoint, configured on the node), each request signed. */
+    HttpObjects(Duration timeout, Signer signer) {
+        this.allowed = List.of();
+        this.timeout = timeout;
+        this.signer = signer;
+        this.client = client(timeout);
+    }
+
+    private static HttpClient client(Duration timeout) {
+        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Whether a data URL is one of ours: {@code http://} or {@code https://}. */
@@ -96,7 +118,11 @@ public final class HttpObjects {
      * @throws Refused the object is not counted, with the reason (not allowed, not found, unauthorised, unreachable)
      */
     public Counted count(String url, String format, boolean verify) throws Refused, UnknownFormatException, InterruptedException {
-        URI uri = allowedUri(url);
+        return countAt(url, allowedUri(url), format, verify);
+    }
+
+    /** Counts the object at {@code uri}, its checkpoint kept under {@code url} (the dataset's URL). */
+    Counted countAt(String url, URI uri, String format, boolean verify) throws Refused, UnknownFormatException, InterruptedException {
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
         Checkpoint before = verify ? null : checkpoints.get(url);
         try {
@@ -150,10 +176,9 @@ public final class HttpObjects {
     /** A conditional HEAD: nothing read when the object is as counted, its new end only when it grew. */
     private Checkpoint poll(URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder head = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
+        // not If-Modified-Since: its one-second steps would hide a change made in the second that was counted
         if (before.etag != null) {
             head.header("If-None-Match", before.etag);
-        } else if (before.lastModified != null) {
-            head.header("If-Modified-Since", before.lastModified);
         }
         HttpResponse<Void> response = send(head.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 304) {
@@ -162,8 +187,9 @@ public final class HttpObjects {
         check(uri, response.statusCode());
         String etag = response.headers().firstValue("ETag").orElse(null);
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (etag != null && etag.equals(before.etag) && size == before.size) {
-            return before;
+        String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
+        if (size == before.size && (etag != null ? etag.equals(before.etag) : lastModified != null && lastModified.equals(before.lastModified))) {
+            return before; // without an ETag, a rewrite of the same size within the same second waits for the safety recount
         }
         if (size > before.size && before.size > 0) {
             Optional<Checkpoint> appended = readAppended(uri, format, before, etag);
@@ -225,7 +251,7 @@ public final class HttpObjects {
         long samples = format.samples(state);
         String revision = new Revision().add(etag != null ? etag : "").add(lastModified != null ? lastModified : "").add(size)
             .add(tail.crc()).add(samples).hex();
-        return new Checkpoint(etag, lastModified, size, state, tail.crc(), new Counted(samples, size, revision));
+        return new Checkpoint(etag, lastModified, size, state, tail.crc(), new Counted(samples, size, null, revision));
     }
 
     private ScanState scan(InputStream body, Scanner scanner, ScanState from, Tail tail) throws IOException {
@@ -240,16 +266,17 @@ public final class HttpObjects {
         return state;
     }
 
-    private HttpRequest.Builder request(URI uri) {
+    <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        requests.increment();
+        return client.send(signer.sign(request), handler);
+    }
+
+    /** A request to {@code uri}, with the timeout. */
+    HttpRequest.Builder request(URI uri) {
         return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "edgeai-sync");
     }
 
-    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        requests.increment();
-        return client.send(request, handler);
-    }
-
-    private static void check(URI uri, int status) throws Refused {
+    static void check(URI uri, int status) throws Refused {
         if (status == 404 || status == 410) {
             throw new Refused(Reasons.NOT_FOUND, uri + " was not found (HTTP " + status + ")");
         }

@@ -342,6 +342,28 @@ abstract class SyncEndToEndTest {
         assertThat(sync().objects.requests).noneMatch(request -> request.contains("/elsewhere/"));
     }
 
+    /**
+     * Issue 11: Datasets in an S3 store: an object counted by its format and followed as it grows, a
+     * prefix counting its objects as a directory counts its files, a missing bucket said so.
+     */
+    @Test
+    void datasetsInAnS3StoreAreCountedAndFollowed() throws Exception {
+        sync().s3.createBucket("training");
+        sync().s3.put("training", "sets/index.txt", "a\nb\n");
+        sync().s3.put("training", "images/1.jpg", "1");
+        sync().s3.put("training", "images/2.jpg", "2");
+        sync().createDataset("in-s3", "s3://training/sets/index.txt", "txt", "edge0");
+        sync().createDataset("s3-prefix", "s3://training/images/", "jpg", "edge0");
+        sync().createDataset("s3-nowhere", "s3://no-such-bucket/index.txt", "txt", "edge0");
+        eventually().until(() -> Long.valueOf(2).equals(samples("in-s3")) && Long.valueOf(2).equals(samples("s3-prefix")));
+        assertThat(sync().dataset("s3-prefix").getStatus().getFiles()).isEqualTo(2);
+        eventually().until(() -> readyIs("s3-nowhere", "False", "PathNotFound"));
+
+        sync().s3.put("training", "sets/index.txt", "a\nb\nc\n");
+        sync().s3.put("training", "images/3.jpg", "3");
+        eventually().until(() -> Long.valueOf(3).equals(samples("in-s3")) && Long.valueOf(3).equals(samples("s3-prefix")));
+    }
+
     /** Issue 6, item 3: a spec update whose message the broker never took (it was down, and forgot everything) still arrives. */
     @Test
     void aSpecUpdateMadeWhileTheBrokerIsDownArrivesWhenItIsBack() throws Exception {

@@ -29,8 +29,9 @@ final class SyncHarness implements AutoCloseable {
     final Broker broker;
     final LocalKubernetesApi api;
     final Path dataRoot;
-    /** An HTTP server the edges may count datasets on, under /sets/ (issue 11). */
+    /** An HTTP server the edges may count datasets on, under /sets/, and an S3 store, their endpoint (issue 11). */
     final io.edgeai.sync.remote.ObjectServer objects;
+    final io.edgeai.sync.local.S3Proxy s3;
     private final Path home;
     private Main cloud;
     private final Map<String, Main> edges = new HashMap<>();
@@ -40,6 +41,7 @@ final class SyncHarness implements AutoCloseable {
         this.home = home;
         this.dataRoot = Files.createDirectories(home.resolve("data"));
         objects = new io.edgeai.sync.remote.ObjectServer();
+        s3 = new io.edgeai.sync.local.S3Proxy(Files.createDirectories(home.resolve("s3")));
         api = new LocalKubernetesApi();
         startCloud();
     }
@@ -100,6 +102,9 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.edge.http-allowed", objects.url("/sets/"));
         props.setProperty("edgeai.edge.remote-poll-ms", "300");
         props.setProperty("edgeai.edge.remote-tick-ms", "50");
+        props.setProperty("edgeai.edge.s3.endpoint", s3.endpoint().toString());
+        props.setProperty("edgeai.edge.s3.access-key", io.edgeai.sync.local.S3Proxy.ACCESS_KEY);
+        props.setProperty("edgeai.edge.s3.secret-key", io.edgeai.sync.local.S3Proxy.SECRET_KEY);
         Main edge = SyncApp.create(SyncApp.EDGE, props, null);
         edge.start();
         edges.put(node, edge);
@@ -191,5 +196,6 @@ final class SyncHarness implements AutoCloseable {
         api.close();
         broker.close();
         objects.close();
+        s3.close();
     }
 }
