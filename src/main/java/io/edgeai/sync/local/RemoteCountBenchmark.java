@@ -45,10 +45,13 @@ public final class RemoteCountBenchmark {
             local.count(file, "jsonl", true); // the page cache warm for both
             double[] onDisk = times(() -> local.count(file, "jsonl", true).samples());
             double[] overS3 = times(() -> s3.count("s3://bench/train.jsonl", "jsonl", true).samples());
+            // the reference for what the server and the transport cost: the same signed GET, its body discarded
+            double[] transport = times(() -> fetch(s3proxy, "/bench/train.jsonl"));
             long samples = local.count(file, "jsonl", true).samples();
             check(samples, s3.count("s3://bench/train.jsonl", "jsonl", true).samples(), "the same count");
             row("local file (SampleCounter)", onDisk, bytes, onDisk);
             row("S3 object (S3Objects, s3proxy)", overS3, bytes, onDisk);
+            row("the same GET, body discarded", transport, bytes, onDisk);
 
             String appended = "{\"image\":\"appended.jpg\",\"label\":1}\n".repeat(1_000);
             Files.writeString(file, appended, StandardOpenOption.APPEND);
@@ -68,9 +71,16 @@ public final class RemoteCountBenchmark {
             System.out.printf(Locale.ROOT, "%n== a prefix of %,d objects ==%n", objects);
             double[] listed = times(() -> s3.count("s3://bench/many/", "txt", true).samples());
             double[] walked = times(() -> local.count(many, "txt", true).samples());
+            double[] pages = times(() -> {
+                for (int page = 0; page < (objects + 999) / 1000; page++) { // the server's cost: as many listing pages, unread
+                    fetch(s3proxy, "/bench?list-type=2&prefix=many/&max-keys=1000");
+                }
+                return 0;
+            });
             check(objects, s3.count("s3://bench/many/", "txt", true).samples(), "every object");
             System.out.printf(Locale.ROOT, "%-34s %8.3f s  %,.0f objects/s  (%d requests)%n", "S3 prefix, listed", listed[0], objects / listed[0],
                 (objects + 999) / 1000);
+            System.out.printf(Locale.ROOT, "%-34s %8.3f s  (the server's cost for as many pages, unread)%n", "listing pages, discarded", pages[0]);
             System.out.printf(Locale.ROOT, "%-34s %8.3f s  %,.0f files/s%n", "local directory, walked", walked[0], objects / walked[0]);
         }
     }
@@ -95,6 +105,17 @@ public final class RemoteCountBenchmark {
         System.out.printf(Locale.ROOT, "%-34s %8.3f s (median %.3f s)  %6.2f GB/s  %.2fx the local file%n", what, seconds[0], seconds[1],
             bytes / seconds[0] / 1e9, reference[0] / seconds[0]);
     }
+
+    /** A signed GET whose body is read and thrown away: bytes read. */
+    private static long fetch(S3Proxy s3proxy, String pathAndQuery) throws Exception {
+        java.net.http.HttpRequest request = new io.edgeai.sync.remote.S3Signer(S3Proxy.REGION, S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY)
+            .sign(java.net.http.HttpRequest.newBuilder(java.net.URI.create(s3proxy.endpoint() + pathAndQuery)).GET().build());
+        try (java.io.InputStream body = CLIENT.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            return body.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+    }
+
+    private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newHttpClient();
 
     private static void check(long expected, long actual, String what) {
         if (expected != actual) {
