@@ -20,7 +20,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -361,6 +360,9 @@ public final class EdgeDatasets implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Counted(null, null, new Readiness(false, Reasons.UNREACHABLE, "stopped while reading " + url));
+        } catch (RuntimeException e) { // whatever a URL or a server did, the dataset gets a status saying so
+            LOG.warn("counting {} failed: {}", url, e.toString());
+            return new Counted(null, null, new Readiness(false, Reasons.UNREADABLE, "cannot count " + url + ": " + e));
         }
     }
 

@@ -124,20 +124,24 @@ public final class HttpObjects {
     /** Counts the object at {@code uri}, its checkpoint kept under {@code url} (the dataset's URL). */
     Counted countAt(String url, URI uri, String format, boolean verify) throws Refused, UnknownFormatException, InterruptedException {
         Format known = Format.parse(format).orElseThrow(() -> new UnknownFormatException(format));
-        Checkpoint before = verify ? null : checkpoints.get(url);
+        // by format too: two datasets may count one object as different formats, and a scan state is one format's
+        String checkpoint = url + "\n" + known;
+        Checkpoint before = verify ? null : checkpoints.get(checkpoint);
         try {
-            Checkpoint after = before == null ? readWhole(uri, known, null) : poll(uri, known, before);
-            checkpoints.put(url, after);
+            Checkpoint after = before == null ? readWhole(url, uri, known, null) : poll(url, uri, known, before);
+            checkpoints.put(checkpoint, after);
             return after.counted;
         } catch (IOException e) {
             throw new Refused(Reasons.UNREACHABLE, url + " could not be read: " + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (IllegalArgumentException e) { // the HTTP client refused the URI (a host it cannot use)
+            throw new Refused(Reasons.UNSUPPORTED_URL, url + " cannot be requested: " + e.getMessage());
         }
     }
 
     /** The object's checkpoint is dropped (its dataset is gone). */
     public void forget(String url) {
-        checkpoints.remove(url);
+        checkpoints.keySet().removeIf(checkpoint -> checkpoint.startsWith(url + "\n"));
     }
 
     /** HTTP requests sent and body bytes read since start. */
@@ -160,8 +164,11 @@ public final class HttpObjects {
         // encoded dot or slash could be decoded by the server after the comparison
         String normal = uri.toString();
         String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath().toLowerCase(java.util.Locale.ROOT);
-        if (rawPath.contains("%2e") || rawPath.contains("%2f") || rawPath.contains("%5c") || rawPath.contains("\\")) {
-            throw new Refused(Reasons.UNSUPPORTED_URL, url + " encodes a dot, a slash or a backslash in its path: refused");
+        // "..;" is a parent to servlet containers, "%252e" a dot to servers that decode twice
+        if (rawPath.contains("%2e") || rawPath.contains("%2f") || rawPath.contains("%5c") || rawPath.contains("%25") || rawPath.contains("\\")
+            || rawPath.contains(";")) {
+            throw new Refused(Reasons.UNSUPPORTED_URL, url + " encodes a dot, a slash, a backslash or a percent sign in its path, or has a"
+                + " parameter (;): refused");
         }
         if (uri.getRawUserInfo() != null) {
             throw new Refused(Reasons.UNSUPPORTED_URL, "credentials in a data URL are refused: configure them on the node");
@@ -174,7 +181,7 @@ public final class HttpObjects {
     }
 
     /** A conditional HEAD: nothing read when the object is as counted, its new end only when it grew. */
-    private Checkpoint poll(URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
+    private Checkpoint poll(String url, URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder head = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
         // not If-Modified-Since: its one-second steps would hide a change made in the second that was counted
         if (before.etag != null) {
@@ -184,7 +191,7 @@ public final class HttpObjects {
         if (response.statusCode() == 304) {
             return before;
         }
-        check(uri, response.statusCode());
+        check(url, response.statusCode());
         String etag = response.headers().firstValue("ETag").orElse(null);
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
@@ -192,16 +199,16 @@ public final class HttpObjects {
             return before; // without an ETag, a rewrite of the same size within the same second waits for the safety recount
         }
         if (size > before.size && before.size > 0) {
-            Optional<Checkpoint> appended = readAppended(uri, format, before, etag);
+            Optional<Checkpoint> appended = readAppended(url, uri, format, before, etag);
             if (appended.isPresent()) {
                 return appended.get();
             }
         }
-        return readWhole(uri, format, etag);
+        return readWhole(url, uri, format, etag);
     }
 
     /** The bytes from the old end (and the window before it); empty when the counted bytes changed. */
-    private Optional<Checkpoint> readAppended(URI uri, Format format, Checkpoint before, String etag)
+    private Optional<Checkpoint> readAppended(String url, URI uri, Format format, Checkpoint before, String etag)
         throws IOException, InterruptedException, Refused {
         long from = Math.max(0, before.size - WINDOW);
         HttpRequest.Builder get = request(uri).header("Range", "bytes=" + from + "-");
@@ -209,10 +216,10 @@ public final class HttpObjects {
             get.header("If-Match", etag);
         }
         HttpResponse<InputStream> response = send(get.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
+        try (InputStream body = guarded(response)) {
             if (response.statusCode() != 206 || !response.headers().firstValue("Content-Range").orElse("").startsWith("bytes " + from + "-")) {
                 if (response.statusCode() != 412 && response.statusCode() != 200) {
-                    check(uri, response.statusCode());
+                    check(url, response.statusCode());
                 }
                 return Optional.empty(); // replaced meanwhile, or no ranges served: read whole
             }
@@ -229,17 +236,17 @@ public final class HttpObjects {
         }
     }
 
-    private Checkpoint readWhole(URI uri, Format format, String etag) throws IOException, InterruptedException, Refused {
+    private Checkpoint readWhole(String url, URI uri, Format format, String etag) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder get = request(uri);
         if (etag != null) {
             get.header("If-Match", etag);
         }
         HttpResponse<InputStream> response = send(get.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() == 412) { // replaced between the HEAD and now: this read is of the newer one
-                return readWhole(uri, format, null);
+        try (InputStream body = guarded(response)) {
+            if (response.statusCode() == 412 && etag != null) { // replaced between the HEAD and now: read the newer one, once
+                return readWhole(url, uri, format, null);
             }
-            check(uri, response.statusCode());
+            check(url, response.statusCode());
             Tail tail = new Tail(new byte[0]);
             ScanState state = scan(body, format.scanner(), ScanState.START, tail);
             return checkpoint(response.headers().firstValue("ETag").orElse(etag), response, tail.appended, state, tail, format);
@@ -276,19 +283,25 @@ public final class HttpObjects {
         return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "edgeai-sync");
     }
 
-    static void check(URI uri, int status) throws Refused {
+    /** @param url the dataset's URL, which the messages name (not where it was fetched: an S3 endpoint is the node's own) */
+    static void check(String url, int status) throws Refused {
         if (status == 404 || status == 410) {
-            throw new Refused(Reasons.NOT_FOUND, uri + " was not found (HTTP " + status + ")");
+            throw new Refused(Reasons.NOT_FOUND, url + " was not found (HTTP " + status + ")");
         }
         if (status == 401 || status == 403) {
-            throw new Refused(Reasons.UNAUTHORIZED, uri + " refused this node (HTTP " + status + ")");
+            throw new Refused(Reasons.UNAUTHORIZED, url + " refused this node (HTTP " + status + ")");
         }
         if (status >= 300 && status < 400) {
-            throw new Refused(Reasons.UNREADABLE, uri + " redirects (HTTP " + status + "); redirects are not followed: give the final URL");
+            throw new Refused(Reasons.UNREADABLE, url + " redirects (HTTP " + status + "); redirects are not followed: give the final URL");
         }
         if (status != 200 && status != 206) {
-            throw new Refused(Reasons.UNREACHABLE, uri + " answered HTTP " + status);
+            throw new Refused(Reasons.UNREACHABLE, url + " answered HTTP " + status);
         }
+    }
+
+    /** The body, cut off if it stalls or trickles ({@link GuardedBody}). */
+    InputStream guarded(HttpResponse<InputStream> response) {
+        return new GuardedBody(response.body(), timeout);
     }
 
     /** The last {@value #WINDOW} bytes read so far (after those it started with), and how many were appended. */

@@ -29,6 +29,11 @@ public final class S3Objects {
     /** Where the node's object store is, and who the node is there. */
     public record Endpoint(URI uri, String region, boolean pathStyle, String accessKey, String secretKey) {
         public Endpoint {
+            // credentials in the URL would be in every request line and every message: refused, and not repeated
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("the S3 endpoint carries credentials in its URL: set edgeai.edge.s3.access-key and"
+                    + " the secret key's file instead");
+            }
             if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
                 throw new IllegalArgumentException("the S3 endpoint is http(s)://host[:port], not " + uri);
             }
@@ -40,6 +45,8 @@ public final class S3Objects {
         }
     }
 
+    /** Pages of a prefix's listing followed at most: 10 million objects. */
+    static final int MAX_PAGES = 10_000;
     private final Endpoint endpoint;
     private final HttpObjects objects;
 
@@ -73,8 +80,10 @@ public final class S3Objects {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String key = slash < 0 ? "" : rest.substring(slash + 1);
-        // bucket names: 3-63 of a-z, 0-9, dots and hyphens (keys may hold anything, and are encoded)
-        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+        // bucket names as S3 has them: 3-63 of a-z, 0-9, dots and hyphens, no ".." nor ".-" nor "-.", not an
+        // address (keys may hold anything, and are encoded)
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || bucket.contains("..") || bucket.contains(".-") || bucket.contains("-.")
+            || bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
             throw new HttpObjects.Refused(Reasons.UNSUPPORTED_URL, url + " names no valid bucket");
         }
         if (key.isEmpty() || key.endsWith("/")) {
@@ -98,19 +107,29 @@ public final class S3Objects {
         long bytes = 0;
         Revision revision = new Revision();
         String token = null;
+        int pages = 0;
         do {
-            String query = "list-type=2&prefix=" + encode(prefix) + (token == null ? "" : "&continuation-token=" + encode(token));
+            // keys URL-encoded: XML 1.0 cannot carry every character a key may hold
+            String query = "list-type=2&encoding-type=url&prefix=" + encode(prefix) + (token == null ? "" : "&continuation-token=" + encode(token));
             URI page = uri(bucket, "/", query);
             HttpResponse<InputStream> response = objects.send(objects.request(page).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                HttpObjects.check(URI.create(url), response.statusCode());
+            try (InputStream body = objects.guarded(response)) {
+                HttpObjects.check(url, response.statusCode());
                 Page read = Page.read(body, prefix);
                 files += read.files;
                 bytes += read.bytes;
                 revision.add(read.revision);
+                String previous = token;
                 token = read.truncated ? read.nextToken : null;
                 if (read.truncated && token == null) {
                     throw new IOException("a truncated listing without a continuation token");
+                }
+                // a store that hands back the token it was given, or pages without end, is not followed for ever
+                if (token != null && token.equals(previous)) {
+                    throw new IOException("a listing that repeats its page");
+                }
+                if (++pages >= MAX_PAGES) {
+                    throw new IOException("a listing of more than " + MAX_PAGES + " pages");
                 }
             } catch (XMLStreamException e) {
                 throw new IOException("an unreadable listing: " + e.getMessage());
@@ -157,7 +176,7 @@ public final class S3Objects {
                 } else if (event == XMLStreamReader.END_ELEMENT) {
                     String name = reader.getLocalName();
                     switch (name) {
-                        case "Key" -> key = text.toString();
+                        case "Key" -> key = decode(text.toString());
                         case "ETag" -> etag = text.toString();
                         case "Size" -> size = parseSize(text.toString());
                         case "IsTruncated" -> page.truncated = "true".equals(text.toString().trim());
@@ -177,6 +196,14 @@ public final class S3Objects {
             }
             page.revision = pageRevision.value();
             return page;
+        }
+
+        private static String decode(String encoded) {
+            try {
+                return java.net.URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return encoded; // a store that did not encode it
+            }
         }
 
         private static long parseSize(String text) {
