@@ -256,8 +256,8 @@ public final class HttpObjects {
     private Checkpoint checkpoint(String etag, HttpResponse<?> response, long size, ScanState state, Tail tail, Format format) {
         String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
         long samples = format.samples(state);
-        String revision = new Revision().add(etag != null ? etag : "").add(lastModified != null ? lastModified : "").add(size)
-            .add(tail.crc()).add(samples).hex();
+        // not Last-Modified: a touch, or the same bytes uploaded again, is no new revision (as for a local file)
+        String revision = new Revision().add(etag != null ? etag : "").add(size).add(tail.crc()).add(samples).hex();
         return new Checkpoint(etag, lastModified, size, state, tail.crc(), new Counted(samples, size, null, revision));
     }
 
