@@ -10,6 +10,8 @@ import io.edgeai.sync.mqtt.Messages.ModelReport;
 import io.edgeai.sync.mqtt.Outgoing;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import io.edgeai.sync.mqtt.Topics;
+import io.edgeai.sync.remote.RemoteDatasets;
+import io.edgeai.sync.remote.RemotePolls;
 import io.edgeai.sync.resources.ModelCopy;
 import io.edgeai.sync.resources.ModelMetric;
 import java.io.IOException;
@@ -58,6 +60,7 @@ public final class EdgeModels implements AutoCloseable {
     /** The metrics last forwarded per model, and for which incarnation (uid) of it. */
     private final Map<String, Map.Entry<String, List<ModelMetric>>> published = new ConcurrentHashMap<>();
     private final ModelCopyCheck copies;
+    private final RemotePolls polls;
     /** The copy last reported per model, and the incarnation (uid) and generation it was judged for. */
     private final Map<String, Reported> reportedCopies = new ConcurrentHashMap<>();
 
@@ -84,18 +87,31 @@ public final class EdgeModels implements AutoCloseable {
 
     public EdgeModels(String node, Topics topics, DataRoots roots, ConfinedFiles confined, DesiredStateStore store,
                       EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock) {
+        this(node, topics, roots, confined, store, settings, publisher, clock, RemoteDatasets.none(), new RemotePolls(5_000, System::nanoTime));
+    }
+
+    /**
+     * @param remote reads the models whose URL is {@code http(s)://} or {@code s3://}
+     * @param polls  when each of those is judged again (nothing can watch them)
+     */
+    public EdgeModels(String node, Topics topics, DataRoots roots, ConfinedFiles confined, DesiredStateStore store,
+                      EdgeSettings settings, Predicate<Outgoing> publisher, Clock clock, RemoteDatasets remote, RemotePolls polls) {
+        this.polls = polls;
         this.node = node;
         this.topics = topics;
         this.roots = roots;
         this.confined = confined;
         this.publisher = publisher;
         this.clock = clock;
-        this.copies = new ModelCopyCheck(roots, confined, settings.modelHashBytesPerSecond());
+        this.copies = new ModelCopyCheck(roots, confined, settings.modelHashBytesPerSecond(), remote);
         // two at once: hashing one large model does not hold up every other
         this.forwards = new Coalescer("edge-model-forward", 2, settings.coalesceDelay(), settings.slowCount(), (key, verify) -> forward(key));
         DesiredSet.Listener<DesiredModel> listener = new DesiredSet.Listener<>() {
             @Override
             public void placed(DesiredModel model) {
+                if (RemoteDatasets.handles(model.spec().getModelUrl())) {
+                    polls.schedule(model.key());
+                }
                 forwards.request(model.key(), false);
             }
 
@@ -140,6 +156,20 @@ public final class EdgeModels implements AutoCloseable {
         shared.all().forEach(model -> keys.add(model.key()));
         named.all().forEach(model -> keys.add(model.key()));
         return keys.stream().map(this::current).flatMap(java.util.Optional::stream).toList();
+    }
+
+    /**
+     * The models in object storage or on a web server whose poll is due are judged again (an
+     * unchanged object is not read); a poll for a model gone, or now on the node's disk, ends.
+     */
+    public void pollRemote() {
+        for (String key : polls.due()) {
+            if (current(key).filter(model -> RemoteDatasets.handles(model.spec().getModelUrl())).isPresent()) {
+                forwards.request(key, false);
+            } else {
+                polls.forget(key);
+            }
+        }
     }
 
     /** Judges every model's copy and forwards its metrics again (at start-up and on the safety timer); unchanged copies are not read. */

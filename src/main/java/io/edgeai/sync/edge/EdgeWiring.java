@@ -134,7 +134,8 @@ public final class EdgeWiring {
         RemoteDatasets remote = new RemoteDatasets(httpObjects(settings, remoteTimeout), new S3Objects(s3Endpoint(settings), remoteTimeout));
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, remote,
             new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
-        EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock);
+        EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock, remote,
+            new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
         context.getRegistry().bind("edgeDatasets", datasets);
         io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets, models));
         context.getRegistry().bind("edgeModels", models);

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemoteDatasets;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -60,6 +62,7 @@ public final class ModelCopyCheck {
     }
 
     private final DataRoots roots;
+    private final RemoteDatasets remote;
     private final ConfinedFiles confined;
     private final long bytesPerSecond;
     private final Map<Path, Digest> digests = new ConcurrentHashMap<>();
@@ -69,6 +72,12 @@ public final class ModelCopyCheck {
 
     /** @param bytesPerSecond how fast a model may be read to hash it; 0 for no bound */
     public ModelCopyCheck(DataRoots roots, ConfinedFiles confined, long bytesPerSecond) {
+        this(roots, confined, bytesPerSecond, RemoteDatasets.none());
+    }
+
+    /** @param remote reads the models whose URL is {@code http(s)://} or {@code s3://} */
+    public ModelCopyCheck(DataRoots roots, ConfinedFiles confined, long bytesPerSecond, RemoteDatasets remote) {
+        this.remote = remote;
         this.roots = roots;
         this.confined = confined;
         this.bytesPerSecond = bytesPerSecond;
@@ -80,6 +89,9 @@ public final class ModelCopyCheck {
     }
 
     public Found check(ModelSpec spec) throws InterruptedException {
+        if (RemoteDatasets.handles(spec.getModelUrl())) {
+            return expected(spec, remote(spec.getModelUrl()));
+        }
         DataRoots.Resolution resolution = roots.resolve(spec.getModelUrl());
         if (resolution instanceof DataRoots.Refused refused) {
             String phase = Reasons.OUTSIDE_DATA_ROOTS.equals(refused.reason()) ? ModelCopy.OUTSIDE_DATA_ROOTS : ModelCopy.UNREADABLE;
@@ -108,12 +120,32 @@ public final class ModelCopyCheck {
             }
             return new Found(ModelCopy.UNREADABLE, null, null, null, e.getMessage());
         }
+        return expected(spec, found);
+    }
+
+    /** What was found, or ChecksumMismatch when {@code spec.sha256} names another digest. */
+    private static Found expected(ModelSpec spec, Found found) {
         String expected = spec.getSha256();
-        if (expected != null && !expected.equalsIgnoreCase(found.sha256())) {
+        if (ModelCopy.PRESENT.equals(found.phase()) && expected != null && !expected.equalsIgnoreCase(found.sha256())) {
             return new Found(ModelCopy.CHECKSUM_MISMATCH, found.sizeBytes(), found.files(), found.sha256(),
                 ModelCopy.mismatch(found.sha256(), expected));
         }
         return found;
+    }
+
+    /**
+     * A model in object storage or on a web server, as this node reads it: Present with its size and
+     * SHA-256 (read again only when it changed), Missing when the store has no such object, Unreadable
+     * (with the reason) when the node may not or cannot read it.
+     */
+    private Found remote(String url) throws InterruptedException {
+        try {
+            HttpObjects.Digested digested = remote.digest(url);
+            return new Found(ModelCopy.PRESENT, digested.sizeBytes(), null, digested.sha256(), null);
+        } catch (HttpObjects.Refused refused) {
+            String phase = Reasons.NOT_FOUND.equals(refused.reason()) ? ModelCopy.MISSING : ModelCopy.UNREADABLE;
+            return new Found(phase, null, null, null, refused.reason() + ": " + refused.getMessage());
+        }
     }
 
     private static InterruptedException interrupted(IOException cause) {
@@ -129,6 +161,10 @@ public final class ModelCopyCheck {
 
     /** Forgets the digests of the model at this URL, if it names a path (and of what it resolves to, through links). */
     void forget(String modelUrl) {
+        if (RemoteDatasets.handles(modelUrl)) {
+            remote.forget(modelUrl);
+            return;
+        }
         DataRoots.pathOf(modelUrl).ifPresent(this::forget);
         if (roots.resolve(modelUrl) instanceof DataRoots.Allowed allowed) {
             forget(allowed.path());

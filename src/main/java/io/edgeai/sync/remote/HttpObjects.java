@@ -70,11 +70,19 @@ public final class HttpObjects {
     private record Checkpoint(String etag, String lastModified, long size, ScanState state, long windowCrc, Counted counted) {
     }
 
+    /** A model's object as read: its size and SHA-256 (hex). */
+    public record Digested(long sizeBytes, String sha256) {
+    }
+
+    private record DigestCheckpoint(String etag, Digested digested) {
+    }
+
     private final HttpClient client;
     private final Signer signer;
     private final List<String> allowed;
     private final Duration timeout;
     private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+    private final Map<String, DigestCheckpoint> digests = new ConcurrentHashMap<>();
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder requests = new LongAdder();
 
@@ -139,9 +147,55 @@ public final class HttpObjects {
         }
     }
 
-    /** The object's checkpoint is dropped (its dataset is gone). */
+    /** The object's checkpoints are dropped (its dataset or model is gone). */
     public void forget(String url) {
         checkpoints.keySet().removeIf(checkpoint -> checkpoint.startsWith(url + "\n"));
+        digests.remove(url);
+    }
+
+    /**
+     * A model's object: its size and SHA-256, streamed through the digest; read again only when its
+     * ETag changed (a conditional HEAD otherwise, answered 304).
+     */
+    public Digested digest(String url) throws Refused, InterruptedException {
+        return digestAt(url, allowedUri(url));
+    }
+
+    Digested digestAt(String url, URI uri) throws Refused, InterruptedException {
+        DigestCheckpoint before = digests.get(url);
+        try {
+            if (before != null && before.etag() != null) {
+                HttpResponse<Void> head = send(request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
+                    .header("If-None-Match", before.etag()).build(), HttpResponse.BodyHandlers.discarding());
+                if (head.statusCode() == 304) {
+                    return before.digested();
+                }
+                check(url, head.statusCode());
+            }
+            HttpResponse<InputStream> response = send(request(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = guarded(response)) {
+                check(url, response.statusCode());
+                java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+                byte[] piece = new byte[PIECE];
+                long size = 0;
+                int n;
+                while ((n = body.read(piece)) > 0) {
+                    sha256.update(piece, 0, n);
+                    size += n;
+                    bytesRead.add(n);
+                }
+                Digested digested = new Digested(size, java.util.HexFormat.of().formatHex(sha256.digest()));
+                digests.put(url, new DigestCheckpoint(response.headers().firstValue("ETag").orElse(null), digested));
+                return digested;
+            }
+        } catch (IOException e) {
+            throw new Refused(Reasons.UNREACHABLE, url + " could not be read: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            throw new Refused(Reasons.UNSUPPORTED_URL, url + " cannot be requested: " + e.getMessage());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** HTTP requests sent and body bytes read since start. */

@@ -3,9 +3,10 @@ package io.edgeai.sync.remote;
 import io.edgeai.sync.counting.UnknownFormatException;
 
 /**
- * The datasets that are not on the node's disk: objects on a web server ({@code http://},
- * {@code https://}) and in an S3-compatible store ({@code s3://}), counted as files and directories
- * are, and polled ({@link RemotePolls}) since nothing can watch them.
+ * The datasets and models that are not on the node's disk: objects on a web server ({@code http://},
+ * {@code https://}) and in an S3-compatible store ({@code s3://}), counted (or, for a model,
+ * digested) as files and directories are, and polled ({@link RemotePolls}) since nothing can watch
+ * them.
  */
 public final class RemoteDatasets {
     private final HttpObjects http;
@@ -29,6 +30,11 @@ public final class RemoteDatasets {
     public HttpObjects.Counted count(String url, String format, boolean verify)
         throws HttpObjects.Refused, UnknownFormatException, InterruptedException {
         return S3Objects.handles(url) ? s3.count(url, format, verify) : http.count(url, format, verify);
+    }
+
+    /** A model's object: its size and SHA-256, read again only when it changed. */
+    public HttpObjects.Digested digest(String url) throws HttpObjects.Refused, InterruptedException {
+        return S3Objects.handles(url) ? s3.digest(url) : http.digest(url);
     }
 
     public void forget(String url) {

@@ -71,22 +71,44 @@ public final class S3Objects {
         return objects;
     }
 
-    public HttpObjects.Counted count(String url, String format, boolean verify)
-        throws HttpObjects.Refused, UnknownFormatException, InterruptedException {
+    /** A bucket and a key (empty, or ending in /, for a prefix). */
+    private record Location(String bucket, String key) {
+        boolean prefix() {
+            return key.isEmpty() || key.endsWith("/");
+        }
+    }
+
+    private Location locate(String url) throws HttpObjects.Refused {
         if (endpoint == null) {
-            throw new HttpObjects.Refused(Reasons.ENDPOINT_NOT_CONFIGURED, "this node has no object store: set edgeai.edge.s3.endpoint");
+            throw new HttpObjects.Refused(Reasons.ENDPOINT_NOT_CONFIGURED, url + ": this node has no object store (edgeai.edge.s3.endpoint)");
         }
         String rest = url.substring("s3://".length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        String key = slash < 0 ? "" : rest.substring(slash + 1);
         // bucket names as S3 has them: 3-63 of a-z, 0-9, dots and hyphens, no ".." nor ".-" nor "-.", not an
         // address (keys may hold anything, and are encoded)
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || bucket.contains("..") || bucket.contains(".-") || bucket.contains("-.")
             || bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
             throw new HttpObjects.Refused(Reasons.UNSUPPORTED_URL, url + " names no valid bucket");
         }
-        if (key.isEmpty() || key.endsWith("/")) {
+        return new Location(bucket, slash < 0 ? "" : rest.substring(slash + 1));
+    }
+
+    /** A model's object: its size and SHA-256 ({@link HttpObjects#digest}); a prefix is not a model yet. */
+    public HttpObjects.Digested digest(String url) throws HttpObjects.Refused, InterruptedException {
+        Location location = locate(url);
+        if (location.prefix()) {
+            throw new HttpObjects.Refused(Reasons.UNREADABLE, url + " is a prefix: a model in object storage is one object (name it)");
+        }
+        return objects.digestAt(url, uri(location.bucket(), "/" + encodePath(location.key()), ""));
+    }
+
+    public HttpObjects.Counted count(String url, String format, boolean verify)
+        throws HttpObjects.Refused, UnknownFormatException, InterruptedException {
+        Location location = locate(url);
+        String bucket = location.bucket();
+        String key = location.key();
+        if (location.prefix()) {
             try {
                 return list(url, bucket, key);
             } catch (IOException e) {

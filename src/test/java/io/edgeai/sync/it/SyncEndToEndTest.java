@@ -640,6 +640,37 @@ abstract class SyncEndToEndTest {
         sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("verified").delete();
     }
 
+    /**
+     * Issue 11: a Model in object storage is verified by every node as a local copy is: each reads it
+     * from the store (Present, its size and SHA-256 against spec.sha256), sees it replaced at the
+     * next poll (ChecksumMismatch) and gone (Missing).
+     */
+    @Test
+    void aModelInAnS3StoreIsVerifiedByEachNode() throws Exception {
+        byte[] weights = "s3-weights".repeat(5_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        sync().s3.createBucket("models");
+        sync().s3.put("models", "detector/model.onnx", weights);
+        io.edgeai.sync.resources.Model model = new io.edgeai.sync.resources.Model();
+        model.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("in-s3").withNamespace("default").build());
+        model.setSpec(new io.edgeai.sync.resources.ModelSpec("s3://models/detector/model.onnx", "onnx"));
+        model.getSpec().setSha256(sha256(weights));
+        sync().kube().resource(model).create();
+        try {
+            eventually().until(() -> modelReady("in-s3") != null && "True".equals(modelReady("in-s3").getStatus()));
+            assertThat(copyOn("in-s3", "edge0").phase()).isEqualTo("Present");
+            assertThat(copyOn("in-s3", "edge0").sizeBytes()).isEqualTo(weights.length);
+            assertThat(copyOn("in-s3", "edge1").sha256()).isEqualTo(sha256(weights));
+
+            sync().s3.put("models", "detector/model.onnx", "replaced");
+            eventually().until(() -> "ChecksumMismatch".equals(copyOn("in-s3", "edge0").phase())
+                && "ChecksumMismatch".equals(copyOn("in-s3", "edge1").phase()));
+            sync().s3.delete("models", "detector/model.onnx");
+            eventually().until(() -> "Missing".equals(copyOn("in-s3", "edge0").phase()) && "Missing".equals(copyOn("in-s3", "edge1").phase()));
+        } finally {
+            sync().kube().resources(io.edgeai.sync.resources.Model.class).inNamespace("default").withName("in-s3").delete();
+        }
+    }
+
     /** Issue 13: a dataset's size and file count are exact, and its revision changes with its content, not with a touch. */
     @Test
     void aDatasetsSizeFilesAndRevisionFollowItsContent() throws Exception {

@@ -129,4 +129,23 @@ class HttpObjectsTest {
         server.put("/sets/big.txt", big);
         assertThat(http.count(server.url("/sets/big.txt"), "txt", false).samples()).isEqualTo(big.length / 64);
     }
+
+    /** Issue 11: a model on a web server is read for its SHA-256 once per change; unchanged, a HEAD answers. */
+    @Test
+    void aModelsDigestIsReadOncePerChange() throws Exception {
+        byte[] weights = "weights".repeat(20_000).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        server.put("/sets/model.onnx", weights);
+        HttpObjects.Digested digested = http.digest(server.url("/sets/model.onnx"));
+        assertThat(digested.sizeBytes()).isEqualTo(weights.length);
+        assertThat(digested.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(weights)));
+        long gets = server.gets();
+        assertThat(http.digest(server.url("/sets/model.onnx"))).isEqualTo(digested);
+        assertThat(server.gets()).as("unchanged: not read again").isEqualTo(gets);
+
+        server.put("/sets/model.onnx", "other");
+        assertThat(http.digest(server.url("/sets/model.onnx")).sizeBytes()).isEqualTo(5);
+        server.remove("/sets/model.onnx");
+        assertThatThrownBy(() -> http.digest(server.url("/sets/model.onnx")))
+            .isInstanceOfSatisfying(HttpObjects.Refused.class, refused -> assertThat(refused.reason()).isEqualTo(Reasons.NOT_FOUND));
+    }
 }

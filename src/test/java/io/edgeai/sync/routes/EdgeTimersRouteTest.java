@@ -47,6 +47,10 @@ class EdgeTimersRouteTest extends RouteFileTest {
                 calls.add("edgeModels.forwardAll");
             }
 
+            public void pollRemote() {
+                calls.add("edgeModels.pollRemote");
+            }
+
             public void retryUnsaved() {
                 calls.add("edgeModels.retryUnsaved");
             }
@@ -75,12 +79,12 @@ class EdgeTimersRouteTest extends RouteFileTest {
         assertThat(calls).containsExactly("edgeDatasets.verifyAll", "edgeModels.forwardAll");
     }
 
-    /** Issue 11: each tick asks the datasets which remote ones are due (RemotePolls spreads them over the period). */
+    /** Issue 11: each tick asks the datasets, then the models, which remote ones are due (RemotePolls spreads them over the period). */
     @Test
-    void theRemotePollTickAsksTheDatasetsForTheDuePolls() {
+    void theRemotePollTickAsksTheDatasetsThenTheModelsForTheDuePolls() {
         template.sendBody("direct:remote-poll", null);
         template.sendBody("direct:remote-poll", null);
-        assertThat(calls).containsExactly("edgeDatasets.pollRemote", "edgeDatasets.pollRemote");
+        assertThat(calls).containsExactly("edgeDatasets.pollRemote", "edgeModels.pollRemote", "edgeDatasets.pollRemote", "edgeModels.pollRemote");
     }
 
     @Test
