@@ -74,7 +74,7 @@ public final class HttpObjects {
     public record Digested(long sizeBytes, String sha256) {
     }
 
-    private record DigestCheckpoint(String etag, Digested digested) {
+    private record DigestCheckpoint(String etag, String lastModified, Digested digested) {
     }
 
     private final HttpClient client;
@@ -164,13 +164,22 @@ public final class HttpObjects {
     Digested digestAt(String url, URI uri) throws Refused, InterruptedException {
         DigestCheckpoint before = digests.get(url);
         try {
-            if (before != null && before.etag() != null) {
-                HttpResponse<Void> head = send(request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .header("If-None-Match", before.etag()).build(), HttpResponse.BodyHandlers.discarding());
+            if (before != null) {
+                HttpRequest.Builder conditional = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
+                if (before.etag() != null) {
+                    conditional.header("If-None-Match", before.etag());
+                }
+                HttpResponse<Void> head = send(conditional.build(), HttpResponse.BodyHandlers.discarding());
                 if (head.statusCode() == 304) {
                     return before.digested();
                 }
                 check(url, head.statusCode());
+                // a server without ETags: the same size and Last-Modified is the same model (a large one is not read every poll)
+                String lastModified = head.headers().firstValue("Last-Modified").orElse(null);
+                if (before.etag() == null && lastModified != null && lastModified.equals(before.lastModified())
+                    && head.headers().firstValueAsLong("Content-Length").orElse(-1) == before.digested().sizeBytes()) {
+                    return before.digested();
+                }
             }
             HttpResponse<InputStream> response = send(request(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = guarded(response)) {
@@ -185,7 +194,8 @@ public final class HttpObjects {
                     bytesRead.add(n);
                 }
                 Digested digested = new Digested(size, java.util.HexFormat.of().formatHex(sha256.digest()));
-                digests.put(url, new DigestCheckpoint(response.headers().firstValue("ETag").orElse(null), digested));
+                digests.put(url, new DigestCheckpoint(response.headers().firstValue("ETag").orElse(null),
+                    response.headers().firstValue("Last-Modified").orElse(null), digested));
                 return digested;
             }
         } catch (IOException e) {

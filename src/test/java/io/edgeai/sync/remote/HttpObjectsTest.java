@@ -148,4 +148,17 @@ class HttpObjectsTest {
         assertThatThrownBy(() -> http.digest(server.url("/sets/model.onnx")))
             .isInstanceOfSatisfying(HttpObjects.Refused.class, refused -> assertThat(refused.reason()).isEqualTo(Reasons.NOT_FOUND));
     }
+
+    /** A server without ETags: a model of the same size and Last-Modified is not read again on every poll. */
+    @Test
+    void withoutETagsAModelIsJudgedBySizeAndLastModified() throws Exception {
+        server.etags = false;
+        server.put("/sets/plain.onnx", "weights".repeat(1_000));
+        HttpObjects.Digested digested = http.digest(server.url("/sets/plain.onnx"));
+        long gets = server.gets();
+        assertThat(http.digest(server.url("/sets/plain.onnx"))).isEqualTo(digested);
+        assertThat(server.gets()).as("a HEAD, no GET").isEqualTo(gets);
+        server.put("/sets/plain.onnx", "other weights");
+        assertThat(http.digest(server.url("/sets/plain.onnx")).sizeBytes()).as("another size: read again").isEqualTo(13);
+    }
 }

@@ -23,6 +23,9 @@ public final class ObjectServer implements AutoCloseable {
     public final List<String> requests = new CopyOnWriteArrayList<>();
     /** When set, every request fails with this status (a failing endpoint). */
     public volatile int failWith;
+    /** Whether objects carry an ETag (some web servers give only Last-Modified). */
+    public volatile boolean etags = true;
+    private final Map<String, String> modified = new ConcurrentHashMap<>();
 
     public ObjectServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -36,6 +39,7 @@ public final class ObjectServer implements AutoCloseable {
 
     public void put(String path, byte[] content) {
         objects.put(path, content.clone());
+        modified.put(path, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
     }
 
     public void remove(String path) {
@@ -75,16 +79,19 @@ public final class ObjectServer implements AutoCloseable {
                 exchange.sendResponseHeaders(404, -1);
                 return;
             }
-            String etag = etag(content);
-            exchange.getResponseHeaders().set("ETag", etag);
+            String etag = etags ? etag(content) : null;
+            if (etag != null) {
+                exchange.getResponseHeaders().set("ETag", etag);
+            }
+            exchange.getResponseHeaders().set("Last-Modified", modified.get(path));
             exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
             String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
             String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
-            if (etag.equals(ifNoneMatch)) {
+            if (etag != null && etag.equals(ifNoneMatch)) {
                 exchange.sendResponseHeaders(304, -1);
                 return;
             }
-            if (ifMatch != null && !ifMatch.equals(etag)) {
+            if (ifMatch != null && !ifMatch.equals(etag)) { // no ETag: no match
                 exchange.sendResponseHeaders(412, -1);
                 return;
             }
