@@ -145,6 +145,8 @@ public final class ModelCopyCheck {
         } catch (HttpObjects.Refused refused) {
             String phase = Reasons.NOT_FOUND.equals(refused.reason()) ? ModelCopy.MISSING : ModelCopy.UNREADABLE;
             return new Found(phase, null, null, null, refused.reason() + ": " + refused.getMessage());
+        } catch (RuntimeException e) { // whatever the URL or the server did, the copy gets a phase saying so
+            return new Found(ModelCopy.UNREADABLE, null, null, null, "cannot read " + url + ": " + e);
         }
     }
 

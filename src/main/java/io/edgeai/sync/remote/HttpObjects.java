@@ -74,11 +74,19 @@ public final class HttpObjects {
     public record Digested(long sizeBytes, String sha256) {
     }
 
-    private record DigestCheckpoint(String etag, String lastModified, Digested digested) {
+    private record DigestCheckpoint(String etag, String lastModified, long readAtNanos, Digested digested) {
     }
+
+    /**
+     * How long a model's digest is trusted on the word of its size and Last-Modified alone (a server
+     * without strong ETags): a same-size replacement within the second it was read shows nothing else,
+     * so it is read again this often, as the safety recount reads datasets again.
+     */
+    static final Duration TRUST_WITHOUT_ETAG = Duration.ofMinutes(5);
 
     private final HttpClient client;
     private final Signer signer;
+    private final java.util.function.LongSupplier nanoTime;
     private final List<String> allowed;
     private final Duration timeout;
     private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
@@ -91,6 +99,11 @@ public final class HttpObjects {
      * @param timeout how long connecting, and then each response, may take
      */
     public HttpObjects(List<String> allowed, Duration timeout) {
+        this(allowed, timeout, System::nanoTime);
+    }
+
+    HttpObjects(List<String> allowed, Duration timeout, java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         for (String prefix : allowed) {
             URI uri = URI.create(prefix);
             // "https://data.example.com" would let "https://data.example.com.evil.org/" through
@@ -106,6 +119,7 @@ public final class HttpObjects {
 
     /** Objects at URLs someone else has checked (an object store's endpoint, configured on the node), each request signed. */
     HttpObjects(Duration timeout, Signer signer) {
+        this.nanoTime = System::nanoTime;
         this.allowed = List.of();
         this.timeout = timeout;
         this.signer = signer;
@@ -170,14 +184,19 @@ public final class HttpObjects {
                     conditional.header("If-None-Match", before.etag());
                 }
                 HttpResponse<Void> head = send(conditional.build(), HttpResponse.BodyHandlers.discarding());
-                if (head.statusCode() == 304) {
+                if (head.statusCode() == 304 && before.etag() != null) {
                     return before.digested();
                 }
                 check(url, head.statusCode());
-                // a server without ETags: the same size and Last-Modified is the same model (a large one is not read every poll)
+                String etag = strong(head.headers().firstValue("ETag").orElse(null));
+                long size = head.headers().firstValueAsLong("Content-Length").orElse(before.digested().sizeBytes());
+                if (etag != null && etag.equals(before.etag()) && size == before.digested().sizeBytes()) {
+                    return before.digested(); // a server that answers a conditional HEAD in full
+                }
+                // no strong ETag: the same size and Last-Modified is taken for the same model, for a while
                 String lastModified = head.headers().firstValue("Last-Modified").orElse(null);
-                if (before.etag() == null && lastModified != null && lastModified.equals(before.lastModified())
-                    && head.headers().firstValueAsLong("Content-Length").orElse(-1) == before.digested().sizeBytes()) {
+                if (etag == null && before.etag() == null && lastModified != null && lastModified.equals(before.lastModified())
+                    && size == before.digested().sizeBytes() && nanoTime.getAsLong() - before.readAtNanos() < TRUST_WITHOUT_ETAG.toNanos()) {
                     return before.digested();
                 }
             }
@@ -194,8 +213,8 @@ public final class HttpObjects {
                     bytesRead.add(n);
                 }
                 Digested digested = new Digested(size, java.util.HexFormat.of().formatHex(sha256.digest()));
-                digests.put(url, new DigestCheckpoint(response.headers().firstValue("ETag").orElse(null),
-                    response.headers().firstValue("Last-Modified").orElse(null), digested));
+                digests.put(url, new DigestCheckpoint(strong(response.headers().firstValue("ETag").orElse(null)),
+                    response.headers().firstValue("Last-Modified").orElse(null), nanoTime.getAsLong(), digested));
                 return digested;
             }
         } catch (IOException e) {
@@ -256,7 +275,7 @@ public final class HttpObjects {
             return before;
         }
         check(url, response.statusCode());
-        String etag = response.headers().firstValue("ETag").orElse(null);
+        String etag = strong(response.headers().firstValue("ETag").orElse(null));
         long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
         String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
         if (size == before.size && (etag != null ? etag.equals(before.etag) : lastModified != null && lastModified.equals(before.lastModified))) {
@@ -313,7 +332,7 @@ public final class HttpObjects {
             check(url, response.statusCode());
             Tail tail = new Tail(new byte[0]);
             ScanState state = scan(body, format.scanner(), ScanState.START, tail);
-            return checkpoint(response.headers().firstValue("ETag").orElse(etag), response, tail.appended, state, tail, format);
+            return checkpoint(strong(response.headers().firstValue("ETag").orElse(etag)), response, tail.appended, state, tail, format);
         }
     }
 
@@ -361,6 +380,14 @@ public final class HttpObjects {
         if (status != 200 && status != 206) {
             throw new Refused(Reasons.UNREACHABLE, url + " answered HTTP " + status);
         }
+    }
+
+    /**
+     * A strong ETag, or null: a weak one ({@code W/"..."}) says two answers are equivalent, not the same
+     * bytes, so it can neither vouch for a count or a digest nor be matched by {@code If-Match}.
+     */
+    static String strong(String etag) {
+        return etag == null || etag.startsWith("W/") ? null : etag;
     }
 
     /** The body, cut off if it stalls or trickles ({@link GuardedBody}). */

@@ -25,6 +25,8 @@ public final class ObjectServer implements AutoCloseable {
     public volatile int failWith;
     /** Whether objects carry an ETag (some web servers give only Last-Modified). */
     public volatile boolean etags = true;
+    /** When set, every object's Last-Modified (two versions within one second look so). */
+    public volatile String lastModified;
     private final Map<String, String> modified = new ConcurrentHashMap<>();
 
     public ObjectServer() throws IOException {
@@ -83,7 +85,7 @@ public final class ObjectServer implements AutoCloseable {
             if (etag != null) {
                 exchange.getResponseHeaders().set("ETag", etag);
             }
-            exchange.getResponseHeaders().set("Last-Modified", modified.get(path));
+            exchange.getResponseHeaders().set("Last-Modified", lastModified != null ? lastModified : modified.get(path));
             exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
             String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
             String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
