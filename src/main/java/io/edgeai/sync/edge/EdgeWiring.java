@@ -132,10 +132,11 @@ public final class EdgeWiring {
         Clock clock = Clock.systemUTC();
         Duration remoteTimeout = Duration.ofMillis(positive(settings, "edgeai.edge.http-timeout-ms", 10_000));
         RemoteDatasets remote = new RemoteDatasets(httpObjects(settings, remoteTimeout), new S3Objects(s3Endpoint(settings), remoteTimeout));
+        int remotePollMillis = positive(settings, "edgeai.edge.remote-poll-ms", 5_000);
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, remote,
-            new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
+            new RemotePolls(remotePollMillis, System::nanoTime));
         EdgeModels models = new EdgeModels(node, topics, roots, confined, store, tuning, publish, clock, remote,
-            new RemotePolls(positive(settings, "edgeai.edge.remote-poll-ms", 5_000), System::nanoTime));
+            new RemotePolls(remotePollMillis, System::nanoTime));
         context.getRegistry().bind("edgeDatasets", datasets);
         io.edgeai.sync.management.Metrics.register(context, metrics -> registerMetrics(metrics, datasets, models));
         context.getRegistry().bind("edgeModels", models);

@@ -1,6 +1,8 @@
 package io.edgeai.sync.edge;
 
 import io.edgeai.sync.counting.ConfinedFiles;
+import io.edgeai.sync.remote.HttpObjects;
+import io.edgeai.sync.remote.RemoteDatasets;
 import io.edgeai.sync.resources.ModelCopy;
 import io.edgeai.sync.resources.ModelSpec;
 import java.io.IOException;
@@ -12,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import io.edgeai.sync.remote.HttpObjects;
-import io.edgeai.sync.remote.RemoteDatasets;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -164,7 +164,7 @@ public final class ModelCopyCheck {
     /** Forgets the digests of the model at this URL, if it names a path (and of what it resolves to, through links). */
     void forget(String modelUrl) {
         if (RemoteDatasets.handles(modelUrl)) {
-            remote.forget(modelUrl);
+            remote.forgetDigest(modelUrl);
             return;
         }
         DataRoots.pathOf(modelUrl).ifPresent(this::forget);

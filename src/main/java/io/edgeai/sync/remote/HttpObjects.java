@@ -154,16 +154,29 @@ public final class HttpObjects {
             checkpoints.put(checkpoint, after);
             return after.counted;
         } catch (IOException e) {
-            throw new Refused(Reasons.UNREACHABLE, url + " could not be read: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw unreachable(url, "read", e);
         } catch (IllegalArgumentException e) { // the HTTP client refused the URI (a host it cannot use)
-            throw new Refused(Reasons.UNSUPPORTED_URL, url + " cannot be requested: " + e.getMessage());
+            throw unrequestable(url, e);
         }
     }
 
-    /** The object's checkpoints are dropped (its dataset or model is gone). */
+    /** An object that could not be read (or listed): the endpoint failed, timed out, or cut off its answer. */
+    static Refused unreachable(String url, String what, IOException failure) {
+        return new Refused(Reasons.UNREACHABLE, url + " could not be " + what + ": " + failure.getClass().getSimpleName()
+            + (failure.getMessage() == null ? "" : " " + failure.getMessage()));
+    }
+
+    private static Refused unrequestable(String url, IllegalArgumentException failure) {
+        return new Refused(Reasons.UNSUPPORTED_URL, url + " cannot be requested: " + failure.getMessage());
+    }
+
+    /** The object's counts are dropped (its dataset is gone); a model's digest of it stays. */
     public void forget(String url) {
         checkpoints.keySet().removeIf(checkpoint -> checkpoint.startsWith(url + "\n"));
+    }
+
+    /** The object's digest is dropped (its model is gone); a dataset's counts of it stay. */
+    public void forgetDigest(String url) {
         digests.remove(url);
     }
 
@@ -179,23 +192,20 @@ public final class HttpObjects {
         DigestCheckpoint before = digests.get(url);
         try {
             if (before != null) {
-                HttpRequest.Builder conditional = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
-                if (before.etag() != null) {
-                    conditional.header("If-None-Match", before.etag());
+                Head head = head(url, uri, before.etag());
+                if (head.notModified()) {
+                    if (before.etag() != null) {
+                        return before.digested();
+                    }
+                    check(url, 304); // a 304 to a HEAD that asked nothing says nothing of the model
                 }
-                HttpResponse<Void> head = send(conditional.build(), HttpResponse.BodyHandlers.discarding());
-                if (head.statusCode() == 304 && before.etag() != null) {
-                    return before.digested();
-                }
-                check(url, head.statusCode());
-                String etag = strong(head.headers().firstValue("ETag").orElse(null));
-                long size = head.headers().firstValueAsLong("Content-Length").orElse(before.digested().sizeBytes());
+                String etag = head.etag();
+                long size = head.size() < 0 ? before.digested().sizeBytes() : head.size();
                 if (etag != null && etag.equals(before.etag()) && size == before.digested().sizeBytes()) {
                     return before.digested(); // a server that answers a conditional HEAD in full
                 }
                 // no strong ETag: the same size and Last-Modified is taken for the same model, for a while
-                String lastModified = head.headers().firstValue("Last-Modified").orElse(null);
-                if (etag == null && before.etag() == null && lastModified != null && lastModified.equals(before.lastModified())
+                if (etag == null && before.etag() == null && head.lastModified() != null && head.lastModified().equals(before.lastModified())
                     && size == before.digested().sizeBytes() && nanoTime.getAsLong() - before.readAtNanos() < TRUST_WITHOUT_ETAG.toNanos()) {
                     return before.digested();
                 }
@@ -218,10 +228,9 @@ public final class HttpObjects {
                 return digested;
             }
         } catch (IOException e) {
-            throw new Refused(Reasons.UNREACHABLE, url + " could not be read: " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw unreachable(url, "read", e);
         } catch (IllegalArgumentException e) {
-            throw new Refused(Reasons.UNSUPPORTED_URL, url + " cannot be requested: " + e.getMessage());
+            throw unrequestable(url, e);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -263,22 +272,41 @@ public final class HttpObjects {
         return uri;
     }
 
-    /** A conditional HEAD: nothing read when the object is as counted, its new end only when it grew. */
-    private Checkpoint poll(String url, URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
+    /**
+     * What a HEAD said of an object: not modified (a 304), or its strong ETag, its size ({@code -1}
+     * when not given) and its Last-Modified.
+     */
+    private record Head(boolean notModified, String etag, long size, String lastModified) {
+    }
+
+    /**
+     * A HEAD, conditional on {@code etag} when there is one. Not If-Modified-Since: its one-second
+     * steps would hide a change made in the second that was read.
+     */
+    private Head head(String url, URI uri, String etag) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder head = request(uri).method("HEAD", HttpRequest.BodyPublishers.noBody());
-        // not If-Modified-Since: its one-second steps would hide a change made in the second that was counted
-        if (before.etag != null) {
-            head.header("If-None-Match", before.etag);
+        if (etag != null) {
+            head.header("If-None-Match", etag);
         }
         HttpResponse<Void> response = send(head.build(), HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 304) {
-            return before;
+            return new Head(true, null, -1, null);
         }
         check(url, response.statusCode());
-        String etag = strong(response.headers().firstValue("ETag").orElse(null));
-        long size = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        String lastModified = response.headers().firstValue("Last-Modified").orElse(null);
-        if (size == before.size && (etag != null ? etag.equals(before.etag) : lastModified != null && lastModified.equals(before.lastModified))) {
+        return new Head(false, strong(response.headers().firstValue("ETag").orElse(null)),
+            response.headers().firstValueAsLong("Content-Length").orElse(-1), response.headers().firstValue("Last-Modified").orElse(null));
+    }
+
+    /** A conditional HEAD: nothing read when the object is as counted, its new end only when it grew. */
+    private Checkpoint poll(String url, URI uri, Format format, Checkpoint before) throws IOException, InterruptedException, Refused {
+        Head head = head(url, uri, before.etag);
+        if (head.notModified()) {
+            return before;
+        }
+        String etag = head.etag();
+        long size = head.size();
+        if (size == before.size && (etag != null ? etag.equals(before.etag) : head.lastModified() != null
+            && head.lastModified().equals(before.lastModified))) {
             return before; // without an ETag, a rewrite of the same size within the same second waits for the safety recount
         }
         if (size > before.size && before.size > 0) {

@@ -37,11 +37,21 @@ public final class RemoteDatasets {
         return S3Objects.handles(url) ? s3.digest(url) : http.digest(url);
     }
 
+    /** A dataset on this URL is gone: its counts are dropped. */
     public void forget(String url) {
         if (S3Objects.handles(url)) {
             s3.forget(url);
         } else {
             http.forget(url);
+        }
+    }
+
+    /** A model on this URL is gone: its digest is dropped. */
+    public void forgetDigest(String url) {
+        if (S3Objects.handles(url)) {
+            s3.forgetDigest(url);
+        } else {
+            http.forgetDigest(url);
         }
     }
 }

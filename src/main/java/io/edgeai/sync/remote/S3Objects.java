@@ -112,8 +112,7 @@ public final class S3Objects {
             try {
                 return list(url, bucket, key);
             } catch (IOException e) {
-                throw new HttpObjects.Refused(Reasons.UNREACHABLE, url + " could not be listed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+                throw HttpObjects.unreachable(url, "listed", e);
             }
         }
         return objects.countAt(url, uri(bucket, "/" + encodePath(key), ""), format, verify);
@@ -121,6 +120,10 @@ public final class S3Objects {
 
     public void forget(String url) {
         objects.forget(url);
+    }
+
+    public void forgetDigest(String url) {
+        objects.forgetDigest(url);
     }
 
     /** Counts the objects under a prefix, one listing page after another. */

@@ -161,4 +161,23 @@ class HttpObjectsTest {
         server.put("/sets/plain.onnx", "other weights");
         assertThat(http.digest(server.url("/sets/plain.onnx")).sizeBytes()).as("another size: read again").isEqualTo(13);
     }
+
+    /** A dataset and a model on one URL: the one gone takes only its own checkpoint, the other is not read again. */
+    @Test
+    void aModelGoneLeavesTheDatasetsCountOnTheSameUrlAndTheReverse() throws Exception {
+        String url = server.url("/sets/both.txt");
+        server.put("/sets/both.txt", "a\nb\n");
+        http.count(url, "txt", false);
+        http.digest(url);
+        long gets = server.gets();
+        http.forgetDigest(url);
+        http.count(url, "txt", false);
+        assertThat(server.gets()).as("the count kept").isEqualTo(gets);
+        http.digest(url);
+        long afterDigest = server.gets();
+        assertThat(afterDigest).as("the digest read again").isEqualTo(gets + 1);
+        http.forget(url);
+        http.digest(url);
+        assertThat(server.gets()).as("the digest kept").isEqualTo(afterDigest);
+    }
 }
