@@ -124,8 +124,12 @@ final class StubApiServer implements AutoCloseable {
                 } else if (method.equals("GET") && target.startsWith("/apis/edgeai.io/v1alpha1/datasets")) {
                     respond(out, 200, page(target));
                 } else if (method.equals("GET") && target.startsWith("/apis/edgeai.io/v1alpha1/models")) {
-                    respond(out, 200, "{\"apiVersion\":\"edgeai.io/v1alpha1\",\"kind\":\"ModelList\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}"
-                        .getBytes(StandardCharsets.UTF_8));
+                    respond(out, 200, emptyList("edgeai.io/v1alpha1", "ModelList"));
+                } else if (method.equals("POST") && target.startsWith("/apis/events.k8s.io/v1/namespaces/")) {
+                    // taken as kube-apiserver takes it, so that the cloud's Events cost what they would
+                    respond(out, 201, body);
+                } else if (method.equals("GET") && target.startsWith("/api/v1/nodes")) {
+                    respond(out, 200, emptyList("v1", "NodeList")); // the cloud lists Nodes for the models' node selectors
                 } else {
                     respond(out, 404, NOT_FOUND);
                 }
@@ -133,6 +137,11 @@ final class StubApiServer implements AutoCloseable {
         } catch (IOException e) {
             // the client went away
         }
+    }
+
+    private static byte[] emptyList(String apiVersion, String kind) {
+        return ("{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind + "\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}")
+            .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
