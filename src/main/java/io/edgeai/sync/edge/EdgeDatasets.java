@@ -194,6 +194,14 @@ public final class EdgeDatasets implements AutoCloseable {
         polls.due().forEach(key -> recounts.request(key, false));
     }
 
+    /**
+     * The object store says these objects ({@code s3://bucket/key}) were written or removed: each
+     * dataset they fall in is polled at the next tick instead of at its moment in the period.
+     */
+    public void objectsChanged(List<String> objects) {
+        polls.pollSoon(remoteUrls, objects);
+    }
+
     /** The slow safety pass: every dataset counted in full, whatever the checkpoints say. */
     public void verifyAll() {
         desired.all().forEach(dataset -> recounts.request(dataset.key(), true));

@@ -172,6 +172,16 @@ public final class EdgeModels implements AutoCloseable {
         }
     }
 
+    /** The object store says these objects were written or removed: the models they are judged at the next tick. */
+    public void objectsChanged(List<String> objects) {
+        if (objects.isEmpty()) {
+            return;
+        }
+        Map<String, String> urls = new java.util.HashMap<>();
+        all().forEach(model -> urls.put(model.key(), model.spec().getModelUrl()));
+        polls.pollSoon(urls, objects);
+    }
+
     /** Judges every model's copy and forwards its metrics again (at start-up and on the safety timer); unchanged copies are not read. */
     public void forwardAll() {
         all().forEach(model -> forwards.request(model.key(), false));

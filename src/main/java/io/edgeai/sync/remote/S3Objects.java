@@ -85,13 +85,19 @@ public final class S3Objects {
         String rest = url.substring("s3://".length());
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        // bucket names as S3 has them: 3-63 of a-z, 0-9, dots and hyphens, no ".." nor ".-" nor "-.", not an
-        // address (keys may hold anything, and are encoded)
-        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") || bucket.contains("..") || bucket.contains(".-") || bucket.contains("-.")
-            || bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+        if (!isBucketName(bucket)) {
             throw new HttpObjects.Refused(Reasons.UNSUPPORTED_URL, url + " names no valid bucket");
         }
         return new Location(bucket, slash < 0 ? "" : rest.substring(slash + 1));
+    }
+
+    /**
+     * A bucket name as S3 has them: 3-63 of a-z, 0-9, dots and hyphens, no ".." nor ".-" nor "-.", not an
+     * address (keys may hold anything, and are encoded).
+     */
+    static boolean isBucketName(String bucket) {
+        return bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") && !bucket.contains("..") && !bucket.contains(".-") && !bucket.contains("-.")
+            && !bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
     }
 
     /** A model's object: its size and SHA-256 ({@link HttpObjects#digest}); a prefix is not a model yet. */

@@ -35,7 +35,7 @@ class AclTest {
         }
         assumeTrue(MosquittoBroker.available() && Files.isExecutable(PASSWD), "mosquitto is not installed");
         Path passwords = dir.resolve("passwd");
-        for (String user : List.of("edgeai-cloud", "edge0", "edge1")) {
+        for (String user : List.of("edgeai-cloud", "edge0", "edge1", "minio_notify")) {
             List<String> command = Files.exists(passwords)
                 ? List.of(PASSWD.toString(), "-b", passwords.toString(), user, "pw-" + user)
                 : List.of(PASSWD.toString(), "-b", "-c", passwords.toString(), user, "pw-" + user);
@@ -101,6 +101,21 @@ class AclTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> seenByEdge0.contains("edgeai/nodes/edge0/desired/datasets/default/mine"));
         assertThat(seenByEdge0).containsExactly("edgeai/nodes/edge0/desired/datasets/default/mine");
+    }
+
+    @Test
+    void nodesReadTheStoresBucketNotificationsAndCannotForgeThem() throws Exception {
+        List<String> seenByEdge0 = new CopyOnWriteArrayList<>();
+        MqttClient edge0 = connect("edge0", "pw-edge0");
+        edge0.subscribe("edgeai/buckets/#", 1, (topic, message) -> seenByEdge0.add(new String(message.getPayload(), StandardCharsets.UTF_8)));
+        MqttClient edge1 = connect("edge1", "pw-edge1");
+        MqttClient minio = connect("minio_notify", "pw-minio_notify");
+
+        publish(edge1, "edgeai/buckets/events", "forged");
+        publish(minio, "edgeai/buckets/events", "from the store");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> seenByEdge0.contains("from the store"));
+        assertThat(seenByEdge0).containsExactly("from the store");
     }
 
     @Test

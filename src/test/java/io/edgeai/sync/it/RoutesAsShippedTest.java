@@ -38,6 +38,7 @@ class RoutesAsShippedTest {
             edgeProps.setProperty("edgeai.node-name", "edge0");
             edgeProps.setProperty("edgeai.edge.data-roots", Files.createDirectories(dir.resolve("data")).toString());
             edgeProps.setProperty("edgeai.edge.state-dir", dir.resolve("state").toString());
+            edgeProps.setProperty("edgeai.edge.s3.notifications", "true"); // every shipped route, those off by default too
             Main edge = SyncApp.create(SyncApp.EDGE, edgeProps, null);
             cloud.start();
             edge.start();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -362,6 +363,29 @@ abstract class SyncEndToEndTest {
         sync().s3.put("training", "sets/index.txt", "a\nb\nc\n");
         sync().s3.put("training", "images/3.jpg", "3");
         eventually().until(() -> Long.valueOf(3).equals(samples("in-s3")) && Long.valueOf(3).equals(samples("s3-prefix")));
+    }
+
+    /**
+     * Issue 11: MinIO's bucket notifications. On a node that polls its remote datasets only every ten
+     * minutes, an object rewritten in the store is counted again as soon as the store's notification
+     * comes through the broker.
+     */
+    @Test
+    void aBucketNotificationHasTheObjectCountedWithoutWaitingForItsPoll() throws Exception {
+        sync().startEdgeWith("edge-minio", Map.of("edgeai.edge.remote-poll-ms", "600000", "edgeai.edge.s3.notifications", "true"));
+        try {
+            sync().s3.createBucket("notified");
+            sync().s3.put("notified", "sets/index.txt", "a\nb\n");
+            sync().createDataset("notified", "s3://notified/sets/index.txt", "txt", "edge-minio");
+            eventually().until(() -> Long.valueOf(2).equals(samples("notified")));
+
+            sync().s3.put("notified", "sets/index.txt", "a\nb\nc\n");
+            sync().publishRaw("edgeai/buckets/events", io.edgeai.sync.remote.BucketEventsTest.minioEvent("s3:ObjectCreated:Put", "notified",
+                "sets%2Findex.txt"), false);
+            eventually().until(() -> Long.valueOf(3).equals(samples("notified")));
+        } finally {
+            sync().stopEdge("edge-minio");
+        }
     }
 
     /** Issue 6, item 3: a spec update whose message the broker never took (it was down, and forgot everything) still arrives. */

@@ -91,6 +91,15 @@ final class SyncHarness implements AutoCloseable {
 
     /** @param root the edge's only data root (every other edge's is {@link #dataRoot}) */
     void startEdge(String node, String brokerUrl, Path root) throws Exception {
+        startEdge(node, brokerUrl, root, Map.of());
+    }
+
+    /** @param settings what this edge is set to other than the harness's edges are */
+    void startEdgeWith(String node, Map<String, String> settings) throws Exception {
+        startEdge(node, broker.url(), dataRoot, settings);
+    }
+
+    private void startEdge(String node, String brokerUrl, Path root, Map<String, String> settings) throws Exception {
         Properties props = new Properties();
         props.setProperty("camel.management.port", "0"); // health and metrics on any free port: many processes share this JVM
         props.setProperty("edgeai.mqtt.url", brokerUrl);
@@ -105,6 +114,7 @@ final class SyncHarness implements AutoCloseable {
         props.setProperty("edgeai.edge.s3.endpoint", s3.endpoint().toString());
         props.setProperty("edgeai.edge.s3.access-key", io.edgeai.sync.local.S3Proxy.ACCESS_KEY);
         props.setProperty("edgeai.edge.s3.secret-key", io.edgeai.sync.local.S3Proxy.SECRET_KEY);
+        props.putAll(settings);
         Main edge = SyncApp.create(SyncApp.EDGE, props, null);
         edge.start();
         edges.put(node, edge);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /** Issue 12: every file under routes/ is loaded by a route test of its own (the error handling by all of them). */
 class EveryRouteFileHasATestTest {
-    private static final List<RouteFileTest> TESTS = List.of(new EdgeDatasetDownstreamRouteTest(), new EdgeTimersRouteTest(),
+    private static final List<RouteFileTest> TESTS = List.of(new EdgeDatasetDownstreamRouteTest(), new EdgeTimersRouteTest(), new EdgeBucketNotificationsRouteTest(),
         new EdgeModelAndFileRoutesRouteTest(), new CloudModelDownstreamRouteTest(), new CloudDesiredStateSourcesRouteTest(),
         new CloudDesiredStatePublishRouteTest(), new CloudStatusRoutesRouteTest(), new CloudKubernetesEventsRouteTest());
 

@@ -28,7 +28,8 @@ abstract class RouteFileTest extends CamelTestSupport {
         Map.entry("edgeai.cloud.events-period-ms", "60000"), Map.entry("edgeai.cloud.status-reread-ms", "60000"),
         Map.entry("edgeai.cloud.status-writers", "2"), Map.entry("edgeai.cloud.status-min-interval-ms", "60000"),
         Map.entry("edgeai.cloud.presence-check-ms", "60000"), Map.entry("edgeai.cloud.repair-period-ms", "60000"),
-        Map.entry("edgeai.cloud.resync-ms", "60000"), Map.entry("edgeai.edge.remote-tick-ms", "60000"));
+        Map.entry("edgeai.cloud.resync-ms", "60000"), Map.entry("edgeai.edge.remote-tick-ms", "60000"),
+        Map.entry("edgeai.edge.s3.notifications", "true"), Map.entry("edgeai.edge.s3.notifications-topic", "edgeai/buckets/events"));
 
     /** What the error handling refused, as {@code route: reason}. */
     final List<String> refused = new CopyOnWriteArrayList<>();

@@ -1,0 +1,69 @@
+package io.edgeai.sync.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.edgeai.sync.local.S3Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11: a prefix of 10,000 objects, on a real S3 API server (s3proxy), is counted in a heap that
+ * does not grow with the objects: a listing is read a page at a time and only its sums are kept.
+ * The keys are long (over 800 bytes), so a counter that kept what it listed would hold about 8 MiB by
+ * the end; the heap, measured after a collection while the count runs, may grow by 3 MiB at most.
+ */
+class S3PrefixMemoryTest {
+    private static final int OBJECTS = 10_000;
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aPrefixOfTenThousandObjectsIsCountedInAHeapThatDoesNotGrowWithThem() throws Exception {
+        Path store = Files.createDirectories(home.resolve("store"));
+        // the filesystem store keeps a bucket's objects as files under its directory: made here at once,
+        // not by 10,000 PUTs
+        String longName = "s".repeat(200) + "/" + "t".repeat(200) + "/" + "u".repeat(200) + "/" + "v".repeat(200);
+        Path dir = Files.createDirectories(store.resolve("many").resolve("big").resolve(longName));
+        for (int i = 0; i < OBJECTS; i++) {
+            Files.writeString(dir.resolve("w".repeat(40) + "-" + i + ".jpg"), "x");
+        }
+        try (S3Proxy server = new S3Proxy(Files.createDirectories(home.resolve("s3proxy")), store)) {
+            S3Objects s3 = new S3Objects(server.endpoint(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY), Duration.ofSeconds(30));
+            long before = usedAfterCollection();
+            AtomicLong most = new AtomicLong(before);
+            AtomicInteger samples = new AtomicInteger();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleWithFixedDelay(() -> {
+                most.accumulateAndGet(usedAfterCollection(), Math::max);
+                samples.incrementAndGet();
+            }, 0, 20, TimeUnit.MILLISECONDS);
+            HttpObjects.Counted counted;
+            try {
+                counted = s3.count("s3://many/big/", "jpg", false);
+            } finally {
+                sampler.shutdown();
+                assertThat(sampler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(counted.samples()).isEqualTo(OBJECTS);
+            assertThat(counted.files()).isEqualTo(OBJECTS);
+            assertThat(counted.sizeBytes()).isEqualTo(OBJECTS);
+            assertThat(samples.get()).as("the heap was measured while the listing was read").isGreaterThanOrEqualTo(3);
+            assertThat(most.get() - before).as("heap growth while counting, in bytes").isLessThan(3L << 20);
+        }
+    }
+
+    private static long usedAfterCollection() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}
