@@ -46,6 +46,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  */
 public final class ScaleBenchmark {
     static final Path LAUNCHER = Path.of("bin/edgeai-sync");
+    /** How long after the statuses the cloud's memory is read again. */
+    static final int SETTLE_SECONDS = 15;
     private static final int PUBLISHERS = 8;
     private static final int EDGE_DATASETS = 1000;
     /** Status reports published and not yet acknowledged, across the publishing connections. */
@@ -70,7 +72,7 @@ public final class ScaleBenchmark {
         }
         String edge = ArtifactBenchmark.edge("edgeai-sync-edge.jar", EDGE_DATASETS).row();
         System.out.printf(Locale.ROOT, "%n| datasets | nodes | first status written | fan-out | cloud CPU | RSS after | statuses absorbed | writes/s "
-            + "| cloud CPU per status | RSS after | peak RSS |%n|---|---|---|---|---|---|---|---|---|---|---|%n");
+            + "| cloud CPU per status | RSS after | peak RSS | RSS settled |%n|---|---|---|---|---|---|---|---|---|---|---|---|%n");
         rows.forEach(System.out::println);
         System.out.printf(Locale.ROOT, "%n%s%n%s%n", ArtifactBenchmark.header(), edge);
         System.exit(0);
@@ -123,8 +125,14 @@ public final class ScaleBenchmark {
                     long peak = statusKib(cloud.pid(), "VmHWM");
                     System.out.printf(Locale.ROOT, "statuses: %,d written in %.1f s (%,.0f/s); cloud CPU %.2f ms per status, RSS %,d MiB, peak %,d MiB%n",
                         api.statusPatches(), absorb, datasets / absorb, cpuStatuses * 1000 / datasets, rss >> 10, peak >> 10);
-                    return String.format(Locale.ROOT, "| %,d | %,d | %.1f s | %.1f s | %.1f s | %,d MiB | %.1f s | %,.0f | %.2f ms | %,d MiB | %,d MiB |",
-                        datasets, nodes, firstStatus, fanOut, cpuFanOut, rssFanOut >> 10, absorb, datasets / absorb, cpuStatuses * 1000 / datasets, rss >> 10, peak >> 10);
+                    // what the cloud holds with every dataset and its status once the work is done: the
+                    // collector has run and glibc's freed memory been trimmed (every 5 s, the launcher's flags)
+                    LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
+                    long settled = statusKib(cloud.pid(), "VmRSS");
+                    System.out.printf(Locale.ROOT, "settled: RSS %,d MiB %d s later%n", settled >> 10, SETTLE_SECONDS);
+                    return String.format(Locale.ROOT, "| %,d | %,d | %.1f s | %.1f s | %.1f s | %,d MiB | %.1f s | %,.0f | %.2f ms | %,d MiB | %,d MiB | %,d MiB |",
+                        datasets, nodes, firstStatus, fanOut, cpuFanOut, rssFanOut >> 10, absorb, datasets / absorb, cpuStatuses * 1000 / datasets, rss >> 10,
+                        peak >> 10, settled >> 10);
                 } finally {
                     cloud.destroy();
                     if (!cloud.waitFor(30, TimeUnit.SECONDS)) {

@@ -89,7 +89,7 @@ class LeanJarsIT {
 
         List<String> cloud = entries(CLOUD_JAR);
         for (String absent : List.of("io/moquette/", "io/fabric8/mockwebserver/", "io/fabric8/kubernetes/client/server/mock/",
-            "io/edgeai/sync/local/", "io/edgeai/sync/edge/", "routes/edge/")) {
+            "io/edgeai/sync/local/", "io/edgeai/sync/edge/", "routes/edge/", "io/fabric8/openshift/")) {
             assertThat(cloud).as("the cloud jar holds no " + absent).noneMatch(name -> name.startsWith(absent));
         }
         assertThat(cloud).contains("io/edgeai/sync/cloud/CloudWiring.class", "io/fabric8/kubernetes/client/KubernetesClient.class",
