@@ -121,6 +121,20 @@ class ConfigurationErrorTest {
             + " cannot be read (NoSuchFileException)");
     }
 
+    /** Issue 11: a trust store for a private CA that is not one stops the edge at start, in one line. */
+    @Test
+    void anUnreadableTrustStoreSaysSoInOneLine(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        java.nio.file.Files.writeString(home.resolve("ca.p12"), "not a key store");
+        Process edge = launch(home, "edge", "EDGEAI_NODE_NAME", "edge0", "EDGEAI_EDGE_DATA_ROOTS", home.toString(),
+            "EDGEAI_EDGE_STATE_DIR", home.resolve("state").toString(), "EDGEAI_EDGE_TRUST_STORE", home.resolve("ca.p12").toString());
+        List<String> output = finish(edge);
+
+        assertThat(edge.exitValue()).isEqualTo(2);
+        assertThat(output).filteredOn(line -> line.startsWith("edgeai-sync edge: ")).singleElement().asString()
+            .startsWith("edgeai-sync edge: edgeai.edge.trust-store: cannot read the trust store " + home.resolve("ca.p12"));
+        assertThat(output).noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
+    }
+
     /** A management port that is not a port, a mode given arguments it does not take: one line each, exit 2. */
     @Test
     void aPortThatIsNotAPortAndStrayArgumentsSaySoInOneLine(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {

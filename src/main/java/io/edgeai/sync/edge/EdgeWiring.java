@@ -77,11 +77,24 @@ public final class EdgeWiring {
     }
 
     /** The HTTP(S) prefixes this node may count datasets under; none unless configured. */
-    private static HttpObjects httpObjects(Settings settings, Duration timeout) {
+    private static HttpObjects httpObjects(Settings settings, Duration timeout, javax.net.ssl.SSLContext trust) {
         try {
-            return new HttpObjects(settings.list("edgeai.edge.http-allowed"), timeout);
+            return new HttpObjects(settings.list("edgeai.edge.http-allowed"), timeout, trust);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationError("edgeai.edge.http-allowed: " + e.getMessage());
+        }
+    }
+
+    /** The trust store for HTTPS datasets and the S3 endpoint (a private CA), or null for the JVM's own trust. */
+    private static javax.net.ssl.SSLContext remoteTrust(Settings settings) {
+        String store = settings.get("edgeai.edge.trust-store", null);
+        if (store == null) {
+            return null;
+        }
+        try {
+            return io.edgeai.sync.remote.TrustStores.load(Path.of(store), settings.get("edgeai.edge.trust-store-password", null));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationError("edgeai.edge.trust-store: " + e.getMessage());
         }
     }
 
@@ -131,7 +144,8 @@ public final class EdgeWiring {
         Predicate<Outgoing> publish = message -> Delivery.delivered(producer.send(STATUS_UPSTREAM, exchange -> exchange.getMessage().setBody(message)));
         Clock clock = Clock.systemUTC();
         Duration remoteTimeout = Duration.ofMillis(positive(settings, "edgeai.edge.http-timeout-ms", 10_000));
-        RemoteDatasets remote = new RemoteDatasets(httpObjects(settings, remoteTimeout), new S3Objects(s3Endpoint(settings), remoteTimeout));
+        javax.net.ssl.SSLContext trust = remoteTrust(settings);
+        RemoteDatasets remote = new RemoteDatasets(httpObjects(settings, remoteTimeout, trust), new S3Objects(s3Endpoint(settings), remoteTimeout, trust));
         int remotePollMillis = positive(settings, "edgeai.edge.remote-poll-ms", 5_000);
         EdgeDatasets datasets = new EdgeDatasets(node, topics, roots, store, counter, tuning, publish, clock, remote,
             new RemotePolls(remotePollMillis, System::nanoTime));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import javax.net.ssl.SSLContext;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -99,10 +100,19 @@ public final class HttpObjects {
      * @param timeout how long connecting, and then each response, may take
      */
     public HttpObjects(List<String> allowed, Duration timeout) {
-        this(allowed, timeout, System::nanoTime);
+        this(allowed, timeout, null, System::nanoTime);
+    }
+
+    /** @param trust whose certificates {@code https://} servers must present (TrustStores); null: the JVM's */
+    public HttpObjects(List<String> allowed, Duration timeout, SSLContext trust) {
+        this(allowed, timeout, trust, System::nanoTime);
     }
 
     HttpObjects(List<String> allowed, Duration timeout, java.util.function.LongSupplier nanoTime) {
+        this(allowed, timeout, null, nanoTime);
+    }
+
+    private HttpObjects(List<String> allowed, Duration timeout, SSLContext trust, java.util.function.LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
         for (String prefix : allowed) {
             URI uri = URI.create(prefix);
@@ -114,20 +124,21 @@ public final class HttpObjects {
         this.allowed = List.copyOf(allowed);
         this.timeout = timeout;
         this.signer = request -> request;
-        this.client = client(timeout);
+        this.client = client(timeout, trust);
     }
 
     /** Objects at URLs someone else has checked (an object store's endpoint, configured on the node), each request signed. */
-    HttpObjects(Duration timeout, Signer signer) {
+    HttpObjects(Duration timeout, Signer signer, SSLContext trust) {
         this.nanoTime = System::nanoTime;
         this.allowed = List.of();
         this.timeout = timeout;
         this.signer = signer;
-        this.client = client(timeout);
+        this.client = client(timeout, trust);
     }
 
-    private static HttpClient client(Duration timeout) {
-        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+    private static HttpClient client(Duration timeout, SSLContext trust) {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER);
+        return (trust == null ? client : client.sslContext(trust)).build();
     }
 
     /** Whether a data URL is one of ours: {@code http://} or {@code https://}. */

@@ -52,9 +52,14 @@ public final class S3Objects {
 
     /** @param endpoint the node's object store, or null when it has none (every s3:// URL is then EndpointNotConfigured) */
     public S3Objects(Endpoint endpoint, Duration timeout) {
+        this(endpoint, timeout, null);
+    }
+
+    /** @param trust whose certificates an {@code https://} endpoint must present (TrustStores); null: the JVM's */
+    public S3Objects(Endpoint endpoint, Duration timeout, javax.net.ssl.SSLContext trust) {
         this.endpoint = endpoint;
         this.objects = new HttpObjects(timeout, endpoint == null ? request -> request : new S3Signer(endpoint.region(), endpoint.accessKey(),
-            endpoint.secretKey()));
+            endpoint.secretKey()), trust);
     }
 
     public static boolean handles(String url) {
