@@ -68,6 +68,48 @@ class LocalModeTest {
         }
     }
 
+    /**
+     * Issue 11 end to end with the real kubectl: a Dataset applied with an {@code s3://} URL is counted
+     * by the node from a real S3 API server (s3proxy), and follows a rewrite of the object.
+     */
+    @Test
+    void kubectlSeesADatasetInAnS3StoreCounted(@TempDir Path home) throws Exception {
+        assumeTrue(Files.isExecutable(KUBECTL), "kubectl is not installed");
+        List<String> settings = List.of("camel.management.port", "edgeai.edge.s3.endpoint", "edgeai.edge.s3.access-key", "edgeai.edge.s3.secret-key",
+            "edgeai.edge.remote-poll-ms");
+        try (io.edgeai.sync.local.S3Proxy s3 = new io.edgeai.sync.local.S3Proxy(Files.createDirectories(home.resolve("s3")))) {
+            s3.createBucket("training");
+            s3.put("training", "sets/index.txt", "a\nb\n");
+            // the node's store, as an operator sets it (-D); the secret too, here only
+            System.setProperty("camel.management.port", "0");
+            System.setProperty("edgeai.edge.s3.endpoint", s3.endpoint().toString());
+            System.setProperty("edgeai.edge.s3.access-key", io.edgeai.sync.local.S3Proxy.ACCESS_KEY);
+            System.setProperty("edgeai.edge.s3.secret-key", io.edgeai.sync.local.S3Proxy.SECRET_KEY);
+            System.setProperty("edgeai.edge.remote-poll-ms", "500");
+            try (LocalMode local = new LocalMode(Files.createDirectories(home.resolve("local")))) {
+                Path manifest = Files.writeString(home.resolve("s3-dataset.yaml"), """
+                    apiVersion: edgeai.io/v1alpha1
+                    kind: Dataset
+                    metadata:
+                      name: in-s3
+                    spec:
+                      dataUrl: s3://training/sets/index.txt
+                      format: txt
+                      nodeName: edge0
+                    """);
+                assertThat(kubectl(local, "apply", "-f", manifest.toString())).contains("dataset.edgeai.io/in-s3 created");
+                assertThat(kubectl(local, "wait", "dataset/in-s3", "--for=jsonpath={.status.numberOfSamples}=2", "--timeout=20s"))
+                    .contains("condition met");
+                s3.put("training", "sets/index.txt", "a\nb\nc\n");
+                assertThat(kubectl(local, "wait", "dataset/in-s3", "--for=jsonpath={.status.numberOfSamples}=3", "--timeout=20s"))
+                    .contains("condition met");
+                assertThat(kubectl(local, "get", "dataset", "in-s3")).matches("(?s).*in-s3\\s+3\\s+edge0\\s+True.*");
+            }
+        } finally {
+            settings.forEach(System::clearProperty);
+        }
+    }
+
     private static String kubectl(LocalMode local, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(KUBECTL.toString(), "--kubeconfig", local.kubeconfig().toString()));
         command.addAll(List.of(args));
