@@ -3,13 +3,15 @@ package io.edgeai.sync.remote;
 import io.edgeai.sync.mqtt.RejectedMessage;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads a bucket notification into the {@code s3://} URLs of the objects it says were written or
  * removed. A notification only makes the datasets and models those objects fall in be polled at once
  * (RemotePolls.pollSoon): nothing in it is believed beyond "look again", so a forged one costs a
- * conditional request, never a wrong count. Reads ({@code s3:ObjectAccessed:*}) are not changes: a
+ * poll, never a wrong count. Reads ({@code s3:ObjectAccessed:*}) are not changes: a
  * store that notifies them would otherwise have each poll's own read ask for another poll.
  */
 public final class BucketEvents {
@@ -39,7 +41,7 @@ public final class BucketEvents {
         if (notification.records().size() > MAX_RECORDS) {
             throw new RejectedMessage("a bucket notification of " + notification.records().size() + " records (at most " + MAX_RECORDS + ")");
         }
-        java.util.Set<String> objects = new java.util.LinkedHashSet<>(); // an object named twice is looked for once
+        Set<String> objects = new LinkedHashSet<>(); // an object named twice is looked for once
         for (BucketNotification.Event event : notification.records()) {
             if (event == null || event.eventName() == null || event.s3() == null || event.s3().bucket() == null || event.s3().object() == null) {
                 throw new RejectedMessage("a bucket notification record without its event name, bucket or object");
