@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
-import io.edgeai.sync.local.S3Proxy;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,29 +14,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Hostile review of issue 11 (S3 datasets): odd keys against a real S3 server, and a store that lies. */
-class S3ObjectsAttackTest {
-    @TempDir
-    static Path home;
-    private static S3Proxy server;
-    private final S3Objects s3 = new S3Objects(server.endpoint(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY), Duration.ofSeconds(10));
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3Proxy(home);
-        server.createBucket("sets");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class S3ObjectsAttackTest extends S3ProxyFixture {
     /**
      * A prefix with a space (or a "%", a quote, "|", "^"...), legal in S3 and read right as an
      * object, makes S3Objects.list throw IllegalArgumentException: it checks the status against

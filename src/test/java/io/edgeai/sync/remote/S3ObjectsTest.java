@@ -5,31 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.edgeai.sync.edge.Reasons;
 import io.edgeai.sync.local.S3Proxy;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 11: datasets in an S3 store, counted against a real S3 API server (s3proxy). */
-class S3ObjectsTest {
-    @TempDir
-    static Path home;
-    private static S3Proxy server;
-    private final S3Objects s3 = new S3Objects(server.endpoint(S3Proxy.ACCESS_KEY, S3Proxy.SECRET_KEY), Duration.ofSeconds(10));
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3Proxy(home);
-        server.createBucket("sets");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
+class S3ObjectsTest extends S3ProxyFixture {
     private static String lines(int from, int to) {
         StringBuilder text = new StringBuilder();
         for (int i = from; i < to; i++) {
