@@ -97,6 +97,10 @@ public final class ScaleBenchmark {
                         objects.add(topic);
                     }
                 });
+                // the nodes are up, as running edges announce: without their flags the cloud would, after
+                // its grace period, write every dataset's Ready=Unknown (NodeNotFound) amid the statuses
+                publishAll(broker.url(), "scale-edges", PUBLISHERS, nodes, i -> topics.online("node-" + i),
+                    i -> "online".getBytes(StandardCharsets.UTF_8));
                 ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "cloud").redirectErrorStream(true)
                     .redirectOutput(dir.resolve("cloud.log").toFile());
                 launch.environment().put("KUBECONFIG", kubeconfig.toString());
