@@ -1,7 +1,5 @@
 package io.edgeai.sync.resources;
 
-import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -12,7 +10,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Dataset.VERSION)
 @Kind("Dataset")
 @Plural("datasets")
-public class Dataset extends CustomResource<DatasetSpec, DatasetStatus> implements Namespaced {
+public class Dataset extends CustomObject<DatasetSpec, DatasetStatus> {
     public static final String GROUP = "edgeai.io";
     public static final String VERSION = "v1alpha1";
 }

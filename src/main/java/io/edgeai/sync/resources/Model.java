@@ -1,7 +1,5 @@
 package io.edgeai.sync.resources;
 
-import io.fabric8.kubernetes.api.model.Namespaced;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
@@ -12,5 +10,5 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(Dataset.VERSION)
 @Kind("Model")
 @Plural("models")
-public class Model extends CustomResource<ModelSpec, ModelStatus> implements Namespaced {
+public class Model extends CustomObject<ModelSpec, ModelStatus> {
 }
