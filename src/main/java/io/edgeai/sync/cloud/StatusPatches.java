@@ -6,6 +6,7 @@ import io.edgeai.sync.resources.DatasetStatus;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +141,7 @@ public final class StatusPatches {
     /** The condition of that type, or null. */
     public static Condition find(List<Condition> conditions, String type) {
         for (Condition condition : conditions) {
-            if (type.equals(condition.getType())) {
+            if (condition != null && type.equals(condition.getType())) {
                 return condition;
             }
         }
@@ -151,7 +152,7 @@ public final class StatusPatches {
                                        Instant now) {
         String since = previous != null && status.equals(previous.getStatus()) && previous.getLastTransitionTime() != null
             ? previous.getLastTransitionTime()
-            : now.toString();
+            : now.truncatedTo(ChronoUnit.SECONDS).toString(); // as Kubernetes' own conditions: one string per second, shared in the cache
         return new ConditionBuilder()
             .withType(type)
             .withStatus(status)

@@ -70,6 +70,19 @@ class LeanItemStoreTest {
 
         assertThatThrownBy(() -> store.get("team-a/d1").getMetadata().getFinalizers().add("mine"))
             .isInstanceOf(UnsupportedOperationException.class);
+        // the conditions are held in a list of their own size, which cannot change either
+        assertThatThrownBy(() -> store.get("team-a/d1").getStatus().getConditions().add(new Condition()))
+            .isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aListWithAHoleInItIsKeptAsItCame() {
+        Dataset dataset = asListed("d1", "edge-7");
+        dataset.getStatus().setConditions(new java.util.ArrayList<>(java.util.Arrays.asList(null, new Condition())));
+
+        store.put("team-a/d1", dataset);
+
+        assertThat(store.get("team-a/d1").getStatus().getConditions()).hasSize(2).containsNull();
     }
 
     @Test

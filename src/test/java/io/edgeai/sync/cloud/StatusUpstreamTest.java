@@ -75,6 +75,32 @@ class StatusUpstreamTest {
     }
 
     @Test
+    void aConditionChangesAtTheSecondAsKubernetesConditionsDo() {
+        Instant within = NOW.plusMillis(734).plusNanos(12_345);
+        StatusUpstream upstream = new StatusUpstream(topics, () -> true, (ns, name) -> Optional.of(owned), (ns, name) -> Optional.empty(),
+            presence, Clock.fixed(within, ZoneOffset.UTC), 600_000, ModelTargets.withoutNodes());
+
+        StatusUpstream.StatusPatch patch = upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true));
+
+        // statuses written within one second share one string in the cache (LeanItemStore)
+        assertThat(condition(patch, "Ready").getLastTransitionTime()).isEqualTo("2026-11-28T12:00:00Z");
+        assertThat(condition(patch, "Counted").getLastTransitionTime()).isEqualTo("2026-11-28T12:00:00Z");
+    }
+
+    @Test
+    void aHoleInTheCachedConditionsIsReadPast() {
+        DatasetStatus current = new DatasetStatus();
+        current.setNumberOfSamples(5L);
+        current.setConditions(new java.util.ArrayList<>(java.util.Arrays.asList(null, readyCounted(NOW.minusSeconds(60)))));
+        owned.setStatus(current);
+
+        StatusUpstream.StatusPatch patch = upstream.patchFor(topics.datasetStatus("edge0", "ns", "d"), report("uid-1", 7L, true));
+
+        assertThat(((Map<?, ?>) patch.body().get("status")).get("numberOfSamples")).isEqualTo(7L);
+        assertThat(condition(patch, "Ready").getLastTransitionTime()).isEqualTo(NOW.minusSeconds(60).toString());
+    }
+
+    @Test
     void nothingIsWrittenWhenNothingChanged() {
         DatasetStatus current = new DatasetStatus();
         current.setNumberOfSamples(7L);
