@@ -242,7 +242,9 @@ public final class StatusUpstream {
 
     /** A patch was written: later reports are judged against it until the resource cache shows it. */
     public void wrote(StatusPatch patch, String resourceVersion) {
-        written.wrote(patch, resourceVersion);
+        Optional<? extends HasMetadata> cached = patch.kind() == Dataset.class ? datasets.apply(patch.namespace(), patch.name())
+            : models.apply(patch.namespace(), patch.name());
+        written.wrote(patch, resourceVersion, cached.orElse(null));
     }
 
     /** The resource cache added or updated {@code resource}: the writes it shows need not be remembered. */

@@ -35,15 +35,18 @@ final class WrittenStatuses {
         this.lastSweep = new AtomicLong(nanoTime.getAsLong());
     }
 
-    /** @param resourceVersion what the API server answered to the write (null if it did not say) */
-    void wrote(StatusUpstream.StatusPatch patch, String resourceVersion) {
+    /**
+     * @param resourceVersion what the API server answered to the write (null if it did not say)
+     * @param cachedNow       the object in the cache as the answer came, or null: its watch event often
+     *                        comes first, and a write the cache already shows is not remembered at all
+     */
+    void wrote(StatusUpstream.StatusPatch patch, String resourceVersion, HasMetadata cachedNow) {
         long now = nanoTime.getAsLong();
-        written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion,
-            patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now, patch.uid()));
-        long last = lastSweep.get();
-        if (now - last > SWEEP_NANOS && lastSweep.compareAndSet(last, now)) {
-            written.values().removeIf(write -> now - write.atNanos > TRUST_NANOS);
+        if (resourceVersion == null || cachedNow == null || !resourceVersion.equals(cachedNow.getMetadata().getResourceVersion())) {
+            written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion,
+                patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now, patch.uid()));
         }
+        sweep(now);
     }
 
     /** The cache now holds {@code cached}: a write it shows is forgotten. */
@@ -52,6 +55,14 @@ final class WrittenStatuses {
         Written last = written.get(key);
         if (last != null && last.resourceVersion != null && last.resourceVersion.equals(cached.getMetadata().getResourceVersion())) {
             written.remove(key, last);
+        }
+        sweep(nanoTime.getAsLong()); // writes stop before the watch events they cause: the last ones are forgotten too
+    }
+
+    private void sweep(long now) {
+        long last = lastSweep.get();
+        if (now - last > SWEEP_NANOS && lastSweep.compareAndSet(last, now) && !written.isEmpty()) {
+            written.values().removeIf(write -> now - write.atNanos > TRUST_NANOS);
         }
     }
 

@@ -27,7 +27,7 @@ class WrittenStatusesTest {
 
     @Test
     void aWriteIsTrustedOverTheCacheUntilTheCacheShowsIt() {
-        written.wrote(patch("d", 11), "5");
+        written.wrote(patch("d", 11), "5", cached("d", "4", 10));
 
         Dataset lagging = cached("d", "4", 10);
         written.cached(lagging);
@@ -43,13 +43,35 @@ class WrittenStatusesTest {
     @Test
     void writesTheCacheNeverShowsAreForgottenOnceNoLongerTrusted() {
         for (int i = 0; i < 1000; i++) {
-            written.wrote(patch("d" + i, i), "rv-" + i); // never seen in the cache: changed again by someone else, or deleted
+            written.wrote(patch("d" + i, i), "rv-" + i, null); // never seen in the cache: changed again by someone else, or deleted
         }
         assertThat(written.size()).isEqualTo(1000);
 
         nanos.addAndGet(WrittenStatuses.TRUST_NANOS + 2_000_000_000L);
-        written.wrote(patch("later", 1), "rv-later");
+        written.wrote(patch("later", 1), "rv-later", null);
 
         assertThat(written.size()).as("only the write still trusted is kept").isEqualTo(1);
+    }
+
+    @Test
+    void aWriteTheCacheAlreadyShowsIsNotRemembered() {
+        Dataset showing = cached("d", "5", 11); // the watch event came before the write's answer
+
+        written.wrote(patch("d", 11), "5", showing);
+
+        assertThat(written.size()).isZero();
+        assertThat(written.current(showing, showing.getStatus(), DatasetStatus.class)).isSameAs(showing.getStatus());
+    }
+
+    @Test
+    void theLastWritesAreForgottenAsTheCacheMovesOnWhenNoMoreWritesCome() {
+        for (int i = 0; i < 100; i++) {
+            written.wrote(patch("d" + i, i), "rv-" + i, null);
+        }
+        nanos.addAndGet(WrittenStatuses.TRUST_NANOS + 2_000_000_000L);
+
+        written.cached(cached("other", "9", 1)); // an event of the watch, for another object
+
+        assertThat(written.size()).isZero();
     }
 }
