@@ -42,9 +42,12 @@ final class WrittenStatuses {
      */
     void wrote(StatusUpstream.StatusPatch patch, String resourceVersion, HasMetadata cachedNow) {
         long now = nanoTime.getAsLong();
-        if (resourceVersion == null || cachedNow == null || !resourceVersion.equals(cachedNow.getMetadata().getResourceVersion())) {
-            written.put(key(patch.kind(), patch.namespace(), patch.name()), new Written(resourceVersion,
-                patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now, patch.uid()));
+        String key = key(patch.kind(), patch.namespace(), patch.name());
+        if (resourceVersion != null && cachedNow != null && resourceVersion.equals(cachedNow.getMetadata().getResourceVersion())) {
+            written.remove(key); // the cache shows this write, so it is past every earlier one too
+        } else {
+            written.put(key, new Written(resourceVersion, patch.statusAfter() != null ? patch.statusAfter() : patch.body().get("status"), now,
+                patch.uid()));
         }
         sweep(now);
     }

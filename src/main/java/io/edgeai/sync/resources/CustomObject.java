@@ -33,7 +33,7 @@ public abstract class CustomObject<S, T> implements HasMetadata, Namespaced {
         }
     };
 
-    private ObjectMeta metadata;
+    private ObjectMeta metadata = new ObjectMeta(); // as CustomResource had it: new Dataset().getMetadata().setName(…)
     private S spec;
     private T status;
 

@@ -64,6 +64,17 @@ class WrittenStatusesTest {
     }
 
     @Test
+    void aWriteTheCacheAlreadyShowsSupersedesTheOneBefore() {
+        written.wrote(patch("d", 11), "5", cached("d", "4", 10));
+        Dataset showing = cached("d", "6", 10); // the next write, 10, came back in the watch before its answer
+
+        written.wrote(patch("d", 10), "6", showing);
+
+        assertThat(written.size()).isZero();
+        assertThat(written.current(showing, showing.getStatus(), DatasetStatus.class).getNumberOfSamples()).isEqualTo(10);
+    }
+
+    @Test
     void theLastWritesAreForgottenAsTheCacheMovesOnWhenNoMoreWritesCome() {
         for (int i = 0; i < 100; i++) {
             written.wrote(patch("d" + i, i), "rv-" + i, null);

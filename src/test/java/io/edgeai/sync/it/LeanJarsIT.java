@@ -80,7 +80,8 @@ class LeanJarsIT {
         assertThat(Files.size(EDGE_JAR)).as("the edge jar's size").isLessThanOrEqualTo(EDGE_JAR_LIMIT);
         List<String> edge = entries(EDGE_JAR);
         for (String absent : List.of("io/fabric8/", "io/vertx/", "io/netty/", "io/moquette/", "org/bouncycastle/", "org/h2/",
-            "io/edgeai/sync/cloud/", "io/edgeai/sync/local/", "io/edgeai/sync/resources/Dataset.class", "routes/cloud/",
+            "io/edgeai/sync/cloud/", "io/edgeai/sync/local/", "io/edgeai/sync/resources/Dataset.class",
+            "io/edgeai/sync/resources/CustomObject", "routes/cloud/",
             "com/sun/jna/win32-x86/", "com/sun/jna/darwin-aarch64/")) {
             assertThat(edge).as("the edge jar holds no " + absent).noneMatch(name -> name.startsWith(absent));
         }
