@@ -59,7 +59,7 @@ final class WrittenStatuses {
         if (last != null && last.resourceVersion != null && last.resourceVersion.equals(cached.getMetadata().getResourceVersion())) {
             written.remove(key, last);
         }
-        sweep(nanoTime.getAsLong()); // writes stop before the watch events they cause: the last ones are forgotten too
+        sweep(nanoTime.getAsLong()); // writes no longer trusted go on a watch event too, not only on the next write
     }
 
     private void sweep(long now) {
