@@ -33,6 +33,8 @@ public final class SyncApp {
         main.configure().setProfile(mode);
         main.configure().withRoutesIncludePattern(RouteFiles.pattern(mode));
         main.configure().setName("edgeai-sync-" + mode);
+        // every paho: endpoint closes the clients it made (configured from camel.component.paho.* as Camel's own)
+        main.bind("paho", new io.edgeai.sync.mqtt.ClosingPahoComponent());
         main.setPropertyPlaceholderLocations(propertyLocations(mode));
         if (overrides != null && !overrides.isEmpty()) {
             main.setOverrideProperties(overrides);

@@ -86,4 +86,30 @@ class BrokerOutageTest {
             assertThat(log.linesWith(warning)).isEqualTo(1);
         }
     }
+
+    /**
+     * The broker drops a client's connection between its CONNACK and its SUBACK: the route that
+     * subscribes fails to start and is started again with a new client. The first client is closed, so
+     * it does not reconnect under the same client id and take the session from the new one (which,
+     * with Camel's consumer, went on every second or two, a stack trace each time).
+     */
+    @Test
+    void aConnectionDroppedBeforeItsSubscriptionLeavesNoClientReconnectingBehind(@TempDir Path home) throws Exception {
+        try (EmbeddedBroker broker = new EmbeddedBroker(LoopbackPorts.free()); TcpProxy proxy = new TcpProxy(broker.url());
+             CapturedConsole log = new CapturedConsole()) {
+            proxy.dropAtSubscribe(1);
+            Main edge = SyncApp.create(SyncApp.EDGE, edge(home, proxy.url(), 1000), null);
+            edge.start();
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> log.text().contains("the MQTT broker at " + proxy.url() + " is reachable again"));
+                int connections = proxy.accepted();
+                // a client left reconnecting comes back within a second, and again at every takeover
+                await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> proxy.accepted() == connections);
+                // the outage's one warning names the cause (EOFException); no stack trace
+                assertThat(log.text()).doesNotContain("resubscribe failed").doesNotContain("\tat ");
+            } finally {
+                edge.stop();
+            }
+        }
+    }
 }

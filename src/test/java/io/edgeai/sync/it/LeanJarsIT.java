@@ -138,7 +138,8 @@ class LeanJarsIT {
             assertThat(get(edgePort, "/observe/metrics").body()).contains("edgeai_edge_datasets 1.0").contains("edgeai_mqtt_broker_reachable 1.0");
             assertThat(cloud.isAlive()).isTrue();
             assertThat(edge.isAlive()).isTrue();
-            assertThat(Files.readString(edge.log())).doesNotContain("Exception");
+            // a broker that drops a connection is one warning naming the cause (an EOFException): no stack trace
+            assertThat(Files.readString(edge.log())).doesNotContain("\tat ").doesNotContain(" ERROR ");
         }
     }
 

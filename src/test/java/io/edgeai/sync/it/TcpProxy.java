@@ -1,5 +1,7 @@
 package io.edgeai.sync.it;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay between clients and a broker that a test can cut: every relayed connection is closed
@@ -20,6 +23,8 @@ final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger subscribesToDrop = new AtomicInteger();
     private volatile boolean cut;
 
     TcpProxy(String brokerUrl) throws IOException {
@@ -47,6 +52,19 @@ final class TcpProxy implements AutoCloseable {
         cut = false;
     }
 
+    /**
+     * Drops the connection of each of the next {@code connections} clients that send a SUBSCRIBE, when
+     * it comes: the client has its CONNACK, as when a broker goes away just after a client connected.
+     */
+    void dropAtSubscribe(int connections) {
+        subscribesToDrop.set(connections);
+    }
+
+    /** Connections relayed so far. */
+    int accepted() {
+        return accepted.get();
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -64,11 +82,16 @@ final class TcpProxy implements AutoCloseable {
                 }
                 open.add(client);
                 open.add(broker);
+                accepted.incrementAndGet();
                 if (cut) { // cut while this one was being connected
                     cut();
                     continue;
                 }
-                pump(client, broker);
+                if (subscribesToDrop.get() > 0) {
+                    relayPackets(client, broker);
+                } else {
+                    pump(client, broker);
+                }
                 pump(broker, client);
             } catch (IOException e) {
                 // closed, or the broker refused: the client sees its connection end and tries again
@@ -94,6 +117,40 @@ final class TcpProxy implements AutoCloseable {
                 open.remove(to);
             }
         }, "tcp-proxy-pump");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Relays a client's MQTT packets one by one, and drops the connection at a SUBSCRIBE while drops are due. */
+    private void relayPackets(Socket from, Socket to) {
+        Thread thread = new Thread(() -> {
+            try (DataInputStream in = new DataInputStream(from.getInputStream()); OutputStream out = to.getOutputStream()) {
+                while (true) {
+                    int type = in.readUnsignedByte();
+                    if ((type >> 4) == 8 && subscribesToDrop.getAndDecrement() > 0) {
+                        return; // the finally closes both sides
+                    }
+                    ByteArrayOutputStream packet = new ByteArrayOutputStream();
+                    packet.write(type);
+                    int length = 0;
+                    for (int shift = 0, b = 0x80; (b & 0x80) != 0; shift += 7) { // MQTT's variable-length remaining length
+                        b = in.readUnsignedByte();
+                        packet.write(b);
+                        length |= (b & 0x7f) << shift;
+                    }
+                    packet.write(in.readNBytes(length));
+                    out.write(packet.toByteArray());
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        }, "tcp-proxy-packets");
         thread.setDaemon(true);
         thread.start();
     }
