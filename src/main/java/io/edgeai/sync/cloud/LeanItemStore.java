@@ -11,9 +11,14 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -25,16 +30,90 @@ import java.util.stream.Stream;
  * (BENCHMARKS.md). The objects are trimmed in place as they arrive, before the informer indexes them
  * or hands them to a handler, so handlers see the same lean object the cache holds.
  * Cached objects are never modified afterwards: the shared empty collections would refuse it.
+ * <p>
+ * The store keeps its indexes itself ({@link #addIndex}), instead of fabric8's cache: that one takes
+ * every object out of its index and puts it back under the key computed for that event, a new string,
+ * while the map keeps the key it got first, so each object held two copies of its key after its first
+ * status. Here an object stays in its index while its index values do not change, under the key the
+ * map holds.
  */
 final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
     private final BasicItemStore<T> items = new BasicItemStore<>(Cache::metaNamespaceKeyFunc);
+    private final Map<String, Index<T>> indexes = new ConcurrentHashMap<>();
 
+    /**
+     * The informer's cache calls {@link #put} and {@link #remove} under its lock, so that the indexes
+     * change with the map; readers see each index value's keys as a concurrent set, as fabric8's do.
+     */
     @Override
     public T put(String key, T object) {
         trim(object);
-        return items.put(key, object);
+        T old = items.put(key, object);
+        indexes.values().forEach(index -> index.update(key, old, object));
+        return old;
+    }
+
+    /** Indexes the objects put from now on by {@code values}; before the informer starts, while the store is empty. */
+    void addIndex(String name, Function<T, List<String>> values) {
+        if (items.size() > 0) {
+            throw new IllegalStateException("index " + name + " added to a store that holds objects");
+        }
+        if (indexes.putIfAbsent(name, new Index<>(values)) != null) {
+            throw new IllegalArgumentException("index " + name + " already exists");
+        }
+    }
+
+    /** The objects held under one value of an index. */
+    Stream<T> byIndex(String name, String value) {
+        return indexKeys(name, value).stream().map(items::get).filter(Objects::nonNull);
+    }
+
+    /** The keys of the objects held under one value of an index. */
+    Set<String> indexKeys(String name, String value) {
+        Index<T> index = indexes.get(name);
+        if (index == null) {
+            throw new IllegalArgumentException("no index " + name);
+        }
+        return index.keys(value);
+    }
+
+    /** One index: each value to the keys of the objects under it. */
+    private record Index<T>(Function<T, List<String>> values, Map<String, Set<String>> keys) {
+        Index(Function<T, List<String>> values) {
+            this(values, new ConcurrentHashMap<>());
+        }
+
+        void update(String key, T before, T after) {
+            List<String> was = before == null ? List.of() : values.apply(before);
+            List<String> is = after == null ? List.of() : values.apply(after);
+            if (was.equals(is)) {
+                return; // most updates (a status) leave the index as it is, under the key it was put with first
+            }
+            // a model names up to 1,000 nodes: sets, not a scan of one list per value of the other
+            Set<String> leaving = new HashSet<>(was);
+            Set<String> coming = new HashSet<>(is);
+            leaving.removeAll(is);
+            coming.removeAll(was);
+            for (String value : leaving) {
+                if (value != null) {
+                    keys.computeIfPresent(value, (v, held) -> {
+                        held.remove(key);
+                        return held.isEmpty() ? null : held;
+                    });
+                }
+            }
+            for (String value : coming) {
+                if (value != null) {
+                    keys.computeIfAbsent(value, v -> ConcurrentHashMap.newKeySet()).add(key);
+                }
+            }
+        }
+
+        Set<String> keys(String value) {
+            return keys.getOrDefault(value, Set.of());
+        }
     }
 
     static void trim(HasMetadata object) {
@@ -127,7 +206,11 @@ final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
 
     @Override
     public T remove(String key) {
-        return items.remove(key);
+        T old = items.remove(key);
+        if (old != null) {
+            indexes.values().forEach(index -> index.update(key, old, null));
+        }
+        return old;
     }
 
     @Override

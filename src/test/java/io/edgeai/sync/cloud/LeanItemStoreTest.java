@@ -8,6 +8,7 @@ import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.Model;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeanItemStoreTest {
@@ -99,5 +100,70 @@ class LeanItemStoreTest {
         assertThat(models.get("team-a/m").getMetadata().getAnnotations()).isEmpty();
         assertThat(models.get("team-a/m").getMetadata().getManagedFields()).isEmpty();
         assertThat(models.get("team-a/m").getSpec().getModelUrl()).isEqualTo("/models/m.onnx");
+    }
+
+    private static final String BY_NODE = "node";
+
+    private void indexByNode() {
+        store.addIndex(BY_NODE, dataset -> List.of(dataset.getSpec().getNodeName()));
+    }
+
+    @Test
+    void theIndexFindsEachObjectUnderItsNodeAsItMovesAndGoes() {
+        indexByNode();
+        store.put("team-a/d1", asListed("d1", "edge-7"));
+        store.put("team-a/d2", asListed("d2", "edge-7"));
+        store.put("team-a/d3", asListed("d3", "edge-8"));
+        assertThat(store.byIndex(BY_NODE, "edge-7").map(d -> d.getMetadata().getName())).containsExactlyInAnyOrder("d1", "d2");
+
+        store.put("team-a/d2", asListed("d2", "edge-8"));
+        assertThat(store.byIndex(BY_NODE, "edge-7").map(d -> d.getMetadata().getName())).containsExactly("d1");
+        assertThat(store.byIndex(BY_NODE, "edge-8").map(d -> d.getMetadata().getName())).containsExactlyInAnyOrder("d2", "d3");
+
+        store.remove("team-a/d1");
+        assertThat(store.byIndex(BY_NODE, "edge-7")).isEmpty();
+        assertThat(store.indexKeys(BY_NODE, "edge-7")).isEmpty();
+        assertThat(store.byIndex(BY_NODE, "edge-9")).isEmpty();
+    }
+
+    @Test
+    void anObjectUpdatedInPlaceKeepsTheKeyTheStoreHoldsInItsIndex() {
+        indexByNode();
+        String listed = new String("team-a/d1"); // the informer computes a new key string for every event
+        store.put(listed, asListed("d1", "edge-7"));
+
+        store.put(new String("team-a/d1"), asListed("d1", "edge-7")); // a status written: same node
+
+        assertThat(store.indexKeys(BY_NODE, "edge-7")).singleElement().isSameAs(listed);
+    }
+
+    @Test
+    void aModelIsIndexedUnderEveryNodeItNamesAndANullNameIsPassedOver() {
+        LeanItemStore<Model> models = new LeanItemStore<>();
+        models.addIndex(BY_NODE, model -> model.getSpec().getNodeNames());
+        Model model = Json.read("""
+            {"apiVersion":"edgeai.io/v1alpha1","kind":"Model","metadata":{"name":"m","namespace":"team-a"},
+             "spec":{"modelUrl":"/models/m.onnx","format":"onnx","nodeNames":["edge-1","edge-2",null]}}
+            """.getBytes(StandardCharsets.UTF_8), Model.class, "model");
+        models.put("team-a/m", model);
+        assertThat(models.byIndex(BY_NODE, "edge-1")).hasSize(1);
+        assertThat(models.byIndex(BY_NODE, "edge-2")).hasSize(1);
+
+        Model narrowed = Json.read("""
+            {"apiVersion":"edgeai.io/v1alpha1","kind":"Model","metadata":{"name":"m","namespace":"team-a"},
+             "spec":{"modelUrl":"/models/m.onnx","format":"onnx","nodeNames":["edge-2","edge-3"]}}
+            """.getBytes(StandardCharsets.UTF_8), Model.class, "model");
+        models.put("team-a/m", narrowed);
+
+        assertThat(models.byIndex(BY_NODE, "edge-1")).isEmpty();
+        assertThat(models.byIndex(BY_NODE, "edge-2")).containsExactly(narrowed);
+        assertThat(models.byIndex(BY_NODE, "edge-3")).containsExactly(narrowed);
+    }
+
+    @Test
+    void anIndexIsAddedBeforeTheStoreHoldsAnything() {
+        store.put("team-a/d1", asListed("d1", "edge-7"));
+
+        assertThatThrownBy(this::indexByNode).isInstanceOf(IllegalStateException.class);
     }
 }
