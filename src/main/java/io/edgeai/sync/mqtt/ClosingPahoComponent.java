@@ -4,23 +4,26 @@ import java.util.Map;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Processor;
+import org.apache.camel.Producer;
 import org.apache.camel.component.paho.PahoComponent;
 import org.apache.camel.component.paho.PahoConfiguration;
 import org.apache.camel.component.paho.PahoConsumer;
 import org.apache.camel.component.paho.PahoEndpoint;
+import org.apache.camel.component.paho.PahoProducer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Camel's paho component, whose consumers close the MQTT client they made once they are done with it.
+ * Camel's paho component, whose consumers and producers close the MQTT client they made once they are
+ * done with it.
  * Camel's consumer only disconnects a client that is connected when it stops. A client whose connection
  * the broker dropped between CONNACK and SUBACK fails the route's start, and is left to Paho's automatic
  * reconnect: when the route is started again with a new client under the same client id, the two take
  * the broker's session from each other every second or two, and every takeover logs a resubscribe
  * failure with a stack trace (seen in CI, with a broker busy starting). The same happened to a route
- * stopped while its client was reconnecting. Bound as {@code paho} so that every {@code paho:} endpoint
+ * stopped while its client was reconnecting, and to a producer stopped so. Bound as {@code paho} so that every {@code paho:} endpoint
  * is one of these; configured from {@code camel.component.paho.*} as the plain one is (the annotation
  * names the scheme whose generated configurers Camel then uses).
  */
@@ -47,18 +50,22 @@ public final class ClosingPahoComponent extends PahoComponent {
             configureConsumer(consumer);
             return consumer;
         }
+
+        @Override
+        public Producer createProducer() throws Exception {
+            return new ClosingProducer(this);
+        }
+
+        /** The client made by a consumer or producer of this endpoint, not one given to it (its owner's to close). */
+        MqttClient made(MqttClient client) {
+            return client != null && client != getClient() ? client : null;
+        }
     }
 
     private static final class ClosingConsumer extends PahoConsumer {
-        ClosingConsumer(PahoEndpoint endpoint, Processor processor) {
+        ClosingConsumer(ClosingEndpoint endpoint, Processor processor) {
             super(endpoint, processor);
             setClient(endpoint.getClient());
-        }
-
-        /** A client given to the endpoint is its owner's to close; one made here is closed here. */
-        private MqttClient own() {
-            MqttClient client = getClient();
-            return client != null && client != ((PahoEndpoint) getEndpoint()).getClient() ? client : null;
         }
 
         @Override
@@ -66,37 +73,92 @@ public final class ClosingPahoComponent extends PahoComponent {
             try {
                 super.doStart();
             } catch (Exception e) {
-                close(own());
-                setClient(((PahoEndpoint) getEndpoint()).getClient());
+                try {
+                    closeClient(endpoint().made(getClient()));
+                } finally {
+                    setClient(endpoint().getClient()); // the next start makes a new client
+                }
                 throw e;
             }
         }
 
         @Override
         protected void doStop() throws Exception {
-            MqttClient made = own();
+            MqttClient made = endpoint().made(getClient());
             try {
                 super.doStop();
             } finally {
-                close(made);
+                closeClient(made);
             }
         }
 
-        private static void close(MqttClient client) {
-            if (client == null) {
-                return;
+        private ClosingEndpoint endpoint() {
+            return (ClosingEndpoint) getEndpoint();
+        }
+    }
+
+    private static final class ClosingProducer extends PahoProducer {
+        ClosingProducer(ClosingEndpoint endpoint) {
+            super(endpoint);
+            setClient(endpoint.getClient());
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            try {
+                super.doStart();
+            } catch (Exception e) {
+                try {
+                    closeClient(endpoint().made(getClient()));
+                } finally {
+                    setClient(endpoint().getClient());
+                }
+                throw e;
             }
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            MqttClient made = endpoint().made(getClient());
+            try {
+                super.doStop();
+            } finally {
+                closeClient(made);
+            }
+        }
+
+        private ClosingEndpoint endpoint() {
+            return (ClosingEndpoint) getEndpoint();
+        }
+    }
+
+    /**
+     * Disconnects and closes a client, whatever state it is in: closed, its reconnect timer finds it so
+     * and stops, and it never connects again. Closing fails while a connect is in flight, which the
+     * forced disconnect before each attempt ends.
+     */
+    static void closeClient(MqttClient client) {
+        if (client == null) {
+            return;
+        }
+        Exception last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 if (client.isConnected()) {
-                    client.disconnect(1000); // with a DISCONNECT, so that the broker does not send this client's will
+                    client.disconnectForcibly(0, 1000, true); // with a DISCONNECT: the broker keeps this client's will to itself
                 } else {
                     client.disconnectForcibly(0, 0, false); // ends a connect in flight
                 }
-                // closed, the client's reconnect timer finds it so and stops: it never connects again
+            } catch (MqttException | RuntimeException e) {
+                // not connected after all, or already closed: closing tells
+            }
+            try {
                 client.close(true);
-            } catch (MqttException e) {
-                LOG.debug("closing MQTT client {}: {}", client.getClientId(), e.getMessage());
+                return;
+            } catch (MqttException | RuntimeException e) {
+                last = e;
             }
         }
+        LOG.warn("could not close the MQTT client {}, which may connect again on its own: {}", client.getClientId(), last.getMessage());
     }
 }
