@@ -174,6 +174,8 @@ public final class CloudWiring {
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {
-        return informers.byIndex(Dataset.class, BY_NODE, node).map(DatasetDownstream::key).sorted().toList();
+        // the index changes just after the cache: a dataset moved a moment ago may still be found under its old node
+        return informers.byIndex(Dataset.class, BY_NODE, node).filter(dataset -> node.equals(DatasetDownstream.nodeOf(dataset)))
+            .map(DatasetDownstream::key).sorted().toList();
     }
 }

@@ -86,8 +86,8 @@ final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
         }
 
         void update(String key, T before, T after) {
-            List<String> was = before == null ? List.of() : values.apply(before);
-            List<String> is = after == null ? List.of() : values.apply(after);
+            List<String> was = valuesOf(before);
+            List<String> is = valuesOf(after);
             if (was.equals(is)) {
                 return; // most updates (a status) leave the index as it is, under the key it was put with first
             }
@@ -111,8 +111,13 @@ final class LeanItemStore<T extends HasMetadata> implements ItemStore<T> {
             }
         }
 
+        private List<String> valuesOf(T object) {
+            List<String> of = object == null ? null : values.apply(object);
+            return of == null ? List.of() : of;
+        }
+
         Set<String> keys(String value) {
-            return keys.getOrDefault(value, Set.of());
+            return value == null ? Set.of() : keys.getOrDefault(value, Set.of());
         }
     }
 

@@ -103,7 +103,12 @@ public final class ResourceInformers implements AutoCloseable {
      * {@link #byIndex} finds the objects under one key without a scan of the whole cache.
      */
     public synchronized <T extends HasMetadata> void addIndex(Class<T> kind, String index, Function<T, List<String>> keys) {
-        informersOf(kind).forEach(cached -> cached.store().addIndex(index, keys));
+        for (Cached<T> cached : informersOf(kind)) {
+            if (cached.informer().isRunning()) {
+                throw new IllegalStateException("index " + index + " added to a running informer");
+            }
+            cached.store().addIndex(index, keys);
+        }
     }
 
     /** The cached objects under one key of an index added with {@link #addIndex}. */

@@ -166,4 +166,14 @@ class LeanItemStoreTest {
 
         assertThatThrownBy(this::indexByNode).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void anIndexFunctionThatGivesNothingLeavesTheObjectOutOfTheIndex() {
+        store.addIndex(BY_NODE, dataset -> null);
+        store.put("team-a/d1", asListed("d1", "edge-7"));
+
+        assertThat(store.byIndex(BY_NODE, "edge-7")).isEmpty();
+        assertThat(store.byIndex(BY_NODE, null)).isEmpty();
+        assertThat(store.get("team-a/d1")).isNotNull();
+    }
 }
