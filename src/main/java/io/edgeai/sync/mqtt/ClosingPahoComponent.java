@@ -60,6 +60,15 @@ public final class ClosingPahoComponent extends PahoComponent {
         MqttClient made(MqttClient client) {
             return client != null && client != getClient() ? client : null;
         }
+
+        /** Closes the client a failed start made, and leaves the endpoint's (none): the next start makes a new one. */
+        void startFailed(MqttClient client, java.util.function.Consumer<MqttClient> setClient) {
+            try {
+                closeClient(made(client));
+            } finally {
+                setClient.accept(getClient());
+            }
+        }
     }
 
     private static final class ClosingConsumer extends PahoConsumer {
@@ -73,11 +82,7 @@ public final class ClosingPahoComponent extends PahoComponent {
             try {
                 super.doStart();
             } catch (Exception e) {
-                try {
-                    closeClient(endpoint().made(getClient()));
-                } finally {
-                    setClient(endpoint().getClient()); // the next start makes a new client
-                }
+                endpoint().startFailed(getClient(), this::setClient);
                 throw e;
             }
         }
@@ -108,11 +113,7 @@ public final class ClosingPahoComponent extends PahoComponent {
             try {
                 super.doStart();
             } catch (Exception e) {
-                try {
-                    closeClient(endpoint().made(getClient()));
-                } finally {
-                    setClient(endpoint().getClient());
-                }
+                endpoint().startFailed(getClient(), this::setClient);
                 throw e;
             }
         }

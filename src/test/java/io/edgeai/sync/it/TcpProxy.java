@@ -111,10 +111,7 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 // one side closed
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
+                release(from, to);
             }
         }, "tcp-proxy-pump");
         thread.setDaemon(true);
@@ -145,14 +142,18 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 // one side closed
             } finally {
-                closeQuietly(from);
-                closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
+                release(from, to);
             }
         }, "tcp-proxy-packets");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void release(Socket from, Socket to) {
+        closeQuietly(from);
+        closeQuietly(to);
+        open.remove(from);
+        open.remove(to);
     }
 
     private static void closeQuietly(Socket socket) {
