@@ -17,15 +17,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Camel's paho component, whose consumers and producers close the MQTT client they made once they are
- * done with it.
- * Camel's consumer only disconnects a client that is connected when it stops. A client whose connection
- * the broker dropped between CONNACK and SUBACK fails the route's start, and is left to Paho's automatic
- * reconnect: when the route is started again with a new client under the same client id, the two take
- * the broker's session from each other every second or two, and every takeover logs a resubscribe
- * failure with a stack trace (seen in CI, with a broker busy starting). The same happened to a route
- * stopped while its client was reconnecting, and to a producer stopped so. Bound as {@code paho} so that every {@code paho:} endpoint
- * is one of these; configured from {@code camel.component.paho.*} as the plain one is (the annotation
- * names the scheme whose generated configurers Camel then uses).
+ * done with it. Camel's own only disconnect a client that is connected when they stop. A client whose
+ * connection the broker dropped between CONNACK and SUBACK fails the route's start, and is left to
+ * Paho's automatic reconnect: when the route is started again with a new client under the same client
+ * id, the two take the broker's session from each other every second or two, and every takeover logs a
+ * resubscribe failure with a stack trace (seen in the tests, with the embedded broker busy starting).
+ * The same happened to a consumer or producer stopped while its client was reconnecting. Bound as
+ * {@code paho} so that every {@code paho:} endpoint is one of these; configured from
+ * {@code camel.component.paho.*} as the plain one is (the annotation names the scheme whose generated
+ * configurers Camel then uses). The consumer and the producer override the same two methods alike:
+ * they extend Camel's two classes, and share what those overrides do through the endpoint.
  */
 @org.apache.camel.spi.annotations.Component("paho")
 public final class ClosingPahoComponent extends PahoComponent {
