@@ -100,13 +100,15 @@ public final class ArtifactBenchmark {
             Running edge = Running.start(jar, "edge", env, dir);
             try {
                 long idle = edge.settledKib();
-                long start = System.nanoTime();
-                ScaleBenchmark.publishAll(broker.url(), "bench-desired", 1, datasets, i -> topics.desiredDataset(EDGE_NODE, "default", "ds-" + i),
-                    i -> Json.bytes(new DesiredDataset("default", "ds-" + i, ScaleBenchmark.uid(i), 1,
-                        new DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
-                ScaleBenchmark.awaitOrFail(edge.process, edge.log, () -> counted.size() >= datasets, "edge counts");
-                double seconds = (System.nanoTime() - start) / 1e9;
-                return edge.figures(idle, seconds);
+                try (EdgePublishers cloudSide = new EdgePublishers(broker.url(), "bench-desired", 1)) {
+                    long start = System.nanoTime();
+                    cloudSide.publishAll(datasets, i -> topics.desiredDataset(EDGE_NODE, "default", "ds-" + i),
+                        i -> Json.bytes(new DesiredDataset("default", "ds-" + i, ScaleBenchmark.uid(i), 1,
+                            new DatasetSpec(data.resolve("ds-" + i + ".txt").toString(), "txt", EDGE_NODE), System.currentTimeMillis())));
+                    ScaleBenchmark.awaitOrFail(edge.process, edge.log, () -> counted.size() >= datasets, "edge counts");
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    return edge.figures(idle, seconds);
+                }
             } finally {
                 edge.stop();
                 cloud.disconnect();
@@ -135,9 +137,9 @@ public final class ArtifactBenchmark {
         }
         try (EmbeddedBroker broker = new EmbeddedBroker(0); StubApiServer api = new StubApiServer(ScaleBenchmark.datasets(DATASETS, NODES))) {
             Running cloud = Running.start(jar, "cloud", cloudEnv(dir, broker, api, "loaded"), dir);
-            try {
+            try (EdgePublishers edges = new EdgePublishers(broker.url(), "bench-edges", ScaleBenchmark.PUBLISHERS)) {
                 long start = System.nanoTime();
-                ScaleBenchmark.reportStatuses(broker.url(), topics, DATASETS, NODES, 42);
+                edges.reportStatuses(topics, DATASETS, NODES, 42);
                 ScaleBenchmark.awaitOrFail(cloud.process, cloud.log, () -> api.statusPatches() >= DATASETS, "statuses");
                 double seconds = (System.nanoTime() - start) / 1e9;
                 Figures loaded = cloud.figures(0, seconds);

@@ -1,33 +1,22 @@
 package io.edgeai.sync.local;
 
 import io.edgeai.sync.mqtt.Json;
-import io.edgeai.sync.mqtt.Messages.DatasetReport;
-import io.edgeai.sync.mqtt.Messages.Readiness;
 import io.edgeai.sync.mqtt.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntFunction;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -48,10 +37,9 @@ public final class ScaleBenchmark {
     static final Path LAUNCHER = Path.of("bin/edgeai-sync");
     /** How long after the statuses the cloud's memory is read again. */
     static final int SETTLE_SECONDS = 15;
-    private static final int PUBLISHERS = 8;
+    /** Connections that publish for the simulated edges. */
+    static final int PUBLISHERS = 8;
     private static final int EDGE_DATASETS = 1000;
-    /** Status reports published and not yet acknowledged, across the publishing connections. */
-    private static final int IN_FLIGHT = 2_000;
     private static final String EDGE_NODE = "edge-bench";
     private static final long TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(5);
 
@@ -86,7 +74,8 @@ public final class ScaleBenchmark {
             Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
             Set<String> objects = ConcurrentHashMap.newKeySet();
             Set<String> manifests = ConcurrentHashMap.newKeySet();
-            try (MqttClient edges = new MqttClient(broker.url(), "scale-edges", new MemoryPersistence())) {
+            try (MqttClient edges = new MqttClient(broker.url(), "scale-edges", new MemoryPersistence());
+                 EdgePublishers publishers = new EdgePublishers(broker.url(), "scale-edges", PUBLISHERS)) {
                 MqttConnectOptions options = new MqttConnectOptions();
                 options.setMaxInflight(65_535);
                 edges.connect(options);
@@ -99,17 +88,16 @@ public final class ScaleBenchmark {
                 });
                 // the nodes are up, as running edges announce: without their flags the cloud would, after
                 // its grace period, write every dataset's Ready=Unknown (NodeNotFound) amid the statuses
-                publishAll(broker.url(), "scale-edges", PUBLISHERS, nodes, i -> topics.online("node-" + i),
-                    i -> "online".getBytes(StandardCharsets.UTF_8));
+                publishers.publishAll(nodes, i -> topics.online("node-" + i), i -> "online".getBytes(StandardCharsets.UTF_8));
                 ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), "cloud").redirectErrorStream(true)
                     .redirectOutput(dir.resolve("cloud.log").toFile());
                 launch.environment().put("KUBECONFIG", kubeconfig.toString());
                 launch.environment().put("EDGEAI_MQTT_URL", broker.url());
                 launch.environment().put("EDGEAI_CLOUD_API_QPS", "0");
+                publishers.reportStatuses(topics, 1, nodes, 41); // an edge that reported while the cloud was down
                 long start = System.nanoTime();
                 Process cloud = launch.start();
                 try {
-                    reportStatuses(broker.url(), topics, 1, nodes, 41); // an edge that reports while the cloud starts
                     awaitOrFail(cloud, dir.resolve("cloud.log"), () -> api.statusPatches() >= 1, "first status");
                     double firstStatus = (System.nanoTime() - start) / 1e9;
                     System.out.printf(Locale.ROOT, "a status reported at start-up is written %.1f s after the cloud was started%n", firstStatus);
@@ -121,7 +109,7 @@ public final class ScaleBenchmark {
                         fanOut, cpuFanOut, rssFanOut >> 10);
 
                     long publishing = System.nanoTime();
-                    reportStatuses(broker.url(), topics, datasets, nodes, 42);
+                    publishers.reportStatuses(topics, datasets, nodes, 42);
                     awaitOrFail(cloud, dir.resolve("cloud.log"), () -> api.statusPatches() >= datasets + 1, "statuses"); // ds-0 twice: 41, then 42
                     double absorb = (System.nanoTime() - publishing) / 1e9;
                     double cpuStatuses = cpuSeconds(cloud.pid()) - cpuFanOut;
@@ -174,65 +162,6 @@ public final class ScaleBenchmark {
     /** Dataset {@code i}'s uid, as the API server would give it (a UUID). */
     static String uid(int i) {
         return new UUID(0x5eed, i).toString();
-    }
-
-    /** One retained count for each of the first {@code datasets} from its node. */
-    static void reportStatuses(String url, Topics topics, int datasets, int nodes, long count) throws Exception {
-        String now = Instant.now().toString();
-        publishAll(url, "scale-edges", PUBLISHERS, datasets, i -> topics.datasetStatus("node-" + (i % nodes), "default", "ds-" + i),
-            i -> Json.bytes(new DatasetReport("default", "ds-" + i, uid(i), 1, count, now, new Readiness(true, "Counted", "counted"))));
-    }
-
-    /**
-     * Publishes {@code count} retained QoS 1 messages over {@code connections} connections, at most
-     * {@link #IN_FLIGHT} unacknowledged, and returns when the broker acknowledged them all.
-     */
-    static void publishAll(String url, String clientId, int connections, int count, IntFunction<String> topic,
-                                   IntFunction<byte[]> payload) throws Exception {
-        List<MqttAsyncClient> publishers = new ArrayList<>();
-        Semaphore inFlight = new Semaphore(IN_FLIGHT);
-        AtomicLong failed = new AtomicLong();
-        IMqttActionListener release = new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                inFlight.release();
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable exception) {
-                failed.incrementAndGet();
-                inFlight.release();
-            }
-        };
-        try {
-            for (int p = 0; p < connections; p++) {
-                MqttAsyncClient client = new MqttAsyncClient(url, clientId + "-" + p, new MemoryPersistence());
-                MqttConnectOptions options = new MqttConnectOptions();
-                options.setMaxInflight(10_000);
-                client.connect(options).waitForCompletion();
-                publishers.add(client);
-            }
-            for (int i = 0; i < count; i++) {
-                MqttMessage message = new MqttMessage(payload.apply(i));
-                message.setQos(1);
-                message.setRetained(true);
-                inFlight.acquire();
-                publishers.get(i % connections).publish(topic.apply(i), message, null, release);
-            }
-            inFlight.acquire(IN_FLIGHT);
-            if (failed.get() > 0) {
-                throw new IllegalStateException(failed.get() + " messages were not published");
-            }
-        } finally {
-            for (MqttAsyncClient client : publishers) {
-                try {
-                    client.disconnect().waitForCompletion();
-                } catch (MqttException e) {
-                    // everything was acknowledged: a connection lost while leaving changes nothing
-                }
-                client.close();
-            }
-        }
     }
 
     static void awaitOrFail(Process process, Path log, BooleanSupplier done, String phase) throws IOException {
