@@ -101,9 +101,11 @@ public final class CloudWiring {
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT)
             && informers.awaitSynced(Node.class, SYNC_WAIT);
-        // ready once the resource caches have listed (leader and standby alike: a standby is ready to take over)
+        // the leader is ready once its caches have listed. A replica that does not lead lists nothing (its
+        // informers start with the leader's routes) and is ready all the same: Kubernetes counts only ready
+        // pods as members of the election, and only a member may take the lease
         io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api",
-            () -> informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO)
+            () -> !leading.getAsBoolean() || informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO)
                 && informers.awaitSynced(Node.class, Duration.ZERO),
             () -> "the Dataset, Model and Node caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,

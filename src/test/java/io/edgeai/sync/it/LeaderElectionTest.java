@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.main.Main;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -74,6 +76,10 @@ class LeaderElectionTest {
         return cloud;
     }
 
+    private static java.util.Collection<HealthCheck.Result> readiness(Main cloud) {
+        return HealthCheckHelper.invokeReadiness(cloud.getCamelContext());
+    }
+
     private static boolean leads(Main cloud) {
         return cloud.getCamelContext().getRouteController().getRouteStatus("status-upstream").isStarted();
     }
@@ -119,6 +125,13 @@ class LeaderElectionTest {
                 await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
                     .until(() -> List.of(leads(first), leads(second)).stream().filter(Boolean::booleanValue).count() == 1);
 
+                // both replicas are ready: Kubernetes counts only ready pods as members, and only a member
+                // may take the lease, so a standby not ready could never take over (nor could a replica
+                // that waited for its caches, which list only once it leads)
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(readiness(standby)).allMatch(check -> check.getState() == HealthCheck.State.UP, "the standby's checks all UP");
+                    assertThat(readiness(leader)).allMatch(check -> check.getState() == HealthCheck.State.UP, "the leader's checks all UP");
+                });
                 String leaderName = leader == first ? "replica-a" : "replica-b";
                 String standbyName = leader == first ? "replica-b" : "replica-a";
                 report(edge, dataset, 5);
