@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * The same happened to a consumer or producer stopped while its client was reconnecting. Bound as
  * {@code paho} so that every {@code paho:} endpoint is one of these; configured from
  * {@code camel.component.paho.*} as the plain one is (the annotation names the scheme whose generated
- * configurers Camel then uses). The consumer and the producer override the same two methods alike:
- * they extend Camel's two classes, and share what those overrides do through the endpoint.
+ * configurers Camel then uses). The consumer and the producer extend Camel's two classes; their starts and
+ * stops go through the endpoint's {@code start} and {@code stop}, which do the closing for both.
  */
 @org.apache.camel.spi.annotations.Component("paho")
 public final class ClosingPahoComponent extends PahoComponent {
@@ -62,14 +62,39 @@ public final class ClosingPahoComponent extends PahoComponent {
             return client != null && client != getClient() ? client : null;
         }
 
-        /** Closes the client a failed start made, and leaves the endpoint's (none): the next start makes a new one. */
-        void startFailed(MqttClient client, java.util.function.Consumer<MqttClient> setClient) {
+        /**
+         * Runs a consumer's or producer's start; if it fails, closes the client that start made and
+         * leaves the endpoint's (none) in its place: the next start makes a new one.
+         */
+        void start(Step start, java.util.function.Supplier<MqttClient> client, java.util.function.Consumer<MqttClient> setClient)
+            throws Exception {
             try {
-                closeClient(made(client));
-            } finally {
-                setClient.accept(getClient());
+                start.run();
+            } catch (Exception e) {
+                try {
+                    closeClient(made(client.get()));
+                } finally {
+                    setClient.accept(getClient());
+                }
+                throw e;
             }
         }
+
+        /** Runs a consumer's or producer's stop, then closes the client it made, however the stop went. */
+        void stop(Step stop, MqttClient client) throws Exception {
+            MqttClient made = made(client);
+            try {
+                stop.run();
+            } finally {
+                closeClient(made);
+            }
+        }
+    }
+
+    /** A start or stop of Camel's paho consumer or producer. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     private static final class ClosingConsumer extends PahoConsumer {
@@ -80,22 +105,12 @@ public final class ClosingPahoComponent extends PahoComponent {
 
         @Override
         protected void doStart() throws Exception {
-            try {
-                super.doStart();
-            } catch (Exception e) {
-                endpoint().startFailed(getClient(), this::setClient);
-                throw e;
-            }
+            endpoint().start(super::doStart, this::getClient, this::setClient);
         }
 
         @Override
         protected void doStop() throws Exception {
-            MqttClient made = endpoint().made(getClient());
-            try {
-                super.doStop();
-            } finally {
-                closeClient(made);
-            }
+            endpoint().stop(super::doStop, getClient());
         }
 
         private ClosingEndpoint endpoint() {
@@ -111,22 +126,12 @@ public final class ClosingPahoComponent extends PahoComponent {
 
         @Override
         protected void doStart() throws Exception {
-            try {
-                super.doStart();
-            } catch (Exception e) {
-                endpoint().startFailed(getClient(), this::setClient);
-                throw e;
-            }
+            endpoint().start(super::doStart, this::getClient, this::setClient);
         }
 
         @Override
         protected void doStop() throws Exception {
-            MqttClient made = endpoint().made(getClient());
-            try {
-                super.doStop();
-            } finally {
-                closeClient(made);
-            }
+            endpoint().stop(super::doStop, getClient());
         }
 
         private ClosingEndpoint endpoint() {
