@@ -99,14 +99,12 @@ public final class CloudWiring {
             node -> informers.byIndex(Model.class, BY_NAMED_NODE, node), model, stamping, desiredAtStart, targets);
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
-        BooleanSupplier synced = () -> informers.awaitSynced(Dataset.class, SYNC_WAIT) && informers.awaitSynced(Model.class, SYNC_WAIT)
-            && informers.awaitSynced(Node.class, SYNC_WAIT);
+        BooleanSupplier synced = () -> listed(informers, SYNC_WAIT);
         // the leader is ready once its caches have listed. A replica that does not lead lists nothing (its
         // informers start with the leader's routes) and is ready all the same: Kubernetes counts only ready
         // pods as members of the election, and only a member may take the lease
         io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api",
-            () -> !leading.getAsBoolean() || informers.awaitSynced(Dataset.class, Duration.ZERO) && informers.awaitSynced(Model.class, Duration.ZERO)
-                && informers.awaitSynced(Node.class, Duration.ZERO),
+            () -> !leading.getAsBoolean() || listed(informers, Duration.ZERO),
             () -> "the Dataset, Model and Node caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
@@ -173,6 +171,11 @@ public final class CloudWiring {
                 // what was written for it is forgotten when it is no longer trusted
             }
         };
+    }
+
+    /** Whether the Dataset, Model and Node caches have listed, each waited for up to {@code wait}. */
+    private static boolean listed(ResourceInformers informers, Duration wait) {
+        return informers.awaitSynced(Dataset.class, wait) && informers.awaitSynced(Model.class, wait) && informers.awaitSynced(Node.class, wait);
     }
 
     static List<String> datasetsOn(ResourceInformers informers, String node) {
