@@ -43,7 +43,7 @@ public final class CloudWiring {
         Topics topics = new Topics(settings.get("edgeai.mqtt.topic-prefix", "edgeai"));
         MqttSettings.configure(context, settings, null);
         ResourceInformers informers = new ResourceInformers(client, settings.list("edgeai.namespaces"),
-            Duration.ofMillis(settings.integer("edgeai.cloud.resync-ms", 600_000)));
+            Duration.ofMillis(settings.integer("edgeai.cloud.resync-ms", 600_000)), List.of(Dataset.class, Model.class, Node.class));
         informers.addIndex(Dataset.class, BY_NODE, dataset -> {
             String node = DatasetDownstream.nodeOf(dataset);
             return node == null ? List.of() : List.of(node);
@@ -77,7 +77,7 @@ public final class CloudWiring {
         // Node labels, for spec.nodeSelector (the cache keeps a Node's name and labels only)
         ModelTargets targets = new ModelTargets(() -> informers.all(Node.class), name -> informers.get(Node.class, null, name));
         // every replica, leader or not: what was resolved from the labels is resolved again once they change
-        informers.listen(Node.class, new ResourceEventHandler<>() {
+        informers.subscribe(Node.class, new ResourceEventHandler<>() {
             @Override
             public void onAdd(Node node) {
                 targets.nodesChanged();
@@ -100,11 +100,9 @@ public final class CloudWiring {
         registry.bind("datasetDownstream", datasetDownstream);
         registry.bind("modelDownstream", modelDownstream);
         BooleanSupplier synced = () -> listed(informers, SYNC_WAIT);
-        // the leader is ready once its caches have listed. A replica that does not lead lists nothing (its
-        // informers start with the leader's routes) and is ready all the same: Kubernetes counts only ready
-        // pods as members of the election, and only a member may take the lease
-        io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api",
-            () -> !leading.getAsBoolean() || listed(informers, Duration.ZERO),
+        // every replica lists (ResourceInformers#start), so a standby is ready, and a member of the election,
+        // once its caches are there to take over with
+        io.edgeai.sync.management.ReadyCheck.register(context, "kubernetes-api", () -> listed(informers, Duration.ZERO),
             () -> "the Dataset, Model and Node caches have not listed from the Kubernetes API at " + client.getMasterUrl() + " yet");
         Manifests manifests = new Manifests(topics, stamping, datasetDownstream, modelDownstream,
             () -> informers.all(Dataset.class).map(DatasetDownstream::nodeOf).toList(), synced,
@@ -128,8 +126,8 @@ public final class CloudWiring {
             });
         registry.bind("desiredStateLanes", lanes);
         StatusUpstream statusUpstream = new StatusUpstream(topics, synced, dataset, model, presence, clock, maxClockSkew, targets);
-        informers.listen(Dataset.class, cached(statusUpstream));
-        informers.listen(Model.class, cached(statusUpstream));
+        informers.subscribe(Dataset.class, cached(statusUpstream));
+        informers.subscribe(Model.class, cached(statusUpstream));
         int writers = settings.integer("edgeai.cloud.status-writers", 4);
         Refusals refusals = registry.lookupByNameAndType("refusals", Refusals.class);
         StatusInbox inbox = new StatusInbox(topics, settings.integer("edgeai.cloud.max-statuses-per-node", 10_000),
@@ -151,6 +149,9 @@ public final class CloudWiring {
             node -> informers.byIndex(Dataset.class, BY_NODE, node), () -> informers.all(Dataset.class), () -> informers.all(Model.class),
             targets, () -> informers.awaitSynced(Node.class, Duration.ZERO), statusWriter, refusals));
         CloseOnStop.register(context, informers, lanes);
+        // listing from here on, while Camel builds and starts the routes: the routes' handlers hear the
+        // cache when they are added, and each listener above is in place before the first object
+        informers.start();
     }
 
     /** Tells the status path what the cache now holds. */

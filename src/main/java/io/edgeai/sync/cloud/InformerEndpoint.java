@@ -2,6 +2,7 @@ package io.edgeai.sync.cloud;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
@@ -34,6 +35,8 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
     private final class InformerConsumer extends DefaultConsumer {
         /** The handler of the current start; null while stopped. */
         private volatile Handler current;
+        /** Adds and removes this start's handler, in that order, off the thread that starts the route. */
+        private ExecutorService subscriptions;
 
         InformerConsumer(Processor processor) {
             super(InformerEndpoint.this, processor);
@@ -43,10 +46,15 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
         protected void doStart() throws Exception {
             super.doStart();
             // a handler of its own per start: fabric8 hands a new handler every cached object first, so
-            // a route started again (this replica leads again) hears what changed while it was stopped
+            // a route started again (this replica leads again) hears what changed while it was stopped.
+            // That replay runs on the thread that adds the handler, and the informers list from the start:
+            // on the thread that starts the routes, it would send into routes not started yet (and block
+            // their start), or hold up the leader election that starts them
             Handler handler = new Handler();
             current = handler;
-            informers.subscribe(kind, handler);
+            subscriptions = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
+                "informer-" + HasMetadata.getPlural(kind));
+            subscriptions.execute(() -> informers.subscribe(kind, handler));
         }
 
         @Override
@@ -54,7 +62,8 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
             Handler stopped = current;
             current = null;
             if (stopped != null) {
-                informers.unsubscribe(kind, stopped);
+                subscriptions.execute(() -> informers.unsubscribe(kind, stopped));
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(subscriptions);
             }
             super.doStop();
         }

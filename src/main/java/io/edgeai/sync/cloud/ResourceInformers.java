@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -31,61 +30,70 @@ public final class ResourceInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final List<String> namespaces;
     private final long resyncMillis;
-    private final Map<Class<?>, List<Cached<?>>> informers = new ConcurrentHashMap<>();
+    private final Map<Class<?>, List<Cached<?>>> informers = new java.util.LinkedHashMap<>();
 
     /** An informer and the store it keeps its cache in (which also keeps the indexes). */
     private record Cached<T extends HasMetadata>(SharedIndexInformer<T> informer, LeanItemStore<T> store) {
     }
 
-    /** @param namespaces the namespaces to watch; empty means all */
-    public ResourceInformers(KubernetesClient client, List<String> namespaces, Duration resync) {
+    /**
+     * @param namespaces the namespaces to watch; empty means all
+     * @param kinds      the kinds to cache, namespaced or cluster-scoped (Nodes)
+     */
+    public ResourceInformers(KubernetesClient client, List<String> namespaces, Duration resync, List<Class<? extends HasMetadata>> kinds) {
         this.client = client;
         this.namespaces = List.copyOf(namespaces);
         this.resyncMillis = resync.toMillis();
+        kinds.forEach(kind -> informers.put(kind, informersFor(kind)));
     }
 
     public KubernetesClient client() {
         return client;
     }
 
-    /** Removes a handler added with {@link #subscribe}; the informers keep running (and their cache). */
-    public synchronized <T extends HasMetadata> void unsubscribe(Class<T> kind, ResourceEventHandler<T> handler) {
-        informersOf(kind).forEach(cached -> cached.informer().removeEventHandler(handler));
-    }
-
-    /** Adds a handler that hears the informers of that kind once something {@link #subscribe}s to start them. */
-    public synchronized <T extends HasMetadata> void listen(Class<T> kind, ResourceEventHandler<T> handler) {
+    /**
+     * Adds a handler. Once the informers run, fabric8 first hands it every object already cached, on
+     * the calling thread and while the informer's other events wait, then every change after them.
+     */
+    public <T extends HasMetadata> void subscribe(Class<T> kind, ResourceEventHandler<T> handler) {
         informersOf(kind).forEach(cached -> cached.informer().addEventHandler(handler));
     }
 
-    /** Adds a handler and starts the informers of that kind if they are not running yet. */
-    public synchronized <T extends HasMetadata> void subscribe(Class<T> kind, ResourceEventHandler<T> handler) {
-        for (Cached<T> cached : informersOf(kind)) {
-            SharedIndexInformer<T> informer = cached.informer();
-            informer.addEventHandler(handler);
-            if (!informer.isRunning()) {
-                informer.start();
-            }
-        }
+    /** Removes a handler added with {@link #subscribe}; the informers keep running (and their cache). */
+    public <T extends HasMetadata> void unsubscribe(Class<T> kind, ResourceEventHandler<T> handler) {
+        informersOf(kind).forEach(cached -> cached.informer().removeEventHandler(handler));
+    }
+
+    /**
+     * Starts the informers: they list and watch in the background, in
+     * every replica, whether or not it leads, so that a replica that takes over has its caches.
+     */
+    public void start() {
+        informers.values().forEach(list -> list.forEach(cached -> cached.informer().start()));
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized <T extends HasMetadata> List<Cached<T>> informersOf(Class<T> kind) {
-        List<Cached<?>> list = informers.computeIfAbsent(kind, k -> {
-            List<Cached<?>> created = new ArrayList<>();
-            String plural = HasMetadata.getPlural(kind);
-            if (!io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(kind)) {
-                created.add(informer(client.resources(kind).withLimit(LIST_PAGE), plural)); // cluster-scoped: Nodes
-            } else if (namespaces.isEmpty()) {
-                created.add(informer(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE), plural + " in all namespaces"));
-            } else {
-                for (String namespace : namespaces) {
-                    created.add(informer(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE), plural + " in namespace " + namespace));
-                }
-            }
-            return created;
-        });
+    private <T extends HasMetadata> List<Cached<T>> informersOf(Class<T> kind) {
+        List<Cached<?>> list = informers.get(kind);
+        if (list == null) {
+            throw new IllegalArgumentException(kind.getSimpleName() + " is not one of the cached kinds " + informers.keySet());
+        }
         return (List<Cached<T>>) (List<?>) list;
+    }
+
+    private <T extends HasMetadata> List<Cached<?>> informersFor(Class<T> kind) {
+        List<Cached<?>> created = new ArrayList<>();
+        String plural = HasMetadata.getPlural(kind);
+        if (!io.fabric8.kubernetes.api.model.Namespaced.class.isAssignableFrom(kind)) {
+            created.add(informer(client.resources(kind).withLimit(LIST_PAGE), plural)); // cluster-scoped: Nodes
+        } else if (namespaces.isEmpty()) {
+            created.add(informer(client.resources(kind).inAnyNamespace().withLimit(LIST_PAGE), plural + " in all namespaces"));
+        } else {
+            for (String namespace : namespaces) {
+                created.add(informer(client.resources(kind).inNamespace(namespace).withLimit(LIST_PAGE), plural + " in namespace " + namespace));
+            }
+        }
+        return created;
     }
 
     private <T extends HasMetadata> Cached<T> informer(Informable<T> resources, String what) {
@@ -99,10 +107,10 @@ public final class ResourceInformers implements AutoCloseable {
     }
 
     /**
-     * Indexes the cache of a kind by {@code keys} (before the informers start), so that
+     * Indexes the cache of a kind by {@code keys} (before {@link #start}), so that
      * {@link #byIndex} finds the objects under one key without a scan of the whole cache.
      */
-    public synchronized <T extends HasMetadata> void addIndex(Class<T> kind, String index, Function<T, List<String>> keys) {
+    public <T extends HasMetadata> void addIndex(Class<T> kind, String index, Function<T, List<String>> keys) {
         for (Cached<T> cached : informersOf(kind)) {
             if (cached.informer().isRunning()) {
                 throw new IllegalStateException("index " + index + " added to a running informer");
@@ -149,8 +157,7 @@ public final class ResourceInformers implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         informers.values().forEach(list -> list.forEach(cached -> cached.informer().close()));
-        informers.clear();
     }
 }
