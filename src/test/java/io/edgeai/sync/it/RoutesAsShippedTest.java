@@ -51,7 +51,6 @@ class RoutesAsShippedTest {
                     assertStartedFromDisk(cloud.getCamelContext(), "cloud", List.of());
                     assertStartedFromDisk(edge.getCamelContext(), "edge", List.of("dataset-watch-0"));
                 });
-                assertCachesListFirst(cloud.getCamelContext());
             } finally {
                 edge.stop();
                 cloud.stop();
@@ -75,27 +74,6 @@ class RoutesAsShippedTest {
                 assertThat(route.getSourceLocation()).as(route.getRouteId()).startsWith("file:routes/");
             }
         }
-    }
-
-    /**
-     * The routes that start the cloud's informers are started before any route that connects to the
-     * broker (Camel starts routes with a startup order first, in that order): the lists, which the
-     * status path waits for, run while the MQTT clients connect, each in about 0.3 s.
-     */
-    private static void assertCachesListFirst(CamelContext context) {
-        List<Route> informers = context.getRoutes().stream().filter(route -> route.getEndpoint().getEndpointUri().startsWith("informer:")).toList();
-        List<Route> mqtt = context.getRoutes().stream().filter(route -> route.getEndpoint().getEndpointUri().startsWith("paho:")).toList();
-        assertThat(informers).extracting(Route::getRouteId).containsExactlyInAnyOrder("dataset-downstream", "model-downstream", "node-labels");
-        assertThat(mqtt).isNotEmpty();
-        int lastInformer = informers.stream().mapToInt(route -> startupOrder(route)).max().orElseThrow();
-        for (Route route : mqtt) {
-            assertThat(startupOrder(route)).as(route.getRouteId()).isGreaterThan(lastInformer);
-        }
-    }
-
-    /** Where a route comes in Camel's start: routes without an order start after those with one. */
-    private static int startupOrder(Route route) {
-        return route.getStartupOrder() != null ? route.getStartupOrder() : Integer.MAX_VALUE;
     }
 
     private static List<Path> yamlFiles(String mode) throws Exception {
