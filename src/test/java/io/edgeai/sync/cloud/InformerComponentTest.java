@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.edgeai.sync.local.LocalKubernetesApi;
+import io.edgeai.sync.mqtt.StoppingRouteMessages;
 import io.edgeai.sync.resources.Dataset;
 import io.edgeai.sync.resources.DatasetSpec;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -47,6 +48,7 @@ class InformerComponentTest {
         informers.start();
         assertThat(informers.awaitSynced(Dataset.class, Duration.ofSeconds(30))).isTrue();
         context = new DefaultCamelContext();
+        StoppingRouteMessages.install(context);
         context.getRegistry().bind("informer", new InformerComponent(informers));
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -79,6 +81,9 @@ class InformerComponentTest {
         started.get(5, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= DATASETS);
         assertThat(heard).containsExactlyInAnyOrderElementsOf(IntStream.range(0, DATASETS).mapToObj(i -> "ADDED d" + i).toList());
+        // a replay that a stopping context refuses is counted in one line, not a stack trace per object
+        assertThat(context.getEndpoint("informer:datasets", InformerEndpoint.class).getExceptionHandler())
+            .isInstanceOf(StoppingRouteMessages.class);
     }
 
     @Test
