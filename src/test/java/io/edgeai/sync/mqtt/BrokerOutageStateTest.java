@@ -17,19 +17,19 @@ class BrokerOutageStateTest {
     }
 
     @Test
-    void oneOutageIsOneWarningAndOneRecoveryWhoeverNoticesIt() {
+    void oneOutageIsOneWarningAndOneRecoveryWhoeverNoticesIt() throws Exception {
         BrokerOutage outage = new BrokerOutage("tcp://user:secret@broker:1883");
         Route route = proxy(Route.class, m -> m.equals("getRouteId") ? "status-upstream" : null);
         MqttException down = new MqttException(MqttException.REASON_CODE_SERVER_CONNECT_ERROR);
         try (CapturedConsole console = new CapturedConsole()) {
-            outage.notify(proxy(CamelEvent.RouteRestartingFailureEvent.class, m -> switch (m) {
+            outage.routeEvents().notify(proxy(CamelEvent.RouteRestartingFailureEvent.class, m -> switch (m) {
                 case "getRoute" -> route;
                 case "getCause" -> down;
                 default -> null;
             }));
             outage.publishFailed(down);
             assertThat(outage.reachable()).isFalse();
-            outage.notify(proxy(CamelEvent.RouteStartedEvent.class, m -> m.equals("getRoute") ? route : null));
+            outage.routeEvents().notify(proxy(CamelEvent.RouteStartedEvent.class, m -> m.equals("getRoute") ? route : null));
             outage.published();
             assertThat(outage.reachable()).isTrue();
 
