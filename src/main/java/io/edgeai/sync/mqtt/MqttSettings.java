@@ -11,12 +11,15 @@ import org.apache.camel.component.paho.PahoConfiguration;
  * (application.properties: the broker, keep-alive, timeouts, in-flight window), with what is no
  * tunable: QoS 1, MQTT 3.1.1, clean sessions (the protocol relies on retained messages, not on
  * queued sessions) and automatic reconnects, which the protocol depends on; the identity, read
- * from a password file where one is given; the TLS trust store; and the edge's last will, on its
- * own online topic. Credentials come from settings, never from route URIs, so they do not show in
- * logs.
+ * from a password file where one is given; and the TLS trust store. The edge's last will, on its
+ * own online topic, is {@value #WILL_TOPIC}, which only the client that publishes the online flag
+ * takes (routes/common/mqtt-publish.yaml). Credentials come from settings, never from route URIs, so
+ * they do not show in logs.
  */
 public final class MqttSettings {
     private static final int MQTT_3_1_1 = org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1;
+    /** Where the broker announces the loss of the client that publishes the node's online flag; unset in the cloud. */
+    public static final String WILL_TOPIC = "edgeai.mqtt.will-topic";
 
     /** The connection settings that became the paho component's own, by their former names: set, they would do nothing. */
     private static final java.util.Map<String, String> RENAMED = java.util.Map.of(
@@ -28,7 +31,7 @@ public final class MqttSettings {
     private MqttSettings() {
     }
 
-    /** @param willTopic where the broker announces this client's loss, or null for none */
+    /** @param willTopic where the broker announces the loss of this process's publisher, or null for none */
     public static void configure(CamelContext context, Settings settings, String willTopic) throws Exception {
         RENAMED.forEach((old, now) -> {
             if (settings.get(old, null) != null) {
@@ -37,7 +40,7 @@ public final class MqttSettings {
         });
         PahoConfiguration config = context.getComponent("paho", PahoComponent.class).getConfiguration();
         BrokerOutage outage = new BrokerOutage(config.getBrokerUrl());
-        context.getManagementStrategy().addEventNotifier(outage);
+        context.getManagementStrategy().addEventNotifier(outage.routeEvents());
         context.getRegistry().bind("brokerOutage", outage);
         // the protocol's JSON and topics, for the routes' data formats and choices
         context.getRegistry().bind("protocolJson", Json.MAPPER);
@@ -66,10 +69,9 @@ public final class MqttSettings {
             config.setSslClientProps(ssl);
         }
         if (willTopic != null) {
-            config.setWillTopic(willTopic);
-            config.setWillPayload("offline");
-            config.setWillQos(1);
-            config.setWillRetained(true);
+            // not the component's: every subscriber would carry it, and one dropped subscriber would
+            // announce a running node offline until its next online flag
+            context.getPropertiesComponent().addInitialProperty(WILL_TOPIC, willTopic);
         }
     }
 }

@@ -14,10 +14,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.paho.PahoEndpoint;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +55,9 @@ class RoutesAsShippedTest {
                     assertStartedFromDisk(cloud.getCamelContext(), "cloud", List.of());
                     assertStartedFromDisk(edge.getCamelContext(), "edge", List.of("dataset-watch-0"));
                 });
+                assertThat(willTopics(edge.getCamelContext())).as("only the client that publishes the online flag carries the will")
+                    .containsExactly(Map.entry("paho://edgeai-publish", "edgeai/nodes/edge0/online"));
+                assertThat(willTopics(cloud.getCamelContext())).isEmpty();
             } finally {
                 edge.stop();
                 cloud.stop();
@@ -74,6 +81,17 @@ class RoutesAsShippedTest {
                 assertThat(route.getSourceLocation()).as(route.getRouteId()).startsWith("file:routes/");
             }
         }
+    }
+
+    /** The MQTT endpoints (by URI without options) that connect with a last will, and its topic. */
+    private static Map<String, String> willTopics(CamelContext context) {
+        Map<String, String> wills = new TreeMap<>();
+        for (Endpoint endpoint : context.getEndpoints()) {
+            if (endpoint instanceof PahoEndpoint paho && paho.getConfiguration().getWillTopic() != null) {
+                wills.put(paho.getEndpointBaseUri(), paho.getConfiguration().getWillTopic());
+            }
+        }
+        return wills;
     }
 
     private static List<Path> yamlFiles(String mode) throws Exception {
