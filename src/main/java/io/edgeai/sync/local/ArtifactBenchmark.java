@@ -78,8 +78,13 @@ public final class ArtifactBenchmark {
     /** The edge from {@code jar}: ready, idle, then {@code datasets} files of 10 lines sent to it and counted. */
     static Figures edge(String jar, int datasets) throws Exception {
         System.out.printf(Locale.ROOT, "%n== %s edge, %,d datasets ==%n", jar, datasets);
+        try (ScratchDir dir = ScratchDir.create("edgeai-bench-edge")) {
+            return edge(jar, datasets, dir.path());
+        }
+    }
+
+    private static Figures edge(String jar, int datasets, Path dir) throws Exception {
         Topics topics = new Topics("edgeai");
-        Path dir = Files.createTempDirectory("edgeai-bench-edge");
         Path data = Files.createDirectories(dir.resolve("data"));
         for (int i = 0; i < datasets; i++) {
             Files.writeString(data.resolve("ds-" + i + ".txt"), "sample\n".repeat(10));
@@ -122,7 +127,12 @@ public final class ArtifactBenchmark {
      */
     static Figures cloud(String jar) throws Exception {
         System.out.printf(Locale.ROOT, "%n== %s cloud, %,d datasets ==%n", jar, DATASETS);
-        Path dir = Files.createTempDirectory("edgeai-bench-cloud");
+        try (ScratchDir dir = ScratchDir.create("edgeai-bench-cloud")) {
+            return cloud(jar, dir.path());
+        }
+    }
+
+    private static Figures cloud(String jar, Path dir) throws Exception {
         Topics topics = new Topics("edgeai");
         Figures idle;
         try (EmbeddedBroker broker = new EmbeddedBroker(0); StubApiServer api = new StubApiServer(List.of())) {

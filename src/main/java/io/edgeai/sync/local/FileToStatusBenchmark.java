@@ -33,9 +33,8 @@ public final class FileToStatusBenchmark {
     public static void main(String[] args) throws Exception {
         int datasets = args.length > 0 ? Integer.parseInt(args[0]) : 50;
         int appends = args.length > 1 ? Integer.parseInt(args[1]) : 300;
-        Path home = Files.createTempDirectory("edgeai-bench-e2e");
         Map<String, Long> seen = new ConcurrentHashMap<>();
-        try (LocalMode local = new LocalMode(home)) {
+        try (ScratchDir home = ScratchDir.create("edgeai-bench-e2e"); LocalMode local = new LocalMode(home.path())) {
             KubernetesClient kube = local.api().client();
             Path data = home.resolve("data");
             Path[] files = new Path[datasets];

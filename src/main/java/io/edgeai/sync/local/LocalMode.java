@@ -29,7 +29,7 @@ public final class LocalMode implements AutoCloseable {
 
     public LocalMode(Path home) throws Exception {
         Path data = Files.createDirectories(home.resolve("data"));
-        deleteTree(home.resolve("state")); // the in-memory API starts empty, so must the edge's memory of it
+        ScratchDir.deleteTree(home.resolve("state")); // the in-memory API starts empty, so must the edge's memory of it
         // afresh at every start, so that the README's walk-through (3 samples, then 4) can be run again
         Path sample = data.resolve("images/index.txt");
         Files.createDirectories(sample.getParent());
@@ -106,17 +106,6 @@ public final class LocalMode implements AutoCloseable {
         stopQuietly(cloud);
         api.close();
         broker.close();
-    }
-
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     private static void stopQuietly(Main main) {

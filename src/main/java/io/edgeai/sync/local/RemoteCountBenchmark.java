@@ -28,7 +28,12 @@ public final class RemoteCountBenchmark {
     public static void main(String[] args) throws Exception {
         int mib = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int objects = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        Path home = Files.createTempDirectory("edgeai-bench-remote");
+        try (ScratchDir home = ScratchDir.create("edgeai-bench-remote")) { // a 256 MiB file and 10,000 small ones
+            run(mib, objects, home.path());
+        }
+    }
+
+    private static void run(int mib, int objects, Path home) throws Exception {
         Path store = Files.createDirectories(home.resolve("store"));
         Path bucket = Files.createDirectories(store.resolve("bench"));
         Path file = bucket.resolve("train.jsonl");

@@ -69,8 +69,8 @@ public final class ScaleBenchmark {
     static String run(int datasets, int nodes) throws Exception {
         System.out.printf(Locale.ROOT, "%n== the cloud at scale: %,d datasets on %,d nodes ==%n", datasets, nodes);
         Topics topics = new Topics("edgeai");
-        Path dir = Files.createTempDirectory("edgeai-scale");
-        try (EmbeddedBroker broker = new EmbeddedBroker(0); StubApiServer api = new StubApiServer(datasets(datasets, nodes))) {
+        try (ScratchDir dir = ScratchDir.create("edgeai-scale"); EmbeddedBroker broker = new EmbeddedBroker(0);
+             StubApiServer api = new StubApiServer(datasets(datasets, nodes))) {
             Path kubeconfig = api.writeKubeconfig(dir.resolve("kubeconfig"));
             Set<String> objects = ConcurrentHashMap.newKeySet();
             Set<String> manifests = ConcurrentHashMap.newKeySet();

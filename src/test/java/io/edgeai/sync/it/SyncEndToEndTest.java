@@ -17,6 +17,7 @@ import java.util.Map;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -406,8 +407,8 @@ abstract class SyncEndToEndTest {
     }
 
     @Test
-    void refusedPathsMissingFilesAndUnknownFormatsAreNotReadyWithAReason() throws Exception {
-        Path outside = Files.createTempFile("outside-data-roots", ".txt");
+    void refusedPathsMissingFilesAndUnknownFormatsAreNotReadyWithAReason(@TempDir Path elsewhere) throws Exception {
+        Path outside = elsewhere.resolve("outside-data-roots.txt");
         Files.writeString(outside, "secret\n");
         sync().createDataset("outside", outside.toString(), "txt", "edge0");
         sync().createDataset("missing", sync().dataRoot.resolve("nowhere/index.txt").toString(), "txt", "edge0");

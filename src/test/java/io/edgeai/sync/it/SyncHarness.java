@@ -207,5 +207,6 @@ final class SyncHarness implements AutoCloseable {
         broker.close();
         objects.close();
         s3.close();
+        io.edgeai.sync.local.ScratchDir.deleteTree(home);
     }
 }
