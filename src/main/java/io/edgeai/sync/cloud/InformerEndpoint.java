@@ -3,11 +3,15 @@ package io.edgeai.sync.cloud;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.camel.Component;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultEndpoint;
 
@@ -15,6 +19,15 @@ import org.apache.camel.support.DefaultEndpoint;
 final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
     private final ResourceInformers informers;
     private final Class<T> kind;
+
+    /**
+     * One thread, and a queue that never refuses (the backlog fabric8 would otherwise queue), so events
+     * stay in order. New each time: Camel fills in a profile's defaults.
+     */
+    private static ThreadPoolProfile inOrder() {
+        return new ThreadPoolProfileBuilder("informer").poolSize(1).maxPoolSize(1).maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
+            .build();
+    }
 
     InformerEndpoint(String uri, Component component, ResourceInformers informers, Class<T> kind) {
         super(uri, component);
@@ -28,15 +41,15 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
     }
 
     @Override
-    public Consumer createConsumer(Processor processor) {
-        return new InformerConsumer(processor);
+    public Consumer createConsumer(Processor processor) throws Exception {
+        InformerConsumer consumer = new InformerConsumer(processor);
+        configureConsumer(consumer); // the endpoint's exception handler (StoppingRouteMessages)
+        return consumer;
     }
 
     private final class InformerConsumer extends DefaultConsumer {
         /** The handler of the current start; null while stopped. */
         private volatile Handler current;
-        /** Adds and removes this start's handler, in that order, off the thread that starts the route. */
-        private ExecutorService subscriptions;
 
         InformerConsumer(Processor processor) {
             super(InformerEndpoint.this, processor);
@@ -46,15 +59,11 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
         protected void doStart() throws Exception {
             super.doStart();
             // a handler of its own per start: fabric8 hands a new handler every cached object first, so
-            // a route started again (this replica leads again) hears what changed while it was stopped.
-            // That replay runs on the thread that adds the handler, and the informers list from the start:
-            // on the thread that starts the routes, it would send into routes not started yet (and block
-            // their start), or hold up the leader election that starts them
-            Handler handler = new Handler();
+            // a route started again (this replica leads again) hears what changed while it was stopped
+            Handler handler = new Handler(getEndpoint().getCamelContext().getExecutorServiceManager().newThreadPool(this,
+                "informer-" + HasMetadata.getPlural(kind), inOrder()));
             current = handler;
-            subscriptions = getEndpoint().getCamelContext().getExecutorServiceManager().newSingleThreadExecutor(this,
-                "informer-" + HasMetadata.getPlural(kind));
-            subscriptions.execute(() -> informers.subscribe(kind, handler));
+            handler.events.execute(() -> informers.subscribe(kind, handler));
         }
 
         @Override
@@ -62,26 +71,49 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
             Handler stopped = current;
             current = null;
             if (stopped != null) {
-                subscriptions.execute(() -> informers.unsubscribe(kind, stopped));
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(subscriptions);
+                stopped.events.execute(() -> informers.unsubscribe(kind, stopped));
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(stopped.events);
             }
             super.doStop();
         }
 
+        /**
+         * Hands each event to a thread of this start's own, in order. fabric8 calls a handler on the
+         * thread that adds it (every cached object, while its other events wait: the thread that delivers
+         * the watch waits too) and then on its informer's thread; a route's work, which waits for routes
+         * still starting or for full publishing lanes, is done on neither.
+         */
         private final class Handler implements ResourceEventHandler<T> {
+            private final ExecutorService events;
+
+            Handler(ExecutorService events) {
+                this.events = events;
+            }
+
             @Override
             public void onAdd(T object) {
-                emit(this, new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
+                hand(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
             }
 
             @Override
             public void onUpdate(T before, T after) {
-                emit(this, new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after));
+                hand(new ResourceEvent<>(ResourceEvent.Type.UPDATED, before, after));
             }
 
             @Override
             public void onDelete(T object, boolean finalStateUnknown) {
-                emit(this, new ResourceEvent<>(ResourceEvent.Type.DELETED, object, null));
+                hand(new ResourceEvent<>(ResourceEvent.Type.DELETED, object, null));
+            }
+
+            private void hand(ResourceEvent<T> event) {
+                if (this != current) {
+                    return;
+                }
+                try {
+                    events.execute(() -> emit(this, event));
+                } catch (RejectedExecutionException stopped) {
+                    // stopped meanwhile: the next start hears the cache again
+                }
             }
         }
 
@@ -97,7 +129,9 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
             } catch (Exception e) {
                 exchange.setException(e);
             }
-            if (exchange.getException() != null) {
+            // stopped meanwhile (this replica lost the lease): what the stopping route refused is heard
+            // again from the cache when it starts
+            if (exchange.getException() != null && from == current) {
                 getExceptionHandler().handleException("error processing " + event.type() + " of " + kind.getSimpleName(), exchange,
                     exchange.getException());
             }

@@ -3,6 +3,7 @@ package io.edgeai.sync.cloud;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.edgeai.sync.CapturedConsole;
 import io.edgeai.sync.local.LocalKubernetesApi;
 import io.edgeai.sync.mqtt.StoppingRouteMessages;
 import io.edgeai.sync.resources.Dataset;
@@ -82,7 +83,7 @@ class InformerComponentTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= DATASETS);
         assertThat(heard).containsExactlyInAnyOrderElementsOf(IntStream.range(0, DATASETS).mapToObj(i -> "ADDED d" + i).toList());
         // a replay that a stopping context refuses is counted in one line, not a stack trace per object
-        assertThat(context.getEndpoint("informer:datasets", InformerEndpoint.class).getExceptionHandler())
+        assertThat(((org.apache.camel.support.DefaultConsumer) context.getRoute("informed").getConsumer()).getExceptionHandler())
             .isInstanceOf(StoppingRouteMessages.class);
     }
 
@@ -122,6 +123,90 @@ class InformerComponentTest {
         assertThat(cached).hasSize(DATASETS + 1).contains("ADDED while-stopped").doesNotContain("ADDED d0");
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= cached.size());
         assertThat(heard).containsExactlyInAnyOrderElementsOf(cached);
+    }
+
+    /**
+     * Leadership flips: the route stopped and started again and again while datasets come and go, then
+     * started once more while they still do. What it hears after that start, applied in order, is the
+     * cache: nothing lost to the replay racing the changes, nothing heard from an earlier start.
+     */
+    @Test
+    void aRouteStartedAgainAndAgainWhileObjectsChangeHearsTheCacheAsItEnds() throws Exception {
+        Set<String> sentinel = ConcurrentHashMap.newKeySet();
+        informers.subscribe(Dataset.class, new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Dataset dataset) {
+                sentinel.add(dataset.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Dataset before, Dataset after) {
+            }
+
+            @Override
+            public void onDelete(Dataset dataset, boolean finalStateUnknown) {
+            }
+        });
+        context.start();
+        try (CapturedConsole log = new CapturedConsole()) {
+            Churn churn = new Churn();
+            for (int flip = 0; flip < 30; flip++) {
+                context.getRouteController().stopRoute("informed");
+                context.getRouteController().startRoute("informed");
+            }
+            churn.stop();
+            context.getRouteController().stopRoute("informed");
+            quiet(sentinel, "quiet-1"); // whatever the last start's handler was handed is done
+            heard.clear();
+
+            churn = new Churn();
+            context.getRouteController().startRoute("informed");
+            churn.stop();
+            quiet(sentinel, "quiet-2");
+            Set<String> cached = informers.all(Dataset.class).map(dataset -> dataset.getMetadata().getName()).collect(Collectors.toSet());
+            await().atMost(Duration.ofSeconds(10)).until(() -> applied(heard).equals(cached));
+            assertThat(log.text()).doesNotContain("error processing")
+                // Vert.x's event loop, which hands the watch's events to fabric8, waited for a replay
+                .doesNotContain("has been blocked");
+        }
+    }
+
+    /** Datasets created and deleted, one after another, until stopped. */
+    private final class Churn {
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+            for (int i = 0; running.get(); i++) {
+                create("churn-" + i);
+                if (i % 3 == 0) {
+                    api.client().resources(Dataset.class).inNamespace("default").withName("churn-" + i / 3).delete();
+                }
+            }
+        });
+
+        void stop() throws Exception {
+            running.set(false);
+            done.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until one informer has handed out every change before this one. */
+    private void quiet(Set<String> sentinel, String name) {
+        create(name);
+        await().atMost(Duration.ofSeconds(10)).until(() -> sentinel.contains(name));
+    }
+
+    /** The names present after the events in order. */
+    private static Set<String> applied(Queue<String> events) {
+        Set<String> present = new java.util.HashSet<>();
+        for (String event : events) {
+            String[] typeAndName = event.split(" ");
+            if (typeAndName[0].equals("DELETED")) {
+                present.remove(typeAndName[1]);
+            } else {
+                present.add(typeAndName[1]);
+            }
+        }
+        return present;
     }
 
     private void create(String name) {
