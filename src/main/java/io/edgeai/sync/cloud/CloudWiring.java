@@ -116,8 +116,8 @@ public final class CloudWiring {
             message -> Delivery.delivered(producer.send(MQTT_PUBLISH, exchange -> exchange.getMessage().setBody(message))));
         registry.bind("desiredStateRepair", repair);
         // a list is handed over faster than the broker takes it: the backlog waits here as messages (about
-        // 300 bytes each); past 10,000 a lane, the informer's handler waits and fabric8 queues its
-        // notifications (each a reference to a cached object)
+        // 300 bytes each); past 10,000 a lane, the informer route's thread waits and its events queue
+        // (each a reference to a cached object, InformerEndpoint)
         TopicLanes<Outgoing> lanes = new TopicLanes<>("desired-state-publish", settings.integer("edgeai.cloud.publish-lanes", 16), 10_000,
             Outgoing::topic, message -> {
                 if (leading.getAsBoolean()) { // a replica that lost the lease publishes nothing more

@@ -25,8 +25,8 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
      * stay in order. New each time: Camel fills in a profile's defaults.
      */
     private static ThreadPoolProfile inOrder() {
-        return new ThreadPoolProfileBuilder("informer").poolSize(1).maxPoolSize(1).maxQueueSize(Integer.MAX_VALUE).rejectedPolicy(ThreadPoolRejectedPolicy.Abort)
-            .build();
+        return new ThreadPoolProfileBuilder("informer").poolSize(1).maxPoolSize(1).maxQueueSize(Integer.MAX_VALUE)
+            .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
     }
 
     InformerEndpoint(String uri, Component component, ResourceInformers informers, Class<T> kind) {
@@ -50,6 +50,8 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
     private final class InformerConsumer extends DefaultConsumer {
         /** The handler of the current start; null while stopped. */
         private volatile Handler current;
+        /** Where every event is handed over and sent through the route, in order, from start to shutdown. */
+        private volatile ExecutorService events;
 
         InformerConsumer(Processor processor) {
             super(InformerEndpoint.this, processor);
@@ -58,12 +60,18 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
         @Override
         protected void doStart() throws Exception {
             super.doStart();
+            // one thread for every start, so that what an earlier start still had in hand (a send that
+            // waits for a full lane) is done before this start's first event
+            if (events == null) {
+                events = getEndpoint().getCamelContext().getExecutorServiceManager().newThreadPool(this,
+                    "informer-" + HasMetadata.getPlural(kind), inOrder());
+            }
             // a handler of its own per start: fabric8 hands a new handler every cached object first, so
-            // a route started again (this replica leads again) hears what changed while it was stopped
-            Handler handler = new Handler(getEndpoint().getCamelContext().getExecutorServiceManager().newThreadPool(this,
-                "informer-" + HasMetadata.getPlural(kind), inOrder()));
+            // a route started again (this replica leads again) hears every object as it is now (what was
+            // deleted meanwhile is the reconciler's: desired state the broker retains for nothing)
+            Handler handler = new Handler();
             current = handler;
-            handler.events.execute(() -> informers.subscribe(kind, handler));
+            events.execute(() -> informers.subscribe(kind, handler));
         }
 
         @Override
@@ -71,25 +79,28 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
             Handler stopped = current;
             current = null;
             if (stopped != null) {
-                stopped.events.execute(() -> informers.unsubscribe(kind, stopped));
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(stopped.events);
+                events.execute(() -> informers.unsubscribe(kind, stopped)); // after its subscribe
             }
             super.doStop();
         }
 
+        @Override
+        protected void doShutdown() throws Exception {
+            if (events != null) {
+                // what is queued is heard again by the next replica to lead; a send stuck on a lane that
+                // was closed is interrupted
+                getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(events);
+            }
+            super.doShutdown();
+        }
+
         /**
-         * Hands each event to a thread of this start's own, in order. fabric8 calls a handler on the
-         * thread that adds it (every cached object, while its other events wait: the thread that delivers
-         * the watch waits too) and then on its informer's thread; a route's work, which waits for routes
-         * still starting or for full publishing lanes, is done on neither.
+         * Hands each event to the consumer's thread, in order. fabric8 calls a handler on the thread that
+         * adds it (every cached object, while its other events wait: the thread that delivers the watch
+         * waits too) and then on its informer's thread; a route's work, which waits for routes still
+         * starting or for full publishing lanes, is done on neither.
          */
         private final class Handler implements ResourceEventHandler<T> {
-            private final ExecutorService events;
-
-            Handler(ExecutorService events) {
-                this.events = events;
-            }
-
             @Override
             public void onAdd(T object) {
                 hand(new ResourceEvent<>(ResourceEvent.Type.ADDED, null, object));
@@ -111,8 +122,8 @@ final class InformerEndpoint<T extends HasMetadata> extends DefaultEndpoint {
                 }
                 try {
                     events.execute(() -> emit(this, event));
-                } catch (RejectedExecutionException stopped) {
-                    // stopped meanwhile: the next start hears the cache again
+                } catch (RejectedExecutionException shutDown) {
+                    // the route was removed or the context stops
                 }
             }
         }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class ResourceInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final List<String> namespaces;
     private final long resyncMillis;
-    private final Map<Class<?>, List<Cached<?>>> informers = new java.util.LinkedHashMap<>();
+    private final Map<Class<?>, List<Cached<?>>> informers = new LinkedHashMap<>();
 
     /** An informer and the store it keeps its cache in (which also keeps the indexes). */
     private record Cached<T extends HasMetadata>(SharedIndexInformer<T> informer, LeanItemStore<T> store) {
@@ -65,8 +66,8 @@ public final class ResourceInformers implements AutoCloseable {
     }
 
     /**
-     * Starts the informers: they list and watch in the background, in
-     * every replica, whether or not it leads, so that a replica that takes over has its caches.
+     * Starts the informers: they list and watch in the background, in every replica, whether or not it
+     * leads, so that a replica that takes over has its caches.
      */
     public void start() {
         informers.values().forEach(list -> list.forEach(cached -> cached.informer().start()));

@@ -9,7 +9,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.LoggingExceptionHandler;
-import org.apache.camel.util.StringHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public final class StoppingRouteMessages implements ExceptionHandler {
     public static void install(CamelContext context) {
         StoppingRouteMessages handler = new StoppingRouteMessages(context);
         context.getCamelContextExtension().registerEndpointCallback((uri, endpoint) -> {
-            if (HEARD_AGAIN.contains(StringHelper.before(endpoint.getEndpointUri(), ":"))
+            if (HEARD_AGAIN.contains(endpoint.getEndpointUri().split(":", 2)[0])
                 && endpoint instanceof DefaultEndpoint consumed && consumed.getExceptionHandler() == null) {
                 consumed.setExceptionHandler(handler);
             }

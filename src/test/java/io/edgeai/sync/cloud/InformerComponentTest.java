@@ -91,30 +91,13 @@ class InformerComponentTest {
     void aRouteStartedAgainHearsTheCacheAgainAndNothingWhileItWasStopped() throws Exception {
         context.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= DATASETS);
-        Set<String> sentinel = ConcurrentHashMap.newKeySet();
-        informers.subscribe(Dataset.class, new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Dataset dataset) {
-                sentinel.add(dataset.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Dataset before, Dataset after) {
-            }
-
-            @Override
-            public void onDelete(Dataset dataset, boolean finalStateUnknown) {
-            }
-        });
+        Set<String> sentinel = namesAdded();
 
         context.getRouteController().stopRoute("informed");
         heard.clear();
         create("while-stopped");
         api.client().resources(Dataset.class).inNamespace("default").withName("d0").delete();
-        // one informer hands its handlers each change in turn: once this one is out, the two before it
-        // have reached every handler there was
-        create("sync-point");
-        await().atMost(Duration.ofSeconds(10)).until(() -> sentinel.contains("sync-point"));
+        quiet(sentinel, "sync-point");
         assertThat(heard).as("a stopped route hears nothing").isEmpty();
 
         context.getRouteController().startRoute("informed");
@@ -132,21 +115,7 @@ class InformerComponentTest {
      */
     @Test
     void aRouteStartedAgainAndAgainWhileObjectsChangeHearsTheCacheAsItEnds() throws Exception {
-        Set<String> sentinel = ConcurrentHashMap.newKeySet();
-        informers.subscribe(Dataset.class, new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Dataset dataset) {
-                sentinel.add(dataset.getMetadata().getName());
-            }
-
-            @Override
-            public void onUpdate(Dataset before, Dataset after) {
-            }
-
-            @Override
-            public void onDelete(Dataset dataset, boolean finalStateUnknown) {
-            }
-        });
+        Set<String> sentinel = namesAdded();
         context.start();
         try (CapturedConsole log = new CapturedConsole()) {
             Churn churn = new Churn();
@@ -189,7 +158,30 @@ class InformerComponentTest {
         }
     }
 
-    /** Waits until one informer has handed out every change before this one. */
+    /** The names of the datasets added from now on, as a handler of the informer's own hears them. */
+    private Set<String> namesAdded() {
+        Set<String> names = ConcurrentHashMap.newKeySet();
+        informers.subscribe(Dataset.class, new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Dataset dataset) {
+                names.add(dataset.getMetadata().getName());
+            }
+
+            @Override
+            public void onUpdate(Dataset before, Dataset after) {
+            }
+
+            @Override
+            public void onDelete(Dataset dataset, boolean finalStateUnknown) {
+            }
+        });
+        return names;
+    }
+
+    /**
+     * Creates a dataset and waits until {@code sentinel} hears it: one informer hands its handlers each
+     * change in turn, so every change before this one has then reached every handler there was.
+     */
     private void quiet(Set<String> sentinel, String name) {
         create(name);
         await().atMost(Duration.ofSeconds(10)).until(() -> sentinel.contains(name));

@@ -126,8 +126,8 @@ class LeaderElectionTest {
                     .until(() -> List.of(leads(first), leads(second)).stream().filter(Boolean::booleanValue).count() == 1);
 
                 // both replicas are ready: Kubernetes counts only ready pods as members, and only a member
-                // may take the lease, so a standby not ready could never take over (nor could a replica
-                // that waited for its caches, which list only once it leads)
+                // may take the lease, so a standby not ready could never take over (the standby's caches
+                // list as the leader's do, so that it takes over with them)
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     assertThat(readiness(standby)).allMatch(check -> check.getState() == HealthCheck.State.UP, "the standby's checks all UP");
                     assertThat(readiness(leader)).allMatch(check -> check.getState() == HealthCheck.State.UP, "the leader's checks all UP");
