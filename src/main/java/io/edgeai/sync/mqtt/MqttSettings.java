@@ -19,7 +19,7 @@ import org.apache.camel.component.paho.PahoConfiguration;
 public final class MqttSettings {
     private static final int MQTT_3_1_1 = org.eclipse.paho.client.mqttv3.MqttConnectOptions.MQTT_VERSION_3_1_1;
     /** Where the broker announces the loss of the client that publishes the node's online flag; unset in the cloud. */
-    public static final String WILL_TOPIC = "edgeai.mqtt.will-topic";
+    private static final String WILL_TOPIC = "edgeai.mqtt.will-topic";
 
     /** The connection settings that became the paho component's own, by their former names: set, they would do nothing. */
     private static final java.util.Map<String, String> RENAMED = java.util.Map.of(

@@ -21,14 +21,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -54,13 +52,7 @@ public final class AppendToStatusBenchmark {
 
     public static void run(Path dir) throws Exception {
         Path root = dir.resolve("watch-root").toAbsolutePath();
-        if (Files.exists(root)) {
-            try (Stream<Path> old = Files.walk(root)) {
-                for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
+        io.edgeai.sync.local.ScratchDir.deleteTree(root);
         Files.createDirectories(root);
         Duration coalesce = Duration.ofMillis(100);
         System.out.printf(Locale.ROOT, "%n== append -> status through the file watcher (%d datasets, coalescing %d ms) ==%n",
